@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Crocevia",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "CroceviaKit", targets: ["CroceviaKit"]),
+        .executable(name: "crocevia", targets: ["crocevia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // libxml2 through a shim header that hides its ICU module (see README, "Building").
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibYAML",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "CroceviaKit",
+            dependencies: [
+                "CLibXML2",
+                "CLibYAML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "crocevia",
+            dependencies: [
+                "CroceviaKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CroceviaKitTests",
+            dependencies: ["CroceviaKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CroceviaEndToEndTests",
+            dependencies: ["crocevia"],
+            resources: [.copy("Cases")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,95 @@
+/// Runs a conversion: every input through its reader, the mapper when a profile is given, and
+/// one writer. Data problems are findings; an input that cannot be read any further is an error
+/// finding too, and the next input still runs. Bad options, profiles and I/O failures throw, and
+/// then no output file appears.
+public final class Converter {
+    public let options: ConvertOptions
+    private let findings: FindingLog
+    private let progress: ProgressReporter?
+
+    public init(options: ConvertOptions, findings: FindingLog, progress: ProgressReporter? = nil) {
+        self.options = options
+        self.findings = findings
+        self.progress = progress
+    }
+
+    public func run() throws -> ConvertSummary {
+        var options = self.options
+        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        var mapper: Mapper?
+        if let profilePath = options.profile {
+            let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+            let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
+            if let from = options.from, from != profile.source.format {
+                throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
+            }
+            options.from = profile.source.format
+            options.encoding = options.encoding ?? profile.source.encoding
+            options.delimiter = options.delimiter ?? profile.source.delimiter
+            mapper = try Mapper(profile: profile, findings: findings)
+        }
+        let to = try outputFormat(options, mapped: mapper != nil)
+        let formats = try options.inputs.map { input -> Format in
+            if let from = options.from { return from }
+            guard let guessed = Format(fileExtensionOf: input) else {
+                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json or jsonl")
+            }
+            return guessed
+        }
+        for input in options.inputs where input != "-" && input == options.output {
+            throw CroceviaError.usage("the output \(input) is also an input")
+        }
+
+        let sink = try OutputSink(path: options.output)
+        let writer = to.makeWriter(sink: sink, options: options.writer, findings: findings)
+        var summary = ConvertSummary()
+        for (input, format) in zip(options.inputs, formats) {
+            summary.inputs += 1
+            let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
+            let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
+            let reader = try format.makeReader(input: textInput, source: sourceName,
+                                               csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes), findings: findings)
+            progress?.start(input: input)
+            do {
+                if let csv = reader as? CSVRecordReader, let mapper {
+                    let header = try csv.readHeader()
+                    if !header.isEmpty { try mapper.check(header: header, inputName: input) }
+                }
+                while let record = try reader.next() {
+                    try writer.write(mapper?.map(record) ?? record)
+                    summary.records += 1
+                    progress?.tick(records: summary.records, reader: reader)
+                }
+                if let mapper, format != .csv { mapper.reportUnseenColumns(inputName: input) }
+            } catch let error as CroceviaError {
+                guard case .unreadableInput(let file, let line, let message, let hint) = error else { throw error }
+                summary.unreadableInputs += 1
+                findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the records before it were converted, the rest of the file was not",
+                                     hint: hint, file: file, line: line))
+            }
+            progress?.finish(records: summary.records)
+        }
+        try writer.finish()
+        try sink.commit()
+        return summary
+    }
+
+    private func outputFormat(_ options: ConvertOptions, mapped: Bool) throws -> Format {
+        let to = options.to ?? (options.output == "-" ? nil : Format(fileExtensionOf: options.output)) ?? (mapped ? .hsdsJSONL : nil)
+        guard let to else { throw CroceviaError.usage("say which format to write: --to \(Format.names)") }
+        if mapped && to == .csv {
+            throw CroceviaError.usage("a profile produces nested HSDS objects; write them as hsds-json or hsds-jsonl")
+        }
+        if !mapped && (to == .hsdsJSON || to == .hsdsJSONL) {
+            throw CroceviaError.usage("--to \(to.rawValue) needs --profile, which says how the partner's records become HSDS; for a plain conversion use --to json or jsonl")
+        }
+        return to
+    }
+
+    static func baseName(_ path: String) -> String {
+        guard path != "-" else { return "stdin" }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
+        return file
+    }
+}

@@ -1,0 +1,302 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads delimited text (RFC 4180 and what spreadsheets really write) as a stream of flat records
+/// keyed by the header row.
+///
+/// The delimiter (`,` `;` tab `|`) is detected from the header unless given. Quoted fields may
+/// hold delimiters, doubled quotes and line breaks; CRLF, LF and CR all end a row. A row with fewer
+/// fields than the header keeps what it has; extra fields are kept as `column_N` (N counted from
+/// 1); each such row is a warning finding. A quoted field that never closes is fatal and names the
+/// line where it opened: the rows before it have been delivered.
+public final class CSVRecordReader: RecordReader {
+    public struct Options: Sendable {
+        /// The field delimiter, or nil to detect it from the header.
+        public var delimiter: UInt8?
+        /// A field longer than this is refused (it usually means a missing closing quote).
+        public var maxFieldBytes: Int
+
+        public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20) {
+            self.delimiter = delimiter
+            self.maxFieldBytes = maxFieldBytes
+        }
+    }
+
+    public var name: String { input.name }
+    public var progress: (done: Int, total: Int?) { (input.source.bytesRead, input.source.size) }
+    /// The header row, once read (`readHeader()` or the first `next()`).
+    public private(set) var header: [String] = []
+    /// The delimiter in use, once known.
+    public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+
+    private let input: TextInput
+    private let options: Options
+    private let source: String
+    private let findings: FindingLog
+    private var chunk = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private var position = 0
+    private var line = 1
+    private var eof = false
+    private var headerRead = false
+    private var skipLineFeed = false
+    private var recordCount = 0
+    private var fields: [String] = []
+    private var pending: [UInt8] = []
+
+    public init(input: TextInput, options: Options = Options(), source: String, findings: FindingLog) {
+        self.input = input
+        self.options = options
+        self.source = source
+        self.findings = findings
+    }
+
+    /// Reads the header row (once) and returns it; an empty file gives an empty header.
+    @discardableResult
+    public func readHeader() throws -> [String] {
+        guard !headerRead else { return header }
+        headerRead = true
+        guard try loadChunk() else {
+            findings.add(Finding(.error, rule: "csv.empty", message: "the file is empty: no header row, no records",
+                                 hint: "check that the export finished and that the right file was sent", file: name, line: 1))
+            return header
+        }
+        delimiter = options.delimiter ?? detectDelimiter()
+        guard let row = try readRow() else { return header }
+        header = Self.cleanHeader(row.fields, file: name, findings: findings)
+        return header
+    }
+
+    public func next() throws -> Record? {
+        try readHeader()
+        while let row = try readRow() {
+            if row.fields.count == 1 && row.fields[0].isEmpty && header.count != 1 { continue }  // blank line
+            recordCount += 1
+            return Record(value: .object(makeObject(row.fields, line: row.line)),
+                          provenance: Provenance(source: source, file: name, line: row.line, record: recordCount))
+        }
+        return nil
+    }
+
+    private func makeObject(_ values: [String], line: Int) -> JSONObject {
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(max(values.count, header.count))
+        for (index, value) in values.enumerated() {
+            let key = index < header.count ? header[index] : "column_\(index + 1)"
+            members.append((key, .string(value)))
+        }
+        if values.count != header.count {
+            let message = values.count < header.count
+                ? "the row has \(values.count) fields, the header has \(header.count); the missing fields are left empty"
+                : "the row has \(values.count) fields, the header has \(header.count); the extra \(values.count - header.count == 1 ? "field is kept as column_\(values.count)" : "fields are kept as column_\(header.count + 1)…column_\(values.count)")"
+            findings.add(Finding(.warning, rule: "csv.ragged-row", message: message,
+                                 hint: "a field holding the delimiter must be in double quotes", file: name, line: line, record: recordCount))
+        }
+        return JSONObject(members)
+    }
+
+    static func cleanHeader(_ raw: [String], file: String, findings: FindingLog) -> [String] {
+        var seen: Set<String> = []
+        var names: [String] = []
+        for (index, rawName) in raw.enumerated() {
+            var name = rawName.trimmingWhitespace()
+            if name.isEmpty { name = "column_\(index + 1)" }
+            if seen.contains(name) {
+                var n = 2
+                while seen.contains("\(name)_\(n)") { n += 1 }
+                findings.add(Finding(.warning, rule: "csv.duplicate-column", message: "column \"\(name)\" appears more than once; column \(index + 1) is read as \"\(name)_\(n)\"",
+                                     file: file, line: 1, field: name))
+                name = "\(name)_\(n)"
+            }
+            seen.insert(name)
+            names.append(name)
+        }
+        return names
+    }
+
+    // MARK: Scanning
+
+    private func loadChunk() throws -> Bool {
+        guard !eof else { return false }
+        guard let next = try input.nextChunk() else {
+            eof = true
+            chunk = UnsafeBufferPointer(start: nil, count: 0)
+            position = 0
+            return false
+        }
+        chunk = next
+        position = 0
+        return true
+    }
+
+    /// Counts candidate delimiters outside quotes on the first line; the most frequent wins.
+    private func detectDelimiter() -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), 0x09, UInt8(ascii: "|")]
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var quoted = false
+        for b in chunk {
+            if b == 0x22 { quoted.toggle(); continue }
+            if quoted { continue }
+            if b == 0x0A || b == 0x0D { break }
+            if let k = candidates.firstIndex(of: b) { counts[k] += 1 }
+        }
+        var best = 1  // comma when nothing else shows
+        for k in counts.indices where counts[k] > counts[best] { best = k }
+        return candidates[best]
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, closingQuote }
+
+    /// Reads one row of fields; nil at the end of the input.
+    private func readRow() throws -> (fields: [String], line: Int)? {
+        fields.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        var state = State.fieldStart
+        let rowLine = line
+        var fieldLine = line
+        let delimiter = self.delimiter
+        while true {
+            if position == chunk.count {
+                guard try loadChunk() else {
+                    switch state {
+                    case .quoted:
+                        throw CroceviaError.unreadableInput(
+                            file: name, line: fieldLine,
+                            message: "the quoted field that opens on line \(fieldLine) is never closed (the file ends inside it)",
+                            hint: "look for a stray \" on that line; a quote inside a field is written twice (\"\")")
+                    case .fieldStart:
+                        if fields.isEmpty { return nil }
+                        fields.append("")
+                    case .unquoted, .closingQuote:
+                        fields.append(takePending())
+                    }
+                    return (fields, rowLine)
+                }
+            }
+            let base = chunk.baseAddress!
+            let count = chunk.count
+            if skipLineFeed {
+                skipLineFeed = false
+                if base[position] == 0x0A {
+                    position += 1
+                    continue
+                }
+            }
+            switch state {
+            case .fieldStart:
+                if base[position] == 0x22 {
+                    position += 1
+                    fieldLine = line
+                    state = .quoted
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                var i = position
+                while i < count {
+                    let b = base[i]
+                    if b == delimiter || b == 0x0A || b == 0x0D { break }
+                    i += 1
+                }
+                if i == count {
+                    pending.append(contentsOf: UnsafeBufferPointer(start: base + position, count: i - position))
+                    position = i
+                    try checkFieldSize(fieldLine)
+                    continue
+                }
+                if pending.isEmpty {
+                    fields.append(String(decoding: UnsafeBufferPointer(start: base + position, count: i - position), as: UTF8.self))
+                } else {
+                    pending.append(contentsOf: UnsafeBufferPointer(start: base + position, count: i - position))
+                    fields.append(takePending())
+                }
+                position = i + 1
+                if endsRow(base[i], delimiter) { return (fields, rowLine) }
+                state = .fieldStart
+            case .quoted:
+                let from = base + position
+                guard let hit = memchr(from, 0x22, count - position) else {
+                    line += countNewlines(from, count - position)
+                    pending.append(contentsOf: UnsafeBufferPointer(start: from, count: count - position))
+                    position = count
+                    try checkFieldSize(fieldLine)
+                    continue
+                }
+                let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                line += countNewlines(from, q - position)
+                if pending.isEmpty && q + 1 < count && base[q + 1] != 0x22 {
+                    let after = base[q + 1]
+                    if after == delimiter || after == 0x0A || after == 0x0D {
+                        // The whole field sits in this chunk with no doubled quotes.
+                        fields.append(String(decoding: UnsafeBufferPointer(start: from, count: q - position), as: UTF8.self))
+                        position = q + 2
+                        if endsRow(after, delimiter) { return (fields, rowLine) }
+                        state = .fieldStart
+                        continue
+                    }
+                }
+                pending.append(contentsOf: UnsafeBufferPointer(start: from, count: q - position))
+                try checkFieldSize(fieldLine)
+                position = q + 1
+                state = .closingQuote
+            case .closingQuote:
+                let b = base[position]
+                if b == 0x22 {
+                    pending.append(0x22)
+                    position += 1
+                    state = .quoted
+                } else if b == delimiter || b == 0x0A || b == 0x0D {
+                    fields.append(takePending())
+                    position += 1
+                    if endsRow(b, delimiter) { return (fields, rowLine) }
+                    state = .fieldStart
+                } else {
+                    findings.add(Finding(.warning, rule: "csv.text-after-quote",
+                                         message: "text follows the closing quote of field \(fields.count + 1); it was kept as part of the field",
+                                         hint: "a quote inside a field is written twice (\"\")", file: name, line: line, record: recordCount + 1))
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    /// After a delimiter or line break at the cursor's previous byte: true when the row ended.
+    private func endsRow(_ b: UInt8, _ delimiter: UInt8) -> Bool {
+        guard b != delimiter else { return false }
+        line += 1
+        if b == 0x0D { skipLineFeed = true }
+        return true
+    }
+
+    private func takePending() -> String {
+        let text = String(decoding: pending, as: UTF8.self)
+        pending.removeAll(keepingCapacity: true)
+        return text
+    }
+
+    private func checkFieldSize(_ fieldLine: Int) throws {
+        guard pending.count > options.maxFieldBytes else { return }
+        throw CroceviaError.unreadableInput(
+            file: name, line: fieldLine,
+            message: "a field that starts on line \(fieldLine) is longer than \(options.maxFieldBytes >> 20) MiB",
+            hint: "a quote that is never closed makes the rest of the file one field; otherwise raise --max-field-size")
+    }
+
+    private func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var lines = 0
+        for k in 0..<n where p[k] == 0x0A { lines += 1 }
+        return lines
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,83 @@
+/// Writes JSON values as UTF-8 text: compact (one line, for JSON Lines) or pretty (two-space
+/// indentation). Member order is kept; non-ASCII text is written as UTF-8, not escaped.
+public enum JSONText {
+    public static func write(_ value: JSONValue, to buffer: inout ByteBuffer, pretty: Bool, indent: Int = 0) {
+        switch value {
+        case .null: buffer.append("null")
+        case .bool(let b): buffer.append(b ? "true" : "false")
+        case .number(let n): buffer.append(n)
+        case .string(let s): writeString(s, to: &buffer)
+        case .array(let items):
+            if items.isEmpty { buffer.append("[]"); return }
+            buffer.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1, &buffer) }
+                write(item, to: &buffer, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { newline(indent, &buffer) }
+            buffer.append(UInt8(ascii: "]"))
+        case .object(let object):
+            if object.isEmpty { buffer.append("{}"); return }
+            buffer.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                if pretty { newline(indent + 1, &buffer) }
+                writeString(member.key, to: &buffer)
+                buffer.append(UInt8(ascii: ":"))
+                if pretty { buffer.append(UInt8(ascii: " ")) }
+                write(member.value, to: &buffer, pretty: pretty, indent: indent + 1)
+            }
+            if pretty { newline(indent, &buffer) }
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The value as compact JSON text.
+    public static func compact(_ value: JSONValue) -> String {
+        var buffer = ByteBuffer()
+        write(value, to: &buffer, pretty: false)
+        return buffer.string
+    }
+
+    private static func newline(_ indent: Int, _ buffer: inout ByteBuffer) {
+        buffer.append(UInt8(ascii: "\n"))
+        for _ in 0..<indent { buffer.append(UInt8(ascii: " ")); buffer.append(UInt8(ascii: " ")) }
+    }
+
+    static func writeString(_ string: String, to buffer: inout ByteBuffer) {
+        var string = string
+        string.withUTF8 { utf8 in
+            buffer.append(UInt8(ascii: "\""))
+            var runStart = 0
+            var i = 0
+            let count = utf8.count
+            while i < count {
+                let b = utf8[i]
+                if b >= 0x20 && b != 0x22 && b != 0x5C {
+                    i += 1
+                    continue
+                }
+                if i > runStart { buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                buffer.append(UInt8(ascii: "\\"))
+                switch b {
+                case 0x22: buffer.append(UInt8(ascii: "\""))
+                case 0x5C: buffer.append(UInt8(ascii: "\\"))
+                case 0x0A: buffer.append(UInt8(ascii: "n"))
+                case 0x0D: buffer.append(UInt8(ascii: "r"))
+                case 0x09: buffer.append(UInt8(ascii: "t"))
+                case 0x08: buffer.append(UInt8(ascii: "b"))
+                case 0x0C: buffer.append(UInt8(ascii: "f"))
+                default:
+                    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+                    buffer.append(UInt8(ascii: "u")); buffer.append(UInt8(ascii: "0")); buffer.append(UInt8(ascii: "0"))
+                    buffer.append(digits[Int(b >> 4)]); buffer.append(digits[Int(b & 0xF)])
+                }
+                i += 1
+                runStart = i
+            }
+            if count > runStart { buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+            buffer.append(UInt8(ascii: "\""))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file (or standard input, named `-`) in large chunks with plain POSIX reads.
+public final class ByteSource {
+    /// The name used in messages: the path as given, or `-`.
+    public let name: String
+    /// The file size in bytes when known (not for pipes): drives the progress display.
+    public let size: Int?
+    /// Bytes handed out so far.
+    public private(set) var bytesRead = 0
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+
+    public init(path: String) throws {
+        if path == "-" {
+            name = "-"
+            fd = 0
+            ownsDescriptor = false
+        } else {
+            name = path
+            fd = open(path, O_RDONLY)
+            guard fd >= 0 else {
+                throw CroceviaError.io("\(path): cannot open: \(String(cString: strerror(errno)))")
+            }
+            ownsDescriptor = true
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            size = Int(info.st_size)
+        } else {
+            size = nil
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            if ownsDescriptor { close(fd) }
+            throw CroceviaError.io("\(path): is a folder, not a file")
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// Reads up to `capacity` bytes into `buffer`; returns 0 at end of input.
+    public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer, capacity)
+            if n >= 0 {
+                bytesRead += n
+                return n
+            }
+            if errno == EINTR { continue }
+            throw CroceviaError.io("\(name): read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A problem found in the data. Findings are collected into reports; they are never thrown.
+public struct Finding: Sendable, Equatable {
+    public enum Severity: String, Sendable, Comparable {
+        case error, warning, info
+
+        private var rank: Int { self == .error ? 2 : self == .warning ? 1 : 0 }
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public var severity: Severity
+    /// A stable rule name, such as `csv.ragged-row` or `map.date`.
+    public var rule: String
+    public var message: String
+    /// How to fix it, in words a partner can act on.
+    public var hint: String?
+    public var file: String
+    /// The physical line (1-based), when known.
+    public var line: Int?
+    /// The record's 1-based position in its file, when the finding concerns one record.
+    public var record: Int?
+    /// The partner's column or field the finding concerns.
+    public var field: String?
+    /// The offending value, shortened for display.
+    public var value: String?
+
+    public init(
+        _ severity: Severity, rule: String, message: String, hint: String? = nil,
+        file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, value: String? = nil
+    ) {
+        self.severity = severity
+        self.rule = rule
+        self.message = message
+        self.hint = hint
+        self.file = file
+        self.line = line
+        self.record = record
+        self.field = field
+        self.value = value.map { Finding.shorten($0) }
+    }
+
+    /// `file:line: severity: message (hint)`, the one-line form printed on standard error.
+    public var formatted: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": \(severity.rawValue): \(message)"
+        if let hint { text += " (\(hint))" }
+        return text
+    }
+
+    static func shorten(_ value: String, limit: Int = 80) -> String {
+        guard value.count > limit else { return value }
+        return String(value.prefix(limit)) + "…"
+    }
+}
+
+/// Collects findings as a run goes, counts them, and hands each one to an optional observer
+/// (the command line prints them as they come).
+public final class FindingLog {
+    public private(set) var findings: [Finding] = []
+    public private(set) var errorCount = 0
+    public private(set) var warningCount = 0
+    /// How many findings of one rule are kept in `findings`; the rest are only counted.
+    public let keepPerRule: Int
+    private var perRule: [String: Int] = [:]
+    private let observer: ((Finding) -> Void)?
+
+    public init(keepPerRule: Int = 1000, observer: ((Finding) -> Void)? = nil) {
+        self.keepPerRule = keepPerRule
+        self.observer = observer
+    }
+
+    public func add(_ finding: Finding) {
+        switch finding.severity {
+        case .error: errorCount += 1
+        case .warning: warningCount += 1
+        case .info: break
+        }
+        let seen = perRule[finding.rule, default: 0]
+        perRule[finding.rule] = seen + 1
+        if seen < keepPerRule { findings.append(finding) }
+        observer?(finding)
+    }
+
+    /// How many findings of each rule were added, kept or not.
+    public var countsByRule: [String: Int] { perRule }
+}

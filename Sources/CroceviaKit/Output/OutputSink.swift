@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a writer's bytes go: standard output, or a file that appears only when the run finishes.
+///
+/// A file is written under a temporary name beside its destination and renamed over it by
+/// `commit()`, so a failed or interrupted run never leaves a half-written file where a reader of
+/// the output expects a whole one.
+public final class OutputSink {
+    public let name: String
+    private let fd: Int32
+    private let temporaryPath: String?
+    private var committed = false
+    private var pending = ByteBuffer(capacity: OutputSink.flushThreshold + 64 * 1024)
+    static let flushThreshold = 1 << 20
+
+    /// Opens `path` for writing (`-` for standard output).
+    public init(path: String) throws {
+        name = path
+        if path == "-" {
+            fd = 1
+            temporaryPath = nil
+            return
+        }
+        let temporary = path + ".crocevia-partial-\(getpid())"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw CroceviaError.io("\(path): cannot write: \(String(cString: strerror(errno)))")
+        }
+        temporaryPath = temporary
+    }
+
+    deinit {
+        if let temporaryPath {
+            close(fd)
+            if !committed { unlink(temporaryPath) }
+        }
+    }
+
+    /// Adds bytes, writing them out when enough have gathered.
+    public func write(_ buffer: inout ByteBuffer) throws {
+        if pending.count == 0 && buffer.count >= OutputSink.flushThreshold {
+            try writeOut(buffer.bytes)
+        } else {
+            pending.bytes.append(contentsOf: buffer.bytes)
+            if pending.count >= OutputSink.flushThreshold { try flush() }
+        }
+        buffer.removeAll()
+    }
+
+    public func flush() throws {
+        guard pending.count > 0 else { return }
+        try writeOut(pending.bytes)
+        pending.removeAll()
+    }
+
+    /// Flushes and, for a file, moves it into place.
+    public func commit() throws {
+        try flush()
+        guard let temporaryPath else { return }
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            throw CroceviaError.io("\(name): cannot write: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporaryPath, name) == 0 else {
+            throw CroceviaError.io("\(name): cannot move the finished output into place: \(String(cString: strerror(errno)))")
+        }
+        committed = true
+    }
+
+    private func writeOut(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { throw CroceviaError.io("\(name): the reading end of the pipe closed") }
+                    throw CroceviaError.io("\(name): cannot write: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+    }
+}

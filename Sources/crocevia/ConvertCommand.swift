@@ -1,0 +1,110 @@
+import ArgumentParser
+import CroceviaKit
+
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Turn partner files into HSDS JSON (with a profile) or convert between CSV, JSON and JSON Lines.",
+        discussion: """
+            With --profile, each record of the partner's file becomes one HSDS object as the \
+            profile maps it (see Samples/ for profiles):
+
+              crocevia convert --profile Samples/portinerie-torino/profile.yaml \\
+                  Samples/portinerie-torino/servizi.csv -o servizi.jsonl
+
+            Without a profile, a plain conversion: each CSV row becomes a flat object keyed by the \
+            header, and back:
+
+              crocevia convert --to jsonl elenco.csv > elenco.jsonl
+              crocevia convert --from jsonl --to csv - < elenco.jsonl
+
+            CSV input: the delimiter (, ; tab |) and the encoding (UTF-8 with or without BOM, \
+            Windows-1252, UTF-16 with BOM) are detected; --delimiter and --encoding force them. \
+            Problems are printed as file:line: messages; the exit code is 1 when any is an error.
+            """
+    )
+
+    @Option(help: "A mapping profile (YAML) that turns the partner's records into HSDS objects.")
+    var profile: String?
+
+    @Option(help: "The input format (default: from the profile or the file name).")
+    var from: Format?
+
+    @Option(help: "The output format (default: from -o's name; hsds-jsonl with a profile).")
+    var to: Format?
+
+    @Option(name: [.customShort("o"), .long], help: "The output file, or - for standard output. A file appears only when the run finishes.")
+    var output = "-"
+
+    @Option(help: "The input encoding: auto, utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be.")
+    var encoding: String?
+
+    @Option(help: "The CSV input delimiter: one character, or 'tab' (default: detected).")
+    var delimiter: String?
+
+    @Option(name: .customLong("out-delimiter"), help: "The CSV output delimiter (default: ,).")
+    var outDelimiter: String?
+
+    @Option(help: "CSV output: the columns, comma-separated, in order (default: the first record's keys).")
+    var columns: String?
+
+    @Flag(help: "JSON output: indent records for people to read.")
+    var pretty = false
+
+    @Flag(help: "JSON output: add each record's _provenance (source, file, line, record, key).")
+    var provenance = false
+
+    @Option(help: "A plain conversion's source name in provenance (default: the file name).")
+    var source: String?
+
+    @Option(name: .customLong("max-field-size"), help: "CSV: the longest field accepted, in MiB.")
+    var maxFieldSize = 64
+
+    @Flag(name: .shortAndLong, help: "Print no findings, only failures.")
+    var quiet = false
+
+    @Argument(help: "Input files; - reads standard input.")
+    var inputs: [String] = []
+
+    func run() throws {
+        var options = ConvertOptions(inputs: inputs)
+        options.output = output
+        options.from = from
+        options.to = to
+        options.profile = profile
+        options.source = source
+        options.maxFieldBytes = maxFieldSize << 20
+        if let encoding {
+            guard let value = TextEncoding(name: encoding) else {
+                throw CroceviaError.usage("unknown encoding \(encoding); known: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            options.encoding = value
+        }
+        options.delimiter = try delimiter.map(Self.delimiterByte)
+        if let outDelimiter { options.writer.delimiter = try Self.delimiterByte(outDelimiter) }
+        options.writer.columns = columns.map { $0.split(separator: ",").map { String($0) } }
+        options.writer.pretty = pretty
+        options.writer.provenance = provenance
+
+        let printer = FindingPrinter { Terminal.line($0) }
+        let findings = FindingLog(observer: quiet ? nil : printer.print)
+        let summary = try Converter(options: options, findings: findings, progress: ProgressReporter.forTerminal()).run()
+        printer.close()
+        if findings.errorCount + findings.warningCount > 0 && !quiet {
+            Terminal.line("crocevia: \(plural(summary.records, "record")) converted; \(plural(findings.errorCount, "error")), \(plural(findings.warningCount, "warning"))")
+        }
+        if findings.errorCount > 0 { throw ExitCode(1) }
+    }
+
+    static func delimiterByte(_ text: String) throws -> UInt8 {
+        guard let byte = Delimiter.byte(text) else { throw CroceviaError.usage("a delimiter is one character, or 'tab'; got \(text)") }
+        return byte
+    }
+}
+
+extension Format: ExpressibleByArgument {}
+
+/// "1 record", "2 records".
+func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
