@@ -40,13 +40,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CroceviaKitTests",
-            dependencies: ["CroceviaKit"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["CroceviaKit"]
         ),
+        // Runs the built `crocevia` on the folders in Cases/ (arguments, input, expected output).
         .testTarget(
             name: "CroceviaEndToEndTests",
             dependencies: ["crocevia"],
-            resources: [.copy("Cases")]
+            exclude: ["Cases"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -54,6 +54,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "JSON output: add each record's _provenance (source, file, line, record, key).")
     var provenance = false
 
+    @Option(help: "JSON input: the member path to the array of records inside the document, such as servizi or data.items.")
+    var records: String?
+
     @Option(help: "A plain conversion's source name in provenance (default: the file name).")
     var source: String?
 
@@ -73,6 +76,7 @@ struct ConvertCommand: ParsableCommand {
         options.to = to
         options.profile = profile
         options.source = source
+        options.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.maxFieldBytes = maxFieldSize << 20
         if let encoding {
             guard let value = TextEncoding(name: encoding) else {

@@ -11,6 +11,8 @@ public struct ConvertOptions: Sendable {
     public var writer = WriterOptions()
     /// The source name for provenance in a plain conversion (default: the file name).
     public var source: String?
+    /// JSON input: the member path to the array of records (`servizi`, `data.items`).
+    public var recordsPath: [String] = []
     public var maxFieldBytes = 64 << 20
 
     public init(inputs: [String]) {

@@ -26,6 +26,7 @@ public final class Converter {
             options.from = profile.source.format
             options.encoding = options.encoding ?? profile.source.encoding
             options.delimiter = options.delimiter ?? profile.source.delimiter
+            if options.recordsPath.isEmpty { options.recordsPath = profile.source.records }
             mapper = try Mapper(profile: profile, findings: findings)
         }
         let to = try outputFormat(options, mapped: mapper != nil)
@@ -47,8 +48,9 @@ public final class Converter {
             summary.inputs += 1
             let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
             let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-            let reader = try format.makeReader(input: textInput, source: sourceName,
-                                               csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes), findings: findings)
+            let reader = format.makeReader(input: textInput, source: sourceName,
+                                           csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
+                                           recordsPath: options.recordsPath, findings: findings)
             progress?.start(input: input)
             do {
                 if let csv = reader as? CSVRecordReader, let mapper {

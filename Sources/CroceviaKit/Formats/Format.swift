@@ -22,10 +22,11 @@ public enum Format: String, Sendable, CaseIterable {
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// Opens a reader for this format over one input.
-    public func makeReader(input: TextInput, source: String, csv: CSVRecordReader.Options, findings: FindingLog) throws -> RecordReader {
+    /// - Parameter recordsPath: JSON only: the member path to the records array in the document.
+    public func makeReader(input: TextInput, source: String, csv: CSVRecordReader.Options, recordsPath: [String] = [], findings: FindingLog) -> RecordReader {
         switch self {
         case .csv: return CSVRecordReader(input: input, options: csv, source: source, findings: findings)
-        case .json, .hsdsJSON: return JSONRecordReader(input: input, mode: .json, source: source, findings: findings)
+        case .json, .hsdsJSON: return JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: recordsPath)
         case .jsonl, .hsdsJSONL: return JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings)
         }
     }

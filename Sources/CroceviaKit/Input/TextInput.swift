@@ -23,6 +23,8 @@ public final class TextInput {
     private var finished = false
     /// Newlines handed out before the current chunk: the line numbers of encoding findings.
     private var linesBefore = 0
+    /// Where the current chunk's text starts in `raw` (after a byte-order mark).
+    private var chunkStart = 0
 
     public init(source: ByteSource, encoding: TextEncoding = .auto, findings: FindingLog, chunkSize: Int = 256 * 1024) {
         self.source = source
@@ -53,6 +55,7 @@ public final class TextInput {
                 try checkSignature(total)
                 start = skipByteOrderMark(total)
             }
+            chunkStart = start
             let chunk = try decode(from: start, count: total, eof: eof)
             linesBefore += countNewlines(chunk)
             if chunk.count > 0 { return chunk }
@@ -71,6 +74,11 @@ public final class TextInput {
             throw CroceviaError.unreadableInput(
                 file: name, line: nil, message: "this is an Excel .xls workbook, not a text file",
                 hint: "open it in Excel or LibreOffice and save it as CSV")
+        }
+        // A NUL byte early on means binary data, unless the file is UTF-16 (it has its mark).
+        let isUTF16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || encoding == .utf16le || encoding == .utf16be
+        if !isUTF16, let nul = UnsafeBufferPointer(start: raw, count: min(count, 1 << 16)).firstIndex(of: 0) {
+            throw binaryError(at: nul, from: 0)
         }
     }
 
@@ -309,9 +317,9 @@ public final class TextInput {
 
     // MARK: Places
 
-    private func lineNumber(at index: Int, from start: Int) -> Int {
+    private func lineNumber(at index: Int, from _: Int = 0) -> Int {
         var lines = linesBefore + 1
-        var k = start
+        var k = chunkStart
         while k < index {
             if raw[k] == 0x0A { lines += 1 }
             k += 1

@@ -19,6 +19,9 @@ public struct Profile: Sendable {
         public var encoding: TextEncoding?
         /// Nil: detect.
         public var delimiter: UInt8?
+        /// JSON: the member path to the records array inside the document; empty for a top-level
+        /// array or one record per value.
+        public var records: [String]
         /// The partner's own key columns, for provenance.
         public var key: [ColumnReference]
     }

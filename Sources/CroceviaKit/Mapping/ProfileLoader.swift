@@ -4,7 +4,7 @@
 public enum ProfileLoader {
     public static let version = 1
     static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "fields"]
-    static let sourceKeys = ["name", "format", "encoding", "delimiter", "key"]
+    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "key"]
     static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "transforms", "required"]
     static let originKeys = ["column", "columns", "template", "const", "uuid", "copy"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
@@ -101,11 +101,18 @@ public enum ProfileLoader {
             }
             delimiter = value
         }
+        var records: [String] = []
+        if let node = mapping.take("records") {
+            records = try node.text(file: file, what: "records").split(separator: ".").map(String.init)
+            guard format == .json else {
+                throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "records goes with format: json")
+            }
+        }
         let key = try mapping.take("key").map { node in
             try node.textList(file: file, what: "key").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
         } ?? []
         try mapping.rejectUnknownKeys(known: sourceKeys, what: "source")
-        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, key: key)
+        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, key: key)
     }
 
     static func decodeField(_ node: YAMLNode, path: TargetPath, file: String) throws -> Profile.Field {
@@ -117,6 +124,7 @@ public enum ProfileLoader {
             return Profile.Field(path: path, origin: .column(.init(name: column, mark: node.mark)), transforms: [], required: false, mark: node.mark)
         }
         var mapping = try YAMLMapping(node, file: file, what: "field \"\(path)\"")
+        try mapping.rejectKeys(notIn: fieldKeys, what: "field \"\(path)\"")
         let given = originKeys.filter { key in mapping.entries.contains { $0.key == key } }
         guard given.count == 1 else {
             throw failure(node, given.isEmpty
@@ -154,7 +162,6 @@ public enum ProfileLoader {
             transforms = try items.map { try decodeTransform($0, file: file) }
         }
         let required = try mapping.take("required")?.flag(file: file, what: "required") ?? false
-        try mapping.rejectUnknownKeys(known: fieldKeys, what: "field \"\(path)\"")
         return Profile.Field(path: path, origin: origin, transforms: transforms, required: required, mark: node.mark)
     }
 

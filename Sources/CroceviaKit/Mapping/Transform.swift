@@ -111,7 +111,14 @@ public enum Transform: Sendable {
             break
         }
         for value in values {
-            guard case .string(let text) = value else {
+            var text: String
+            switch value {
+            case .string(let string): text = string
+            case .bool, .number:
+                // A map also translates booleans and numbers (`true: active`); other steps leave them be.
+                guard case .map = self else { output.append(value); continue }
+                text = value.cellText
+            default:
                 output.append(value)
                 continue
             }

@@ -43,6 +43,7 @@ public final class CSVRecordReader: RecordReader {
     private var headerRead = false
     private var skipLineFeed = false
     private var recordCount = 0
+    private var reportedNoRecords = false
     private var fields: [String] = []
     private var pending: [UInt8] = []
 
@@ -76,6 +77,11 @@ public final class CSVRecordReader: RecordReader {
             recordCount += 1
             return Record(value: .object(makeObject(row.fields, line: row.line)),
                           provenance: Provenance(source: source, file: name, line: row.line, record: recordCount))
+        }
+        if recordCount == 0 && !header.isEmpty && !reportedNoRecords {
+            reportedNoRecords = true
+            findings.add(Finding(.warning, rule: "csv.no-records", message: "the file has a header row but no records",
+                                 hint: "check that the export included the data", file: name, line: 1))
         }
         return nil
     }

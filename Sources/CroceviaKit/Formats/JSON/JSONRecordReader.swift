@@ -1,7 +1,8 @@
 /// Reads JSON and JSON Lines as a stream of records, without loading the input whole.
 ///
-/// - `json`: a top-level array is streamed element by element; any other document, or several
-///   documents one after another, gives one record per top-level value. A syntax error is fatal
+/// - `json`: a top-level array is streamed element by element, or the array at `recordsPath`
+///   inside the document (`{"servizi": [...]}`), its other members read and set aside; any other
+///   document, or several documents one after another, gives one record per top-level value. A syntax error is fatal
 ///   (there is no safe place to resume) and names its line.
 /// - `jsonl`: one value per line; a line that is not JSON becomes an error finding and reading
 ///   goes on with the next line.
@@ -18,6 +19,10 @@ public final class JSONRecordReader: RecordReader {
     private let findings: FindingLog
     private let maxDepth: Int
 
+    /// JSON: the member path to the array of records inside the document (`servizi`,
+    /// `data.items`); empty for a top-level array or bare values.
+    private let recordsPath: [String]
+
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var start = 0
@@ -25,16 +30,27 @@ public final class JSONRecordReader: RecordReader {
     private var line = 1
     private var eof = false
     private var recordCount = 0
-    private enum State { case topLevel, arrayFirst, arrayNext, afterArray }
+    private enum State {
+        case topLevel
+        /// Expecting the object that holds member `recordsPath[level]`.
+        case enterObject(level: Int)
+        /// Inside that object, looking for the member.
+        case seekMember(level: Int, first: Bool)
+        case arrayFirst, arrayNext
+        /// After the records array: the rest of the enclosing objects, `levels` of them.
+        case closeObjects(levels: Int)
+        case afterArray
+    }
     private var state = State.topLevel
     private var sawValue = false
     private var arrayLine = 0
 
-    public init(input: TextInput, mode: Mode, source: String, findings: FindingLog, maxDepth: Int = 512) {
+    public init(input: TextInput, mode: Mode, source: String, findings: FindingLog, recordsPath: [String] = [], maxDepth: Int = 512) {
         self.input = input
         self.mode = mode
         self.source = source
         self.findings = findings
+        self.recordsPath = mode == .json ? recordsPath : []
         self.maxDepth = maxDepth
         capacity = 512 * 1024
         buffer = .allocate(capacity: capacity)
@@ -45,45 +61,139 @@ public final class JSONRecordReader: RecordReader {
     public func next() throws -> Record? {
         while true {
             guard let b = try peekNonWhitespace() else {
-                if state == .arrayFirst || state == .arrayNext {
+                switch state {
+                case .arrayFirst, .arrayNext:
                     throw fatal("the array that opens on line \(arrayLine) is not closed before the end of the file", line: line)
+                case .enterObject, .seekMember, .closeObjects:
+                    if !sawValue { return emptyFile() }
+                    throw fatal("the file ends inside the document", line: line)
+                case .topLevel, .afterArray:
+                    if !sawValue { return emptyFile() }
+                    return nil
                 }
-                if !sawValue && recordCount == 0 && mode == .json {
-                    findings.add(Finding(.error, rule: "json.empty", message: "the file holds no JSON value", file: name, line: line))
-                }
-                return nil
             }
+            sawValue = true
             switch state {
             case .topLevel:
-                if mode == .json && !sawValue && b == UInt8(ascii: "[") {
-                    sawValue = true
-                    arrayLine = line
-                    start += 1
-                    state = .arrayFirst
+                if mode == .json && recordCount == 0 && b == UInt8(ascii: "[") && recordsPath.isEmpty {
+                    openArray()
                     continue
                 }
-                sawValue = true
+                if !recordsPath.isEmpty {
+                    state = .enterObject(level: 0)
+                    continue
+                }
                 if let record = try parseRecord() { return record }
+            case .enterObject(let level):
+                guard b == UInt8(ascii: "{") else {
+                    throw fatal("expected an object holding \"\(recordsPath[level])\" (the records path \(recordsPath.joined(separator: "."))), found \(JSONParser.describe(b))", line: line)
+                }
+                start += 1
+                state = .seekMember(level: level, first: true)
+            case .seekMember(let level, let first):
+                if b == UInt8(ascii: "}") {
+                    throw fatal("the document has no member \"\(recordsPath[level])\" (the records path \(recordsPath.joined(separator: ".")))", line: line)
+                }
+                if !first {
+                    guard b == UInt8(ascii: ",") else { throw fatal("expected ',' or '}' in an object, found \(JSONParser.describe(b))", line: line) }
+                    start += 1
+                }
+                let key = try memberName()
+                state = .seekMember(level: level, first: false)
+                guard key == recordsPath[level] else {
+                    _ = try attempt { parser throws(JSONParser.Failure) in try parser.parseValue() }
+                    continue
+                }
+                if level + 1 < recordsPath.count {
+                    state = .enterObject(level: level + 1)
+                    continue
+                }
+                guard try peekNonWhitespace() == UInt8(ascii: "[") else {
+                    throw fatal("\"\(recordsPath.joined(separator: "."))\" is not an array of records", line: line)
+                }
+                openArray()
             case .arrayFirst:
                 if b == UInt8(ascii: "]") {
-                    start += 1
-                    state = .afterArray
+                    closeArray()
                     continue
                 }
                 state = .arrayNext
                 if let record = try parseRecord() { return record }
             case .arrayNext:
-                start += 1
                 if b == UInt8(ascii: "]") {
-                    state = .afterArray
+                    closeArray()
                     continue
                 }
                 guard b == UInt8(ascii: ",") else {
                     throw fatal("expected ',' or ']' after an element of the array, found \(JSONParser.describe(b))", line: line)
                 }
+                start += 1
                 if let record = try parseRecord() { return record }
+            case .closeObjects(let levels):
+                if b == UInt8(ascii: "}") {
+                    start += 1
+                    state = levels > 1 ? .closeObjects(levels: levels - 1) : .afterArray
+                    continue
+                }
+                guard b == UInt8(ascii: ",") else { throw fatal("expected ',' or '}' in an object, found \(JSONParser.describe(b))", line: line) }
+                start += 1
+                _ = try memberName()
+                _ = try attempt { parser throws(JSONParser.Failure) in try parser.parseValue() }
             case .afterArray:
-                throw fatal("unexpected \(JSONParser.describe(b)) after the end of the top-level array", line: line)
+                throw fatal("unexpected \(JSONParser.describe(b)) after the end of the records array", line: line)
+            }
+        }
+    }
+
+    private func openArray() {
+        arrayLine = line
+        start += 1
+        state = .arrayFirst
+    }
+
+    private func closeArray() {
+        start += 1
+        state = recordsPath.isEmpty ? .afterArray : .closeObjects(levels: recordsPath.count)
+    }
+
+    private func emptyFile() -> Record? {
+        if mode == .json {
+            findings.add(Finding(.error, rule: "json.empty", message: "the file holds no JSON value", file: name, line: line))
+        }
+        return nil
+    }
+
+    /// Reads `"name":` and returns the name.
+    private func memberName() throws -> String {
+        try attempt { parser throws(JSONParser.Failure) -> String in
+            guard parser.skipWhitespace() == UInt8(ascii: "\"") else {
+                throw .syntax("expected a member name in quotes")
+            }
+            let key = try parser.parseString()
+            guard let colon = parser.skipWhitespace() else { throw .needMore }
+            guard colon == UInt8(ascii: ":") else { throw .syntax("expected ':' after the member name \"\(key)\"") }
+            parser.position += 1
+            return key
+        }
+    }
+
+    /// Runs `body` on a parser at the cursor, reading more input as long as it needs more; a
+    /// syntax error is fatal.
+    private func attempt<T>(_ body: (inout JSONParser) throws(JSONParser.Failure) -> T) throws -> T {
+        while true {
+            var parser = JSONParser(base: buffer, end: end, position: start, line: line, maxDepth: maxDepth)
+            do {
+                let result = try body(&parser)
+                start = parser.position
+                line = parser.line
+                return result
+            } catch .needMore {
+                if eof { throw fatal("the file ends in the middle of a JSON value", line: parser.line) }
+                try fill(grow: true)
+            } catch .tooDeep {
+                throw fatal("JSON nested deeper than \(maxDepth) levels", line: parser.line)
+            } catch .syntax(let message) {
+                throw fatal(message, line: parser.line, column: column(at: parser.position))
             }
         }
     }

@@ -45,6 +45,16 @@ public struct YAMLMapping {
         return value
     }
 
+    /// Fails on the first key that is not in `allowed`, suggesting the nearest one.
+    public func rejectKeys(notIn allowed: [String], what: String) throws {
+        for pair in pairs where !allowed.contains(pair.key.scalar ?? "") {
+            let key = pair.key.scalar ?? ""
+            throw CroceviaError.configuration(
+                file: file, line: pair.key.mark.line, column: pair.key.mark.column,
+                message: "unknown key \"\(key)\" in \(what)\(Suggestion.hint(for: key, in: allowed)) (known keys: \(allowed.joined(separator: ", ")))")
+        }
+    }
+
     /// Fails on the first key that was not taken, suggesting the nearest known one.
     public func rejectUnknownKeys(known: [String], what: String) throws {
         for pair in pairs {
