@@ -42,38 +42,49 @@ public final class Converter {
         }
 
         let sink = try OutputSink(path: options.output)
-        let writer = to.makeWriter(sink: sink, options: options.writer, findings: findings)
+        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings))
         var summary = ConvertSummary()
-        for (input, format) in zip(options.inputs, formats) {
-            summary.inputs += 1
-            let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
-            let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-            let reader = format.makeReader(input: textInput, source: sourceName,
-                                           csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
-                                           recordsPath: options.recordsPath, findings: findings)
-            progress?.start(input: input)
-            do {
-                if let csv = reader as? CSVRecordReader, let mapper {
-                    let header = try csv.readHeader()
-                    if !header.isEmpty { try mapper.check(header: header, inputName: input) }
-                }
-                while let record = try reader.next() {
-                    try writer.write(mapper?.map(record) ?? record)
-                    summary.records += 1
-                    progress?.tick(records: summary.records, reader: reader)
-                }
-                if let mapper, format != .csv { mapper.reportUnseenColumns(inputName: input) }
-            } catch let error as CroceviaError {
-                guard case .unreadableInput(let file, let line, let message, let hint) = error else { throw error }
-                summary.unreadableInputs += 1
-                findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the records before it were converted, the rest of the file was not",
-                                     hint: hint, file: file, line: line))
+        do {
+            for (input, format) in zip(options.inputs, formats) {
+                try convert(input, format: format, options: options, mapper: mapper, writer: writer, summary: &summary)
             }
-            progress?.finish(records: summary.records)
+        } catch {
+            // Stop the writer; the sink is not committed, so no output file appears.
+            try? writer.finish()
+            throw error
         }
         try writer.finish()
         try sink.commit()
         return summary
+    }
+
+    /// Converts one input. An input that cannot be read any further becomes an error finding.
+    private func convert(_ input: String, format: Format, options: ConvertOptions, mapper: Mapper?, writer: WriterThread,
+                         summary: inout ConvertSummary) throws {
+        summary.inputs += 1
+        let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
+        let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
+        let reader = format.makeReader(input: textInput, source: sourceName,
+                                       csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
+                                       recordsPath: options.recordsPath, findings: findings)
+        progress?.start(input: input)
+        defer { progress?.finish(records: summary.records) }
+        do {
+            if let csv = reader as? CSVRecordReader, let mapper {
+                let header = try csv.readHeader()
+                if !header.isEmpty { try mapper.check(header: header, inputName: input) }
+            }
+            while let record = try reader.next() {
+                try writer.write(mapper?.map(record) ?? record)
+                summary.records += 1
+                progress?.tick(records: summary.records, reader: reader)
+            }
+            if let mapper, format != .csv { mapper.reportUnseenColumns(inputName: input) }
+        } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
+            summary.unreadableInputs += 1
+            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the records before it were converted, the rest of the file was not",
+                                 hint: hint, file: file, line: line))
+        }
     }
 
     private func outputFormat(_ options: ConvertOptions, mapped: Bool) throws -> Format {

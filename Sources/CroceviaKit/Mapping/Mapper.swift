@@ -10,28 +10,91 @@ public final class Mapper {
     private let findings: FindingLog
     private let plan: MappingPlan
     private var lookups: [ColumnLookup] = []
-    /// For each field, the lookups of the columns it reads, in order.
-    private var fieldLookups: [[Int]] = []
+    private var steps: [FieldStep] = []
     private var keyLookups: [Int] = []
-    private let copyFields: [Int]
+
+    /// One profile field, compiled: where its value comes from, with everything the hot path
+    /// needs at hand (a class, so the per-record loop passes references, not copies).
+    final class FieldStep {
+        enum Source {
+            case column(Int)
+            case columns([Int], separator: String)
+            case template(Template, [Int])
+            case constant(JSONValue)
+            /// Key columns, and the object's place split around its `[]`.
+            case uuid([Int], prefix: String, suffix: String?)
+            /// The field copied, and the data fields whose values make the copied field's object
+            /// exist (nil: the record itself).
+            case copy(Int, guards: [Int]?)
+        }
+
+        let source: Source
+        let transforms: [Transform]
+        let required: Bool
+        /// The target path, for messages.
+        let label: String
+        let columns: [String]
+
+        init(source: Source, transforms: [Transform], required: Bool, label: String, columns: [String]) {
+            self.source = source
+            self.transforms = transforms
+            self.required = required
+            self.label = label
+            self.columns = columns
+        }
+
+        var isData: Bool {
+            switch source {
+            case .column, .columns, .template: return true
+            case .constant, .uuid, .copy: return false
+            }
+        }
+    }
 
     public init(profile: Profile, findings: FindingLog) throws {
         self.profile = profile
         self.findings = findings
         plan = try MappingPlan(fields: profile.fields, file: profile.file)
-        copyFields = profile.fields.indices.filter {
-            if case .copy = profile.fields[$0].origin { return true }
-            return false
-        }
         var byName: [String: Int] = [:]
-        func lookup(_ name: String) -> Int {
-            if let index = byName[name] { return index }
-            lookups.append(ColumnLookup(name: name, nested: profile.source.format != .csv))
-            byName[name] = lookups.count - 1
+        var lookups: [ColumnLookup] = []
+        func lookup(_ reference: Profile.ColumnReference) -> Int {
+            if let index = byName[reference.name] { return index }
+            lookups.append(ColumnLookup(name: reference.name, nested: profile.source.format != .csv))
+            byName[reference.name] = lookups.count - 1
             return lookups.count - 1
         }
-        fieldLookups = profile.fields.map { $0.columns.map { lookup($0.name) } }
-        keyLookups = profile.source.key.map { lookup($0.name) }
+        let fields = profile.fields
+        steps = fields.map { field in
+            let source: FieldStep.Source
+            switch field.origin {
+            case .column(let c): source = .column(lookup(c))
+            case .columns(let cs, let separator): source = .columns(cs.map(lookup), separator: separator)
+            case .template(let t): source = .template(t, t.columns.map(lookup))
+            case .constant(let value): source = .constant(value)
+            case .uuid(let cs):
+                let place = Mapper.objectPlace(of: field.path, root: profile.target)
+                source = .uuid(cs.map(lookup), prefix: place.prefix, suffix: place.suffix)
+            case .copy(let from):
+                let copied = fields.firstIndex { $0.path.description == from.description }!
+                let object = from.segments.dropLast()
+                let guards = object.isEmpty ? nil : fields.indices.filter { f in
+                    !fields[f].isDecoration && fields[f].path.segments.count > object.count
+                        && Array(fields[f].path.segments.prefix(object.count)) == Array(object)
+                }
+                source = .copy(copied, guards: guards)
+            }
+            return FieldStep(source: source, transforms: field.transforms, required: field.required,
+                             label: field.path.description, columns: field.columns.map(\.name))
+        }
+        keyLookups = profile.source.key.map(lookup)
+        self.lookups = lookups
+        for (index, step) in steps.enumerated() {
+            if case .copy(let copied, _) = step.source, case .copy = steps[copied].source {
+                let field = fields[index]
+                throw CroceviaError.configuration(file: profile.file, line: field.mark.line, column: field.mark.column,
+                                                  message: "\(field.path) copies \(steps[copied].label), which is itself a copy; copy the original")
+            }
+        }
     }
 
     /// Every column the profile names, with where it names it.
@@ -62,47 +125,56 @@ public final class Mapper {
     /// Maps one raw record.
     public func map(_ record: Record) -> Record {
         let row = record.value.objectValue ?? JSONObject()
-        var context = RowContext(record: record, row: row, values: Array(repeating: [], count: profile.fields.count))
-        for (index, field) in profile.fields.enumerated() where !field.isDecoration {
-            var values = sourceValues(of: field, index: index, row: row)
-            for transform in field.transforms {
-                values = transform.apply(values) { severity, rule, message, value in
-                    findings.add(Finding(severity, rule: rule, message: "\(field.path): \(message)", file: record.provenance.file,
-                                         line: record.provenance.line, record: record.provenance.record,
-                                         field: field.columns.first?.name, value: value))
-                }
-            }
-            values.removeAll { $0 == .null || $0 == .string("") }
-            if values.isEmpty && field.required {
-                findings.add(Finding(.error, rule: "map.required", message: "\(field.path) is required but has no value",
-                                     hint: field.columns.isEmpty ? nil : "fill in \(field.columns.map(\.name).joined(separator: ", "))",
-                                     file: record.provenance.file, line: record.provenance.line, record: record.provenance.record,
-                                     field: field.columns.first?.name))
-            }
-            context.values[index] = values
+        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: [], count: steps.count))
+        for index in steps.indices where steps[index].isData {
+            context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
         }
-        var object = build(plan.root, objectPath: profile.target, context: &context) ?? JSONObject()
-        for index in copyFields { resolveCopy(index, in: &object) }
+        let object = build(plan.root, context: &context) ?? JSONObject()
         var provenance = record.provenance
         provenance.source = profile.source.name
         if !keyLookups.isEmpty {
-            let key = keyLookups.map { lookups[$0].values(in: row).first?.cellText.trimmingWhitespace() ?? "" }.joined(separator: "/")
-            provenance.key = key
+            provenance.key = keyLookups.map { firstText(lookups[$0].values(in: row)) }.joined(separator: "/")
         }
         return Record(value: .object(object), provenance: provenance)
     }
 
     // MARK: Source values
 
-    private func sourceValues(of field: Profile.Field, index: Int, row: JSONObject) -> [JSONValue] {
-        let columns = fieldLookups[index]
-        switch field.origin {
-        case .column:
-            return lookups[columns[0]].values(in: row).map(Self.trimmed)
-        case .columns(_, let separator):
+    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> [JSONValue] {
+        var values = sourceValues(step, row: row)
+        for transform in step.transforms {
+            values = transform.apply(values) { severity, rule, message, value in
+                findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
+                                     line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
+            }
+        }
+        values.removeAll { value in
+            switch value {
+            case .null: return true
+            case .string(let text): return text.isEmpty
+            default: return false
+            }
+        }
+        if values.isEmpty && step.required {
+            findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
+                                 hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
+                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+        }
+        return values
+    }
+
+    private func sourceValues(_ step: FieldStep, row: JSONObject) -> [JSONValue] {
+        switch step.source {
+        case .column(let column):
+            var values = lookups[column].values(in: row)
+            for k in values.indices {
+                if case .string(let text) = values[k] { values[k] = .string(text.trimmingWhitespace()) }
+            }
+            return values
+        case .columns(let columns, let separator):
             let parts = columns.flatMap { lookups[$0].values(in: row) }.map { $0.cellText.trimmingWhitespace() }.filter { !$0.isEmpty }
             return parts.isEmpty ? [] : [.string(parts.joined(separator: separator))]
-        case .template(let template):
+        case .template(let template, let columns):
             var text = ""
             var filled = false
             var next = 0
@@ -110,7 +182,7 @@ public final class Mapper {
                 switch part {
                 case .literal(let literal): text += literal
                 case .column:
-                    let value = lookups[columns[next]].values(in: row).first?.cellText.trimmingWhitespace() ?? ""
+                    let value = firstText(lookups[columns[next]].values(in: row))
                     next += 1
                     if !value.isEmpty { filled = true }
                     text += value
@@ -123,26 +195,27 @@ public final class Mapper {
         }
     }
 
-    private static func trimmed(_ value: JSONValue) -> JSONValue {
-        if case .string(let text) = value { return .string(text.trimmingWhitespace()) }
-        return value
+    private func firstText(_ values: [JSONValue]) -> String {
+        values.first?.cellText.trimmingWhitespace() ?? ""
     }
 
     // MARK: Building the object
 
     private struct RowContext {
-        let record: Record
         let row: JSONObject
+        let provenance: Provenance
         var values: [[JSONValue]]
+        /// Ids already made for this record (an id may be copied elsewhere too).
+        var ids: [Int: String] = [:]
     }
 
     /// Builds an object node; nil when no data field under it has a value.
-    private func build(_ node: MappingPlan.ObjectNode, objectPath: String, spread: Int? = nil, context: inout RowContext) -> JSONObject? {
+    private func build(_ node: MappingPlan.ObjectNode, spread: Int? = nil, context: inout RowContext) -> JSONObject? {
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(node.members.count)
         var hasData = false
         for member in node.members {
-            let childPath = objectPath == profile.target ? member.key : objectPath + "." + member.key
-            if let (value, data) = build(member.node, key: member.key, objectPath: objectPath, childPath: childPath, spread: spread, context: &context) {
+            if let (value, data) = build(member.node, spread: spread, context: &context) {
                 members.append((member.key, value))
                 if data { hasData = true }
             }
@@ -150,18 +223,20 @@ public final class Mapper {
         return hasData ? JSONObject(members) : nil
     }
 
-    private func build(_ box: MappingPlan.Box, key: String, objectPath: String, childPath: String, spread: Int?,
-                       context: inout RowContext) -> (JSONValue, Bool)? {
+    /// Every element a spread makes holds a value at its index (values are compacted), so the
+    /// element's index in the list is the spread index that ids are made from.
+    private func build(_ box: MappingPlan.Box, spread: Int?, context: inout RowContext) -> (JSONValue, Bool)? {
         switch box.node {
         case .leaf(let index)?:
-            return leaf(index, objectPath: objectPath, spread: spread, context: &context)
+            return leaf(index, spread: spread, context: &context)
         case .object(let object)?:
-            return build(object, objectPath: childPath, spread: spread, context: &context).map { (.object($0), true) }
+            return build(object, spread: spread, context: &context).map { (.object($0), true) }
         case .spread(let element, let dataFields)?:
-            let count = dataFields.map { context.values[$0].count }.max() ?? 0
+            var count = 0
+            for field in dataFields { count = max(count, context.values[field].count) }
             var items: [JSONValue] = []
             for i in 0..<count {
-                if let (value, data) = build(element, key: key, objectPath: objectPath, childPath: "\(childPath)[\(items.count)]", spread: i, context: &context), data {
+                if let (value, data) = build(element, spread: i, context: &context), data {
                     items.append(value)
                 }
             }
@@ -169,7 +244,7 @@ public final class Mapper {
         case .fixed(let elements)?:
             var items: [JSONValue] = []
             for element in elements {
-                if let (value, data) = build(element.node, key: key, objectPath: objectPath, childPath: "\(childPath)[\(items.count)]", spread: spread, context: &context), data {
+                if let (value, data) = build(element.node, spread: spread, context: &context), data {
                     items.append(value)
                 }
             }
@@ -179,23 +254,37 @@ public final class Mapper {
         }
     }
 
-    private func leaf(_ index: Int, objectPath: String, spread: Int?, context: inout RowContext) -> (JSONValue, Bool)? {
-        let field = profile.fields[index]
-        switch field.origin {
+    private func leaf(_ index: Int, spread: Int?, context: inout RowContext) -> (JSONValue, Bool)? {
+        let step = steps[index]
+        switch step.source {
         case .constant(let value):
             return (value, false)
-        case .copy:
-            return (.null, false)  // filled in once the whole object is built
-        case .uuid:
-            let keys = fieldLookups[index].map { lookups[$0].values(in: context.row).first?.cellText.trimmingWhitespace() ?? "" }
-            guard keys.contains(where: { !$0.isEmpty }) else {
-                let record = context.record.provenance
-                findings.add(Finding(.error, rule: "map.id", message: "\(field.path): the id is made from \(field.columns.map(\.name).joined(separator: ", ")), empty in this record",
-                                     hint: "fill in the key columns", file: record.file, line: record.line, record: record.record, field: field.columns.first?.name))
+        case .copy(let copied, let guards):
+            if let guards, !guards.contains(where: { !context.values[$0].isEmpty }) { return nil }
+            guard let (value, _) = leaf(copied, spread: nil, context: &context) else { return nil }
+            return (value, false)
+        case .uuid(let columns, let prefix, let suffix):
+            if spread == nil, let id = context.ids[index] { return (.string(id), false) }
+            var keys: [String] = []
+            keys.reserveCapacity(columns.count)
+            var anyKey = false
+            for column in columns {
+                let key = firstText(lookups[column].values(in: context.row))
+                if !key.isEmpty { anyKey = true }
+                keys.append(key)
+            }
+            guard anyKey else {
+                findings.add(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
+                                     hint: "fill in the key columns", file: context.provenance.file, line: context.provenance.line,
+                                     record: context.provenance.record, field: step.columns.first))
                 return nil
             }
-            let name = profile.source.name + "/" + objectPath + "/" + keys.joined(separator: "\u{1F}")
-            return (.string(UUIDv5.make(namespace: profile.namespace, name: name).text), false)
+            var name = profile.source.name + "/" + prefix
+            if let suffix { name += String(spread ?? 0) + suffix }
+            name += "/" + keys.joined(separator: "\u{1F}")
+            let id = UUIDv5.make(namespace: profile.namespace, name: name).text
+            if spread == nil { context.ids[index] = id }
+            return (.string(id), false)
         case .column, .columns, .template:
             let values = context.values[index]
             if let spread {
@@ -209,48 +298,25 @@ public final class Mapper {
         }
     }
 
-    // MARK: Copies
-
-    private func resolveCopy(_ index: Int, in object: inout JSONObject) {
-        guard case .copy(let from) = profile.fields[index].origin else { return }
-        let value = Self.value(at: from.segments[...], in: .object(object))
-        var root = JSONValue.object(object)
-        Self.fill(profile.fields[index].path.segments[...], in: &root, with: value)
-        object = root.objectValue ?? object
-    }
-
-    static func value(at path: ArraySlice<TargetPath.Segment>, in value: JSONValue) -> JSONValue? {
-        guard let segment = path.first else { return value == .null ? nil : value }
-        guard var child = value[segment.name] else { return nil }
-        if case .fixed(let k)? = segment.index {
-            guard case .array(let items) = child, k < items.count else { return nil }
-            child = items[k]
-        }
-        return Self.value(at: path.dropFirst(), in: child)
-    }
-
-    /// Replaces the copy placeholder at `path` (in every element where the path spreads); removes
-    /// it when there is nothing to copy.
-    static func fill(_ path: ArraySlice<TargetPath.Segment>, in value: inout JSONValue, with newValue: JSONValue?) {
-        guard let segment = path.first, case .object(var object) = value, var child = object[segment.name] else { return }
-        let rest = path.dropFirst()
-        if rest.isEmpty && segment.index == nil {
-            object[segment.name] = newValue
-            value = .object(object)
-            return
-        }
-        if case .array(var items) = child, let index = segment.index {
-            let range: Range<Int>
-            if case .fixed(let k) = index { range = k < items.count ? k..<(k + 1) : 0..<0 } else { range = items.indices }
-            for i in range {
-                if rest.isEmpty { if let newValue { items[i] = newValue } } else { fill(rest, in: &items[i], with: newValue) }
+    /// The path of the object holding `path`'s last member, split around its `[]`.
+    static func objectPlace(of path: TargetPath, root: String) -> (prefix: String, suffix: String?) {
+        let objectSegments = path.segments.dropLast()
+        guard !objectSegments.isEmpty else { return (root, nil) }
+        var prefix = ""
+        var suffix: String?
+        for (n, segment) in objectSegments.enumerated() {
+            var text = (n > 0 ? "." : "") + segment.name
+            switch segment.index {
+            case .fixed(let k)?: text += "[\(k)]"
+            case .spread?:
+                prefix += text + "["
+                suffix = "]"
+                continue
+            case nil: break
             }
-            child = .array(items)
-        } else {
-            fill(rest, in: &child, with: newValue)
+            if suffix != nil { suffix! += text } else { prefix += text }
         }
-        object[segment.name] = child
-        value = .object(object)
+        return (prefix, suffix)
     }
 }
 

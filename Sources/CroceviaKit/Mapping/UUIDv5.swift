@@ -15,7 +15,8 @@ public enum UUIDv5 {
     public static func make(namespace: [UInt8], name: String) -> (bytes: [UInt8], text: String) {
         var hasher = Insecure.SHA1()
         hasher.update(data: namespace)
-        hasher.update(data: Array(name.utf8))
+        var name = name
+        name.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -38,14 +39,19 @@ public enum UUIDv5 {
     }
 
     static func format(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(36)
-        for (i, b) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { text.append("-") }
-            text.append(digits[Int(b >> 4)])
-            text.append(digits[Int(b & 0xF)])
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var o = 0
+            for (i, b) in bytes.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    text[o] = UInt8(ascii: "-")
+                    o += 1
+                }
+                text[o] = digits.utf8Start[Int(b >> 4)]
+                text[o + 1] = digits.utf8Start[Int(b & 0xF)]
+                o += 2
+            }
+            return o
         }
-        return text
     }
 }

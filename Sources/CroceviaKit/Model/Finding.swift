@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem found in the data. Findings are collected into reports; they are never thrown.
 public struct Finding: Sendable, Equatable {
     public enum Severity: String, Sendable, Comparable {
@@ -54,33 +56,42 @@ public struct Finding: Sendable, Equatable {
 }
 
 /// Collects findings as a run goes, counts them, and hands each one to an optional observer
-/// (the command line prints them as they come).
-public final class FindingLog {
-    public private(set) var findings: [Finding] = []
-    public private(set) var errorCount = 0
-    public private(set) var warningCount = 0
+/// (the command line prints them as they come). Safe to use from the reading and the writing
+/// thread at once: findings are rare, so one lock is enough.
+public final class FindingLog: @unchecked Sendable {
+    // Every stored property below is guarded by `lock`.
+    private let lock = NSLock()
+    private var kept: [Finding] = []
+    private var errors = 0
+    private var warnings = 0
+    private var perRule: [String: Int] = [:]
     /// How many findings of one rule are kept in `findings`; the rest are only counted.
     public let keepPerRule: Int
-    private var perRule: [String: Int] = [:]
-    private let observer: ((Finding) -> Void)?
+    private let observer: (@Sendable (Finding) -> Void)?
 
-    public init(keepPerRule: Int = 1000, observer: ((Finding) -> Void)? = nil) {
+    public init(keepPerRule: Int = 1000, observer: (@Sendable (Finding) -> Void)? = nil) {
         self.keepPerRule = keepPerRule
         self.observer = observer
     }
 
     public func add(_ finding: Finding) {
+        lock.lock()
+        defer { lock.unlock() }
         switch finding.severity {
-        case .error: errorCount += 1
-        case .warning: warningCount += 1
+        case .error: errors += 1
+        case .warning: warnings += 1
         case .info: break
         }
         let seen = perRule[finding.rule, default: 0]
         perRule[finding.rule] = seen + 1
-        if seen < keepPerRule { findings.append(finding) }
+        if seen < keepPerRule { kept.append(finding) }
         observer?(finding)
     }
 
+    /// The findings kept so far, in the order they came.
+    public var findings: [Finding] { lock.withLock { kept } }
+    public var errorCount: Int { lock.withLock { errors } }
+    public var warningCount: Int { lock.withLock { warnings } }
     /// How many findings of each rule were added, kept or not.
-    public var countsByRule: [String: Int] { perRule }
+    public var countsByRule: [String: Int] { lock.withLock { perRule } }
 }

@@ -14,8 +14,8 @@ public final class OutputSink {
     private let fd: Int32
     private let temporaryPath: String?
     private var committed = false
-    private var pending = ByteBuffer(capacity: OutputSink.flushThreshold + 64 * 1024)
-    static let flushThreshold = 1 << 20
+    /// Writers hand over their buffer when it holds this much.
+    public static let flushThreshold = 1 << 20
 
     /// Opens `path` for writing (`-` for standard output).
     public init(path: String) throws {
@@ -40,26 +40,14 @@ public final class OutputSink {
         }
     }
 
-    /// Adds bytes, writing them out when enough have gathered.
+    /// Writes the buffer out and empties it.
     public func write(_ buffer: inout ByteBuffer) throws {
-        if pending.count == 0 && buffer.count >= OutputSink.flushThreshold {
-            try writeOut(buffer.bytes)
-        } else {
-            pending.bytes.append(contentsOf: buffer.bytes)
-            if pending.count >= OutputSink.flushThreshold { try flush() }
-        }
+        try buffer.withBytes { try writeOut($0) }
         buffer.removeAll()
     }
 
-    public func flush() throws {
-        guard pending.count > 0 else { return }
-        try writeOut(pending.bytes)
-        pending.removeAll()
-    }
-
-    /// Flushes and, for a file, moves it into place.
+    /// For a file: makes it durable and moves it into place.
     public func commit() throws {
-        try flush()
         guard let temporaryPath else { return }
         guard fsync(fd) == 0 || errno == EINVAL else {
             throw CroceviaError.io("\(name): cannot write: \(String(cString: strerror(errno)))")
@@ -70,8 +58,8 @@ public final class OutputSink {
         committed = true
     }
 
-    private func writeOut(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
+    private func writeOut(_ raw: UnsafeBufferPointer<UInt8>) throws {
+        do {
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)

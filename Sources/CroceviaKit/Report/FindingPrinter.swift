@@ -1,12 +1,12 @@
 /// Prints findings on standard error as they come, one line each, at most `limitPerRule` of each
-/// rule; `close()` says how many more there were.
-public final class FindingPrinter {
+/// rule; `close()` says how many more there were. `FindingLog` calls it under its lock.
+public final class FindingPrinter: @unchecked Sendable {
     public let limitPerRule: Int
     private var printed: [String: Int] = [:]
     private var withheld: [String: Int] = [:]
-    private let emit: (String) -> Void
+    private let emit: @Sendable (String) -> Void
 
-    public init(limitPerRule: Int = 20, emit: @escaping (String) -> Void) {
+    public init(limitPerRule: Int = 20, emit: @escaping @Sendable (String) -> Void) {
         self.limitPerRule = limitPerRule
         self.emit = emit
     }

@@ -44,7 +44,6 @@ public final class CSVRecordReader: RecordReader {
     private var skipLineFeed = false
     private var recordCount = 0
     private var reportedNoRecords = false
-    private var fields: [String] = []
     private var pending: [UInt8] = []
 
     public init(input: TextInput, options: Options = Options(), source: String, findings: FindingLog) {
@@ -156,16 +155,41 @@ public final class CSVRecordReader: RecordReader {
     private enum State { case fieldStart, unquoted, quoted, closingQuote }
 
     /// Reads one row of fields; nil at the end of the input.
+    ///
+    /// The cursor and line live in locals while scanning (stored properties of a class pay for
+    /// exclusivity checks on every access) and are stored back whenever the row ends or a new
+    /// chunk is loaded.
     private func readRow() throws -> (fields: [String], line: Int)? {
-        fields.removeAll(keepingCapacity: true)
+        var fields: [String] = []
+        fields.reserveCapacity(header.count)
         pending.removeAll(keepingCapacity: true)
         var state = State.fieldStart
         let rowLine = line
         var fieldLine = line
+        var line = self.line
         let delimiter = self.delimiter
+        let delimiters = SWAR.splat(delimiter)
+        let lineFeeds = SWAR.splat(0x0A)
+        let returns = SWAR.splat(0x0D)
+        var base = chunk.baseAddress
+        var count = chunk.count
+        var position = self.position
+        defer {
+            self.position = position
+            self.line = line
+        }
+        /// Ends a field at a delimiter or line break; true when the row ended.
+        func terminate(_ b: UInt8) -> Bool {
+            guard b != delimiter else { return false }
+            line += 1
+            if b == 0x0D { skipLineFeed = true }
+            return true
+        }
         while true {
-            if position == chunk.count {
+            if position == count {
+                self.position = position
                 guard try loadChunk() else {
+                    position = 0  // the end: loadChunk left an empty chunk
                     switch state {
                     case .quoted:
                         throw CroceviaError.unreadableInput(
@@ -180,19 +204,21 @@ public final class CSVRecordReader: RecordReader {
                     }
                     return (fields, rowLine)
                 }
+                base = chunk.baseAddress
+                count = chunk.count
+                position = 0
             }
-            let base = chunk.baseAddress!
-            let count = chunk.count
+            let p = base!
             if skipLineFeed {
                 skipLineFeed = false
-                if base[position] == 0x0A {
+                if p[position] == 0x0A {
                     position += 1
                     continue
                 }
             }
             switch state {
             case .fieldStart:
-                if base[position] == 0x22 {
+                if p[position] == 0x22 {
                     position += 1
                     fieldLine = line
                     state = .quoted
@@ -201,28 +227,33 @@ public final class CSVRecordReader: RecordReader {
                 }
             case .unquoted:
                 var i = position
+                while i + 8 <= count {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if SWAR.has(word, delimiters) || SWAR.has(word, lineFeeds) || SWAR.has(word, returns) { break }
+                    i += 8
+                }
                 while i < count {
-                    let b = base[i]
+                    let b = p[i]
                     if b == delimiter || b == 0x0A || b == 0x0D { break }
                     i += 1
                 }
                 if i == count {
-                    pending.append(contentsOf: UnsafeBufferPointer(start: base + position, count: i - position))
+                    pending.append(contentsOf: UnsafeBufferPointer(start: p + position, count: i - position))
                     position = i
                     try checkFieldSize(fieldLine)
                     continue
                 }
                 if pending.isEmpty {
-                    fields.append(String(decoding: UnsafeBufferPointer(start: base + position, count: i - position), as: UTF8.self))
+                    fields.append(String(decoding: UnsafeBufferPointer(start: p + position, count: i - position), as: UTF8.self))
                 } else {
-                    pending.append(contentsOf: UnsafeBufferPointer(start: base + position, count: i - position))
+                    pending.append(contentsOf: UnsafeBufferPointer(start: p + position, count: i - position))
                     fields.append(takePending())
                 }
                 position = i + 1
-                if endsRow(base[i], delimiter) { return (fields, rowLine) }
+                if terminate(p[i]) { return (fields, rowLine) }
                 state = .fieldStart
             case .quoted:
-                let from = base + position
+                let from = p + position
                 guard let hit = memchr(from, 0x22, count - position) else {
                     line += countNewlines(from, count - position)
                     pending.append(contentsOf: UnsafeBufferPointer(start: from, count: count - position))
@@ -230,15 +261,15 @@ public final class CSVRecordReader: RecordReader {
                     try checkFieldSize(fieldLine)
                     continue
                 }
-                let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                let q = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 line += countNewlines(from, q - position)
-                if pending.isEmpty && q + 1 < count && base[q + 1] != 0x22 {
-                    let after = base[q + 1]
+                if pending.isEmpty && q + 1 < count && p[q + 1] != 0x22 {
+                    let after = p[q + 1]
                     if after == delimiter || after == 0x0A || after == 0x0D {
                         // The whole field sits in this chunk with no doubled quotes.
                         fields.append(String(decoding: UnsafeBufferPointer(start: from, count: q - position), as: UTF8.self))
                         position = q + 2
-                        if endsRow(after, delimiter) { return (fields, rowLine) }
+                        if terminate(after) { return (fields, rowLine) }
                         state = .fieldStart
                         continue
                     }
@@ -248,7 +279,7 @@ public final class CSVRecordReader: RecordReader {
                 position = q + 1
                 state = .closingQuote
             case .closingQuote:
-                let b = base[position]
+                let b = p[position]
                 if b == 0x22 {
                     pending.append(0x22)
                     position += 1
@@ -256,7 +287,7 @@ public final class CSVRecordReader: RecordReader {
                 } else if b == delimiter || b == 0x0A || b == 0x0D {
                     fields.append(takePending())
                     position += 1
-                    if endsRow(b, delimiter) { return (fields, rowLine) }
+                    if terminate(b) { return (fields, rowLine) }
                     state = .fieldStart
                 } else {
                     findings.add(Finding(.warning, rule: "csv.text-after-quote",
@@ -266,14 +297,6 @@ public final class CSVRecordReader: RecordReader {
                 }
             }
         }
-    }
-
-    /// After a delimiter or line break at the cursor's previous byte: true when the row ended.
-    private func endsRow(_ b: UInt8, _ delimiter: UInt8) -> Bool {
-        guard b != delimiter else { return false }
-        line += 1
-        if b == 0x0D { skipLineFeed = true }
-        return true
     }
 
     private func takePending() -> String {
@@ -300,6 +323,10 @@ public final class CSVRecordReader: RecordReader {
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks.
     func trimmingWhitespace() -> String {
+        // Most values have no white space at either end: answer from the first and last byte.
+        let utf8 = self.utf8
+        guard let head = utf8.first, let tail = utf8.last else { return self }
+        if head > 0x20 && head < 0x80 && tail > 0x20 && tail < 0x80 { return self }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

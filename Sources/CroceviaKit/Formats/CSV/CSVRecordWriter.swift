@@ -9,7 +9,7 @@ public final class CSVRecordWriter: RecordWriter {
     private let findings: FindingLog
     private var columns: [String]?
     private let columnsGiven: [String]?
-    private var buffer = ByteBuffer(capacity: 1 << 16)
+    private var buffer = ByteBuffer(capacity: OutputSink.flushThreshold + (1 << 16))
 
     public init(sink: OutputSink, delimiter: UInt8 = UInt8(ascii: ","), columns: [String]? = nil, findings: FindingLog) {
         self.sink = sink
@@ -52,7 +52,7 @@ public final class CSVRecordWriter: RecordWriter {
                 hint: "name every column with --columns", file: record.provenance.file, line: record.provenance.line, record: record.provenance.record))
         }
         writeRow(cells)
-        if buffer.count >= 1 << 16 { try sink.write(&buffer) }
+        if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
     }
 
     /// Writes the header alone when no record came and columns were given.
@@ -62,7 +62,6 @@ public final class CSVRecordWriter: RecordWriter {
             writeRow(given)
         }
         try sink.write(&buffer)
-        try sink.flush()
     }
 
     private func writeRow(_ cells: [String]) {

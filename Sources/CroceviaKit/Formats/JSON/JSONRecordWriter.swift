@@ -7,7 +7,7 @@ public final class JSONRecordWriter: RecordWriter {
     private let pretty: Bool
     private let includeProvenance: Bool
     private var count = 0
-    private var buffer = ByteBuffer(capacity: 1 << 16)
+    private var buffer = ByteBuffer(capacity: OutputSink.flushThreshold + (1 << 16))
 
     /// - Parameter includeProvenance: adds a `_provenance` member (source, file, line, record,
     ///   key) to each object record.
@@ -38,7 +38,7 @@ public final class JSONRecordWriter: RecordWriter {
             }
         }
         count += 1
-        if buffer.count >= 1 << 16 { try sink.write(&buffer) }
+        if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
     }
 
     public func finish() throws {
@@ -47,6 +47,5 @@ public final class JSONRecordWriter: RecordWriter {
             buffer.append(pretty && count > 0 ? "\n]\n" : "]\n")
         }
         try sink.write(&buffer)
-        try sink.flush()
     }
 }

@@ -49,16 +49,24 @@ public enum JSONText {
         var string = string
         string.withUTF8 { utf8 in
             buffer.append(UInt8(ascii: "\""))
+            guard let base = utf8.baseAddress else {
+                buffer.append(UInt8(ascii: "\""))
+                return
+            }
+            let count = utf8.count
             var runStart = 0
             var i = 0
-            let count = utf8.count
             while i < count {
-                let b = utf8[i]
+                while i + 8 <= count, !SWAR.hasEscapable(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                }
+                guard i < count else { break }
+                let b = base[i]
                 if b >= 0x20 && b != 0x22 && b != 0x5C {
                     i += 1
                     continue
                 }
-                if i > runStart { buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                if i > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
                 buffer.append(UInt8(ascii: "\\"))
                 switch b {
                 case 0x22: buffer.append(UInt8(ascii: "\""))
@@ -69,14 +77,14 @@ public enum JSONText {
                 case 0x08: buffer.append(UInt8(ascii: "b"))
                 case 0x0C: buffer.append(UInt8(ascii: "f"))
                 default:
-                    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+                    let digits: StaticString = "0123456789abcdef"
                     buffer.append(UInt8(ascii: "u")); buffer.append(UInt8(ascii: "0")); buffer.append(UInt8(ascii: "0"))
-                    buffer.append(digits[Int(b >> 4)]); buffer.append(digits[Int(b & 0xF)])
+                    buffer.append(digits.utf8Start[Int(b >> 4)]); buffer.append(digits.utf8Start[Int(b & 0xF)])
                 }
                 i += 1
                 runStart = i
             }
-            if count > runStart { buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+            if count > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
             buffer.append(UInt8(ascii: "\""))
         }
     }
