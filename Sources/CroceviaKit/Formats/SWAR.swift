@@ -16,6 +16,30 @@ enum SWAR {
         hasZero(word ^ pattern)
     }
 
+    /// How many bytes of `word` equal the byte splat in `pattern` (exact, no false positives).
+    @inline(__always) static func count(_ word: UInt64, _ pattern: UInt64) -> Int {
+        let x = word ^ pattern
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let zeroBytes = ~(((x & low) &+ low) | x | low)
+        return zeroBytes.nonzeroBitCount
+    }
+
+    /// How many line feeds the bytes hold.
+    static func countLineFeeds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        let lineFeeds = splat(0x0A)
+        var total = 0
+        var i = 0
+        while i + 8 <= n {
+            total += count(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self), lineFeeds)
+            i += 8
+        }
+        while i < n {
+            if p[i] == 0x0A { total += 1 }
+            i += 1
+        }
+        return total
+    }
+
     /// True when some byte needs escaping in a JSON string: below 0x20, `"` or `\`.
     @inline(__always) static func hasEscapable(_ word: UInt64) -> Bool {
         let control = (word &- ones &* 0x20) & ~word & highs

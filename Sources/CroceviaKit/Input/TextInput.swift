@@ -328,9 +328,8 @@ public final class TextInput {
     }
 
     private func countNewlines(_ chunk: UnsafeBufferPointer<UInt8>) -> Int {
-        var n = 0
-        for b in chunk where b == 0x0A { n += 1 }
-        return n
+        guard let base = chunk.baseAddress else { return 0 }
+        return SWAR.countLineFeeds(base, chunk.count)
     }
 
     private func binaryError(at index: Int, from start: Int) -> CroceviaError {

@@ -125,7 +125,7 @@ public final class Mapper {
     /// Maps one raw record.
     public func map(_ record: Record) -> Record {
         let row = record.value.objectValue ?? JSONObject()
-        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: [], count: steps.count))
+        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .none, count: steps.count))
         for index in steps.indices where steps[index].isData {
             context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
         }
@@ -133,28 +133,22 @@ public final class Mapper {
         var provenance = record.provenance
         provenance.source = profile.source.name
         if !keyLookups.isEmpty {
-            provenance.key = keyLookups.map { firstText(lookups[$0].values(in: row)) }.joined(separator: "/")
+            provenance.key = keyLookups.map { text(lookups[$0].value(in: row)) }.joined(separator: "/")
         }
         return Record(value: .object(object), provenance: provenance)
     }
 
     // MARK: Source values
 
-    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> [JSONValue] {
+    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
         var values = sourceValues(step, row: row)
         for transform in step.transforms {
-            values = transform.apply(values) { severity, rule, message, value in
+            transform.apply(&values) { severity, rule, message, value in
                 findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
         }
-        values.removeAll { value in
-            switch value {
-            case .null: return true
-            case .string(let text): return text.isEmpty
-            default: return false
-            }
-        }
+        values = values.droppingEmpty()
         if values.isEmpty && step.required {
             findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
@@ -163,17 +157,18 @@ public final class Mapper {
         return values
     }
 
-    private func sourceValues(_ step: FieldStep, row: JSONObject) -> [JSONValue] {
+    private func sourceValues(_ step: FieldStep, row: JSONObject) -> FieldValues {
         switch step.source {
         case .column(let column):
-            var values = lookups[column].values(in: row)
-            for k in values.indices {
-                if case .string(let text) = values[k] { values[k] = .string(text.trimmingWhitespace()) }
+            switch FieldValues(raw: lookups[column].value(in: row)) {
+            case .one(.string(let text)): return .one(.string(text.trimmingWhitespace()))
+            case .many(let items): return .many(items.map { $0.stringValue.map { .string($0.trimmingWhitespace()) } ?? $0 })
+            case let values: return values
             }
-            return values
         case .columns(let columns, let separator):
-            let parts = columns.flatMap { lookups[$0].values(in: row) }.map { $0.cellText.trimmingWhitespace() }.filter { !$0.isEmpty }
-            return parts.isEmpty ? [] : [.string(parts.joined(separator: separator))]
+            let parts = columns.flatMap { FieldValues(raw: lookups[$0].value(in: row)).array }
+                .map { $0.cellText.trimmingWhitespace() }.filter { !$0.isEmpty }
+            return parts.isEmpty ? .none : .one(.string(parts.joined(separator: separator)))
         case .template(let template, let columns):
             var text = ""
             var filled = false
@@ -182,21 +177,22 @@ public final class Mapper {
                 switch part {
                 case .literal(let literal): text += literal
                 case .column:
-                    let value = firstText(lookups[columns[next]].values(in: row))
+                    let value = self.text(lookups[columns[next]].value(in: row))
                     next += 1
                     if !value.isEmpty { filled = true }
                     text += value
                 }
             }
-            guard filled else { return [] }
-            return [.string(text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))]
+            guard filled else { return .none }
+            return .one(.string(text.squashingWhitespace()))
         case .constant, .uuid, .copy:
-            return []
+            return .none
         }
     }
 
-    private func firstText(_ values: [JSONValue]) -> String {
-        values.first?.cellText.trimmingWhitespace() ?? ""
+    /// The first value of a raw value, as trimmed text.
+    private func text(_ raw: JSONValue?) -> String {
+        FieldValues(raw: raw).first?.cellText.trimmingWhitespace() ?? ""
     }
 
     // MARK: Building the object
@@ -204,9 +200,8 @@ public final class Mapper {
     private struct RowContext {
         let row: JSONObject
         let provenance: Provenance
-        var values: [[JSONValue]]
-        /// Ids already made for this record (an id may be copied elsewhere too).
-        var ids: [Int: String] = [:]
+        /// Each field's values; for an id outside lists, the id once made (it may be copied).
+        var values: [FieldValues]
     }
 
     /// Builds an object node; nil when no data field under it has a value.
@@ -264,12 +259,12 @@ public final class Mapper {
             guard let (value, _) = leaf(copied, spread: nil, context: &context) else { return nil }
             return (value, false)
         case .uuid(let columns, let prefix, let suffix):
-            if spread == nil, let id = context.ids[index] { return (.string(id), false) }
+            if spread == nil, let id = context.values[index].first { return (id, false) }
             var keys: [String] = []
             keys.reserveCapacity(columns.count)
             var anyKey = false
             for column in columns {
-                let key = firstText(lookups[column].values(in: context.row))
+                let key = text(lookups[column].value(in: context.row))
                 if !key.isEmpty { anyKey = true }
                 keys.append(key)
             }
@@ -279,21 +274,32 @@ public final class Mapper {
                                      record: context.provenance.record, field: step.columns.first))
                 return nil
             }
-            var name = profile.source.name + "/" + prefix
-            if let suffix { name += String(spread ?? 0) + suffix }
-            name += "/" + keys.joined(separator: "\u{1F}")
-            let id = UUIDv5.make(namespace: profile.namespace, name: name).text
-            if spread == nil { context.ids[index] = id }
+            // The name: source "/" object place "/" keys joined by U+001F.
+            let id = UUIDv5.text(namespace: profile.namespace) { name in
+                name.add(profile.source.name)
+                name.add(byte: UInt8(ascii: "/"))
+                name.add(prefix)
+                if let suffix {
+                    name.add(String(spread ?? 0))
+                    name.add(suffix)
+                }
+                name.add(byte: UInt8(ascii: "/"))
+                for (n, key) in keys.enumerated() {
+                    if n > 0 { name.add(byte: 0x1F) }
+                    name.add(key)
+                }
+            }
+            if spread == nil { context.values[index] = .one(.string(id)) }
             return (.string(id), false)
         case .column, .columns, .template:
             let values = context.values[index]
             if let spread {
-                return spread < values.count ? (values[spread], true) : nil
+                return values[spread].map { ($0, true) }
             }
-            switch values.count {
-            case 0: return nil
-            case 1: return (values[0], true)
-            default: return (.string(values.map(\.cellText).joined(separator: "; ")), true)
+            switch values {
+            case .none: return nil
+            case .one(let value): return (value, true)
+            case .many(let items): return (.string(items.map(\.cellText).joined(separator: "; ")), true)
             }
         }
     }
@@ -333,17 +339,20 @@ struct ColumnLookup {
         path = nested && name.contains(".") ? name.split(separator: ".").map(String.init) : nil
     }
 
-    mutating func values(in row: JSONObject) -> [JSONValue] {
-        if cachedIndex < row.members.count && row.members[cachedIndex].key == name {
+    /// The column's raw value in the record (for a JSON path through lists, a list of the
+    /// values found), or nil.
+    mutating func value(in row: JSONObject) -> JSONValue? {
+        let members = row.members
+        if cachedIndex < members.count && members[cachedIndex].key == name {
             seen = true
-            return Self.flatten(row.members[cachedIndex].value)
+            return members[cachedIndex].value
         }
-        if let index = row.members.firstIndex(where: { $0.key == name }) {
+        if let index = members.firstIndex(where: { $0.key == name }) {
             cachedIndex = index
             seen = true
-            return Self.flatten(row.members[index].value)
+            return members[index].value
         }
-        guard let path else { return [] }
+        guard let path else { return nil }
         var current: [JSONValue] = [.object(row)]
         for step in path {
             current = current.flatMap { value -> [JSONValue] in
@@ -352,15 +361,8 @@ struct ColumnLookup {
                 return [child]
             }
         }
-        if !current.isEmpty { seen = true }
-        return current.flatMap(Self.flatten)
-    }
-
-    private static func flatten(_ value: JSONValue) -> [JSONValue] {
-        switch value {
-        case .null: return []
-        case .array(let items): return items.filter { $0 != .null }
-        default: return [value]
-        }
+        guard !current.isEmpty else { return nil }
+        seen = true
+        return current.count == 1 ? current[0] : .array(current)
     }
 }

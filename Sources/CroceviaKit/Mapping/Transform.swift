@@ -85,49 +85,58 @@ public enum Transform: Sendable {
         }
     }
 
-    /// Applies the step to every value; problems go to `report` as (rule, message, value).
-    func apply(_ values: [JSONValue], report: (Finding.Severity, String, String, String) -> Void) -> [JSONValue] {
-        var output: [JSONValue] = []
-        output.reserveCapacity(values.count)
+    /// Applies the step to every value; problems go to `report` as (severity, rule, message,
+    /// value).
+    func apply(_ values: inout FieldValues, report: (Finding.Severity, String, String, String) -> Void) {
         switch self {
-        case .join(let separator):
+        case .join, .split:
+            values = FieldValues(applyToList(values.array, report: report))
+        default:
+            switch values {
+            case .none: return
+            case .one(let value): values = applyToValue(value, report: report).map { .one($0) } ?? .none
+            case .many(let items): values = FieldValues(items.compactMap { applyToValue($0, report: report) })
+            }
+        }
+    }
+
+    private func applyToList(_ values: [JSONValue], report: (Finding.Severity, String, String, String) -> Void) -> [JSONValue] {
+        if case .join(let separator) = self {
             let text = values.map(\.cellText).filter { !$0.isEmpty }.joined(separator: separator)
             return text.isEmpty ? [] : [.string(text)]
-        case .split(let splitter):
-            for value in values {
-                guard case .string(let text) = value else { output.append(value); continue }
-                let parts: [String]
-                switch splitter {
-                case .text(let separator): parts = text.components(separatedBy: separator)
-                case .pattern(let pattern): parts = pattern.split(text)
-                }
-                for part in parts {
-                    let trimmed = part.trimmingWhitespace()
-                    if !trimmed.isEmpty { output.append(.string(trimmed)) }
-                }
-            }
-            return output
-        default:
-            break
         }
+        guard case .split(let splitter) = self else { return values }
+        var output: [JSONValue] = []
         for value in values {
-            var text: String
-            switch value {
-            case .string(let string): text = string
-            case .bool, .number:
-                // A map also translates booleans and numbers (`true: active`); other steps leave them be.
-                guard case .map = self else { output.append(value); continue }
-                text = value.cellText
-            default:
-                output.append(value)
-                continue
+            guard case .string(let text) = value else { output.append(value); continue }
+            let parts: [String]
+            switch splitter {
+            case .text(let separator): parts = text.splitting(on: separator)
+            case .pattern(let pattern): parts = pattern.split(text)
             }
-            if let result = applyToText(text, report: report) {
-                if case .string(let s) = result, s.isEmpty { continue }
-                output.append(result)
+            for part in parts {
+                let trimmed = part.trimmingWhitespace()
+                if !trimmed.isEmpty { output.append(.string(trimmed)) }
             }
         }
         return output
+    }
+
+    /// One value through a per-value step; nil when the step drops it.
+    private func applyToValue(_ value: JSONValue, report: (Finding.Severity, String, String, String) -> Void) -> JSONValue? {
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .bool, .number:
+            // A map also translates booleans and numbers (`true: active`); other steps leave them be.
+            guard case .map = self else { return value }
+            text = value.cellText
+        default:
+            return value
+        }
+        guard let result = applyToText(text, report: report) else { return nil }
+        if case .string(let s) = result, s.isEmpty { return nil }
+        return result
     }
 
     private func applyToText(_ text: String, report: (Finding.Severity, String, String, String) -> Void) -> JSONValue? {
@@ -136,7 +145,7 @@ public enum Transform: Sendable {
         case .upper: return .string(text.uppercased())
         case .lower: return .string(text.lowercased())
         case .title: return .string(Self.titleCase(text))
-        case .squash: return .string(text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))
+        case .squash: return .string(text.squashingWhitespace())
         case .replace(let pattern, let template): return .string(pattern.replacing(in: text, with: template))
         case .drop(let placeholders):
             return placeholders.contains(text.trimmingWhitespace().lowercased()) ? nil : .string(text)
@@ -207,17 +216,62 @@ public enum Transform: Sendable {
     }
 }
 
+extension String {
+    /// The string with runs of white space made one space and none at either end.
+    func squashingWhitespace() -> String {
+        var previousSpace = true
+        var clean = true
+        for byte in utf8 {
+            if byte == 0x20 {
+                if previousSpace { clean = false; break }
+                previousSpace = true
+            } else if byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0xC2 {
+                clean = false
+                break
+            } else {
+                previousSpace = false
+            }
+        }
+        if clean && !previousSpace { return self }
+        if clean && isEmpty { return self }
+        return split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The parts between occurrences of `separator` (literal text).
+    func splitting(on separator: String) -> [String] {
+        let bytes = Array(utf8)
+        let pattern = Array(separator.utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return [self] }
+        var parts: [String] = []
+        var start = 0
+        var i = 0
+        while i + pattern.count <= bytes.count {
+            if bytes[i] == pattern[0] && bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                i += pattern.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        if parts.isEmpty { return [self] }
+        parts.append(String(decoding: bytes[start...], as: UTF8.self))
+        return parts
+    }
+}
+
 /// A date pattern such as `dd/MM/yyyy`, `d.M.yy` or `yyyy-MM-dd`.
 public struct DatePattern: Sendable {
     enum Token: Sendable {
         case day(Int), month(Int), year(Int)
-        case literal(Character)
+        /// An ASCII separator byte.
+        case literal(UInt8)
     }
 
     public let source: String
     let tokens: [Token]
 
-    /// Nil when the pattern has no day, month and year.
+    /// Nil when the pattern has no day, month and year, or separators that are not ASCII.
     public init?(_ source: String) {
         self.source = source
         var tokens: [Token] = []
@@ -229,7 +283,8 @@ public struct DatePattern: Sendable {
             case "M": tokens.append(.month(run.count))
             case "y": tokens.append(.year(run.count))
             default:
-                tokens.append(.literal(first))
+                guard let ascii = first.asciiValue else { return nil }
+                tokens.append(.literal(ascii))
                 characters = characters.dropFirst()
                 continue
             }
@@ -250,35 +305,48 @@ public struct DatePattern: Sendable {
     /// The ISO 8601 date, or nil when `text` does not fit the pattern or names no real day.
     /// A time after the date (`03/11/2026 00:00`, as spreadsheets add) is ignored.
     public func isoDate(from text: String) -> String? {
-        var characters = Array(text)[...]
-        var day = 0, month = 0, year = 0
-        for token in tokens {
-            switch token {
-            case .literal(let c):
-                guard characters.first == c else { return nil }
-                characters = characters.dropFirst()
-            case .day(let width), .month(let width), .year(let width):
-                let maximum = width == 1 ? 2 : width
-                let digits = characters.prefix { $0.isASCII && $0.isNumber }.prefix(maximum)
-                guard !digits.isEmpty, width == 1 || digits.count == width, let n = Int(String(digits)) else { return nil }
-                characters = characters.dropFirst(digits.count)
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var i = 0
+            var day = 0, month = 0, year = 0
+            for token in tokens {
                 switch token {
-                case .day: day = n
-                case .month: month = n
-                default: year = width == 2 ? (n < 70 ? 2000 + n : 1900 + n) : n
+                case .literal(let ascii):
+                    guard i < bytes.count, bytes[i] == ascii else { return nil }
+                    i += 1
+                case .day(let width), .month(let width), .year(let width):
+                    let maximum = width == 1 ? 2 : width
+                    var n = 0
+                    var digits = 0
+                    while digits < maximum, i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                        n = n * 10 + Int(bytes[i] - 0x30)
+                        digits += 1
+                        i += 1
+                    }
+                    guard digits > 0, width == 1 || digits == width else { return nil }
+                    switch token {
+                    case .day: day = n
+                    case .month: month = n
+                    default: year = width == 2 ? (n < 70 ? 2000 + n : 1900 + n) : n
+                    }
                 }
             }
+            if i < bytes.count {
+                // A time after the date, as spreadsheets add it ("03/11/2026 00:00").
+                guard bytes[i] == 0x20 || bytes[i] == UInt8(ascii: "T") else { return nil }
+                for b in bytes[(i + 1)...] where !(b >= 0x30 && b <= 0x3A) && b != UInt8(ascii: ".") { return nil }
+            }
+            guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), (1...9999).contains(year) else { return nil }
+            return String(unsafeUninitializedCapacity: 10) { out in
+                var value = year
+                for k in stride(from: 3, through: 0, by: -1) { out[k] = UInt8(0x30 + value % 10); value /= 10 }
+                out[4] = UInt8(ascii: "-")
+                out[5] = UInt8(0x30 + month / 10); out[6] = UInt8(0x30 + month % 10)
+                out[7] = UInt8(ascii: "-")
+                out[8] = UInt8(0x30 + day / 10); out[9] = UInt8(0x30 + day % 10)
+                return 10
+            }
         }
-        if !characters.isEmpty {
-            let rest = String(characters)
-            guard rest.first == " " || rest.first == "T", rest.dropFirst().allSatisfy({ $0.isNumber || $0 == ":" || $0 == "." }) else { return nil }
-        }
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year), (1...9999).contains(year) else { return nil }
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

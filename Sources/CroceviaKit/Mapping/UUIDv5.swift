@@ -23,6 +23,35 @@ public enum UUIDv5 {
         return (bytes, format(bytes))
     }
 
+    /// The UUID's text for a name given in pieces (hashed one after another, as if joined), so
+    /// the hot path builds no name string.
+    public static func text(namespace: [UInt8], pieces: (inout NameHasher) -> Void) -> String {
+        var name = NameHasher()
+        name.hasher.update(data: namespace)
+        pieces(&name)
+        let digest = name.hasher.finalize()
+        return digest.withUnsafeBytes { raw in
+            var bytes = [UInt8](raw.prefix(16))
+            bytes[6] = (bytes[6] & 0x0F) | 0x50
+            bytes[8] = (bytes[8] & 0x3F) | 0x80
+            return format(bytes)
+        }
+    }
+
+    /// Feeds the pieces of a name to SHA-1.
+    public struct NameHasher {
+        var hasher = Insecure.SHA1()
+
+        public mutating func add(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+
+        public mutating func add(byte: UInt8) {
+            withUnsafeBytes(of: byte) { hasher.update(bufferPointer: $0) }
+        }
+    }
+
     /// The 16 bytes of a UUID written as text, or nil when the text is not a UUID.
     public static func parse(_ text: String) -> [UInt8]? {
         let hexDigits = text.filter { $0 != "-" }

@@ -314,9 +314,7 @@ public final class CSVRecordReader: RecordReader {
     }
 
     private func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var lines = 0
-        for k in 0..<n where p[k] == 0x0A { lines += 1 }
-        return lines
+        SWAR.countLineFeeds(p, n)
     }
 }
 
