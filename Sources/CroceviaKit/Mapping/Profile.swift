@@ -105,6 +105,7 @@ public struct Template: Sendable {
             if character == "{" {
                 guard let close = text[next...].firstIndex(of: "}") else { throw failure("a '{' is not closed") }
                 let name = String(text[next..<close]).trimmingWhitespace()
+                guard !name.contains("{") else { throw failure("a '{' is not closed before the next '{'") }
                 guard !name.isEmpty else { throw failure("'{}' names no column") }
                 if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
                 parts.append(.column(name))

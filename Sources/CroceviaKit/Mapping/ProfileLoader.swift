@@ -65,7 +65,7 @@ public enum ProfileLoader {
                 }
                 guard fields.contains(where: { $0.path.description == from.description }) else {
                     throw CroceviaError.configuration(file: file, line: field.mark.line, column: field.mark.column,
-                                                      message: "copy: \(from) is not a field of this profile\(Suggestion.hint(for: from.description, in: fields.map(\.path.description)))")
+                                                      message: "copy: \(from) is not a field of this profile\(Suggestion.hint(for: from.description, in: fields.map(\.path.description).filter { $0 != field.path.description }))")
                 }
             }
         }

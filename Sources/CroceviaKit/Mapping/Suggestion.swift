@@ -5,7 +5,7 @@ enum Suggestion {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(folded, candidate.lowercased())
-            if distance <= max(2, folded.count / 3), distance < (best?.distance ?? Int.max) {
+            if distance <= max(2, (folded.count + 1) / 2), distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }

@@ -44,6 +44,8 @@ public final class CSVRecordReader: RecordReader {
     private var skipLineFeed = false
     private var recordCount = 0
     private var reportedNoRecords = false
+    /// The first line, gathered from several reads when they were small.
+    private var firstLine: UnsafeMutableBufferPointer<UInt8>?
     private var pending: [UInt8] = []
 
     public init(input: TextInput, options: Options = Options(), source: String, findings: FindingLog) {
@@ -53,12 +55,14 @@ public final class CSVRecordReader: RecordReader {
         self.findings = findings
     }
 
+    deinit { firstLine?.deallocate() }
+
     /// Reads the header row (once) and returns it; an empty file gives an empty header.
     @discardableResult
     public func readHeader() throws -> [String] {
         guard !headerRead else { return header }
         headerRead = true
-        guard try loadChunk() else {
+        guard try loadFirstLine() else {
             findings.add(Finding(.error, rule: "csv.empty", message: "the file is empty: no header row, no records",
                                  hint: "check that the export finished and that the right file was sent", file: name, line: 1))
             return header
@@ -132,6 +136,23 @@ public final class CSVRecordReader: RecordReader {
             return false
         }
         chunk = next
+        position = 0
+        return true
+    }
+
+    /// Makes the first chunk hold the whole header line (or 64 KiB of it), however small the
+    /// reads are (a pipe may deliver a few bytes at a time): the delimiter is detected from it.
+    private func loadFirstLine() throws -> Bool {
+        guard try loadChunk() else { return false }
+        func hasLineBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.contains(0x0A) || bytes.contains(0x0D) }
+        if hasLineBreak(chunk) { return true }
+        var first = Array(chunk)
+        while !hasLineBreak(chunk) && first.count < 64 * 1024, try loadChunk() {
+            first.append(contentsOf: chunk)
+        }
+        firstLine = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: first.count)
+        _ = firstLine!.initialize(from: first)
+        chunk = UnsafeBufferPointer(firstLine!)
         position = 0
         return true
     }

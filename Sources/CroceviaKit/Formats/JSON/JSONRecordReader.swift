@@ -200,6 +200,7 @@ public final class JSONRecordReader: RecordReader {
 
     /// Parses one value at `start`; nil when a JSON Lines line was skipped as a finding.
     private func parseRecord() throws -> Record? {
+        _ = try peekNonWhitespace()  // so that `line` is the value's first line
         while true {
             var parser = JSONParser(base: buffer, end: end, position: start, line: line, maxDepth: maxDepth)
             let valueLine: Int
@@ -276,9 +277,10 @@ public final class JSONRecordReader: RecordReader {
         while end < target {
             guard let chunk = try input.nextChunk() else {
                 eof = true
-                // A final newline lets a number at the very end finish parsing.
+                // A final space lets a number at the very end finish parsing (a space, not a
+                // line break, so that line numbers stay right).
                 ensureCapacity(end + 1)
-                buffer[end] = 0x0A
+                buffer[end] = 0x20
                 end += 1
                 return
             }

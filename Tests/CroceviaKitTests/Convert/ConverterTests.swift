@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+@Suite struct ConverterTests {
+    @Test func outputAppearsOnlyWhenTheRunFinishes() throws {
+        let input = try temporaryFile("Codice;Nome\nS1;A\n")
+        let folder = URL(fileURLWithPath: input).deletingLastPathComponent()
+        let profilePath = folder.appendingPathComponent("p.yaml").path
+        try "crocevia_profile: 1\nsource: { name: p, format: csv }\ntarget: service\nfields: { name: Nmoe }\n"
+            .write(toFile: profilePath, atomically: true, encoding: .utf8)
+        var options = ConvertOptions(inputs: [input])
+        options.output = folder.appendingPathComponent("out.jsonl").path
+        options.profile = profilePath
+        #expect(throws: CroceviaError.self) { try Converter(options: options, findings: FindingLog()).run() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["input.csv", "p.yaml"])
+
+        try "crocevia_profile: 1\nsource: { name: p, format: csv }\ntarget: service\nfields: { name: Nome }\n"
+            .write(toFile: profilePath, atomically: true, encoding: .utf8)
+        let summary = try Converter(options: options, findings: FindingLog()).run()
+        #expect(summary == ConvertSummary(records: 1, inputs: 1, unreadableInputs: 0))
+        #expect(try String(contentsOfFile: options.output, encoding: .utf8) == "{\"name\":\"A\"}\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["input.csv", "out.jsonl", "p.yaml"])
+    }
+
+    @Test func unreadableInputIsAFindingAndTheNextInputStillRuns() throws {
+        let bad = try temporaryFile("a,b\n1,\"open\n")
+        let good = try temporaryFile("a,b\n2,3\n")
+        var options = ConvertOptions(inputs: [bad, good])
+        options.to = .jsonl
+        options.output = try temporaryFile("", name: "out.jsonl")
+        let findings = FindingLog()
+        let summary = try Converter(options: options, findings: findings).run()
+        #expect(summary == ConvertSummary(records: 1, inputs: 2, unreadableInputs: 1))
+        #expect(findings.findings.map(\.rule) == ["input.unreadable"])
+        #expect(try String(contentsOfFile: options.output, encoding: .utf8) == "{\"a\":\"2\",\"b\":\"3\"}\n")
+    }
+
+    @Test func inputCannotBeTheOutput() throws {
+        let input = try temporaryFile("a\n1\n")
+        var options = ConvertOptions(inputs: [input])
+        options.to = .jsonl
+        options.output = input
+        #expect(throws: CroceviaError.usage("the output \(input) is also an input")) { try Converter(options: options, findings: FindingLog()).run() }
+    }
+
+    @Test func manyRecordsCrossTheWriterThreadInOrder() throws {
+        let rows = (1...5000).map { "\($0),\"nome \($0)\"" }.joined(separator: "\n")
+        let input = try temporaryFile("n,nome\n" + rows + "\n")
+        var options = ConvertOptions(inputs: [input])
+        options.to = .csv
+        options.output = try temporaryFile("", name: "out.csv")
+        _ = try Converter(options: options, findings: FindingLog()).run()
+        let expected = "n,nome\n" + (1...5000).map { "\($0),nome \($0)" }.joined(separator: "\n") + "\n"
+        #expect(try String(contentsOfFile: options.output, encoding: .utf8) == expected)
+    }
+}

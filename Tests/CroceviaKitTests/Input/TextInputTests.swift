@@ -1,0 +1,71 @@
+import Testing
+@testable import CroceviaKit
+
+@Suite struct TextInputTests {
+    @Test func utf8WithByteOrderMarkLosesTheMark() throws {
+        #expect(try decode([0xEF, 0xBB, 0xBF] + Array("Città;Aosta".utf8)) == "Città;Aosta")
+    }
+
+    @Test func windows1252IsDetectedWhenNoUTF8CameFirst() throws {
+        let findings = FindingLog()
+        let text = try decode(Array("Nome;Costo\nCitt".utf8) + [0xE0, 0x3B, 0x80] + Array(" 5\n".utf8), findings: findings)
+        #expect(text == "Nome;Costo\nCittà;€ 5\n")
+        #expect(findings.findings.map(\.rule) == ["encoding.detected"])
+        #expect(findings.findings.first?.line == 2)
+        #expect(findings.errorCount == 0)
+    }
+
+    @Test func invalidByteAfterUTF8TextIsReplacedAndReported() throws {
+        let findings = FindingLog()
+        let text = try decode(Array("caffè\nbar".utf8) + [0xFF] + Array("\n".utf8), findings: findings)
+        #expect(text == "caffè\nbar\u{FFFD}\n")
+        #expect(findings.errorCount == 1)
+        #expect(findings.findings.first?.rule == "encoding.invalid-utf8")
+        #expect(findings.findings.first?.line == 2)
+    }
+
+    @Test(arguments: 1...9)
+    func multibyteCharactersSplitAcrossChunks(chunkSize: Int) throws {
+        let text = String(repeating: "àèìòù€😀 ", count: 20)
+        let findings = FindingLog()
+        #expect(try decode(Array(text.utf8), chunkSize: chunkSize, findings: findings) == text)
+        #expect(findings.findings.isEmpty)
+    }
+
+    @Test func utf16LittleEndianWithMark() throws {
+        let text = "Nome\tCittà\r\nCaffè\tTorino\r\n"
+        let bytes: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(try decode(bytes, chunkSize: 5) == text)
+    }
+
+    @Test func forcedLatin1KeepsC1Controls() throws {
+        #expect(try decode([0x41, 0x80, 0xE8], encoding: .latin1) == "A\u{80}è")
+        #expect(try decode([0x41, 0x80, 0xE8], encoding: .windows1252) == "A€è")
+    }
+
+    @Test func nulByteIsRefusedAsBinaryWithItsLine() throws {
+        do {
+            _ = try decode(Array("a,b\nc".utf8) + [0x00])
+            Issue.record("binary data was read as text")
+        } catch CroceviaError.unreadableInput(_, let line, let message, _) {
+            #expect(line == 2)
+            #expect(message == "binary data (a NUL byte) where text was expected")
+        }
+    }
+
+    @Test func workbookIsNamed() throws {
+        do {
+            _ = try decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00])
+            Issue.record("a ZIP file was read as text")
+        } catch CroceviaError.unreadableInput(_, _, let message, _) {
+            #expect(message == "this is a ZIP archive (an Excel .xlsx workbook?), not a text file")
+        }
+    }
+
+    @Test func encodingNames() {
+        #expect(TextEncoding(name: "CP1252") == .windows1252)
+        #expect(TextEncoding(name: "latin_1") == .latin1)
+        #expect(TextEncoding(name: "utf8") == .utf8)
+        #expect(TextEncoding(name: "ebcdic") == nil)
+    }
+}

@@ -1,0 +1,127 @@
+import Testing
+@testable import CroceviaKit
+
+@Suite struct MapperTests {
+    @Test func splitCellMakesOnePhoneEachWithItsOwnId() throws {
+        let objects = try mapRows("""
+              id: { uuid: Codice }
+              name: Nome
+              phones[].id: { uuid: Codice }
+              phones[].number: { column: Telefono, transforms: [{ split: ";" }] }
+              phones[].type: { const: voice }
+            """, csv: "Codice;Nome;Telefono\nS1;Sportello;\" 011 123 ; 333 456 \"\nS2;Altro;\n")
+        let phones = objects[0]["phones"]
+        guard case .array(let items)? = phones else { Issue.record("no phones"); return }
+        #expect(items.map { $0["number"] } == [.string("011 123"), .string("333 456")])
+        #expect(items.map { $0["type"] } == [.string("voice"), .string("voice")])
+        #expect(items[0]["id"] != items[1]["id"])
+        #expect(items[0]["id"] == .string(UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "prova/phones[0]/S1").text))
+        #expect(objects[1]["phones"] == nil)
+    }
+
+    @Test func idsAndCopiesAgree() throws {
+        let objects = try mapRows("""
+              id: { uuid: Codice }
+              organization_id: { copy: organization.id }
+              name: Nome
+              organization.id: { uuid: Ente }
+              organization.name: Ente
+            """, csv: "Codice,Nome,Ente\nS1,A,Coop Uno\nS2,B,Coop Uno\nS3,C,\n")
+        #expect(objects[0]["organization_id"] == objects[0]["organization"]?["id"])
+        #expect(objects[0]["organization_id"] == objects[1]["organization_id"])
+        #expect(objects[0]["id"] == .string(UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "prova/service/S1").text))
+        #expect(objects[0]["organization_id"] == .string(UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "prova/organization/Coop Uno").text))
+        // No organization in the row: neither the object nor the copy of its id.
+        #expect(objects[2] == .object(JSONObject([("id", objects[2]["id"]!), ("name", .string("C"))])))
+    }
+
+    @Test func constantsDoNotCreateObjectsOnTheirOwn() throws {
+        let objects = try mapRows("""
+              name: Nome
+              service_at_locations[0].location.location_type: { const: physical }
+              service_at_locations[0].location.addresses[0].country: { const: IT }
+              service_at_locations[0].location.addresses[0].city: { column: Comune, transforms: [title] }
+            """, csv: "Codice;Nome;Comune\n1;A;SETTIMO T.SE\n2;B;\n")
+        #expect(JSONText.compact(objects[0]) == #"{"name":"A","service_at_locations":[{"location":{"location_type":"physical","addresses":[{"country":"IT","city":"Settimo T.Se"}]}}]}"#)
+        #expect(JSONText.compact(objects[1]) == #"{"name":"B"}"#)
+    }
+
+    @Test func valueMapsDatesNumbersAndTemplates() throws {
+        let findings = FindingLog()
+        let objects = try mapRows("""
+              name: { template: "{Via} {Civico}" }
+              status:
+                column: Stato
+                transforms: [{ map: { values: { attivo: active, sospeso: inactive } } }]
+              assured_date: { column: Data, transforms: [{ date: [dd/MM/yyyy, d/M/yy] }] }
+              minimum_age: { column: Eta, transforms: [integer] }
+              maximum_age: { column: Max, transforms: [decimal_comma] }
+            """, csv: "Codice;Via;Civico;Stato;Data;Eta;Max\n1;Via Roma;12;ATTIVO ;03/11/2026;18;1.234,5\n2;Corso Francia;;chiuso;3/1/26;n.d.;\n3;;;Sospeso;31/02/2026;;\n",
+            findings: findings)
+        #expect(JSONText.compact(objects[0]) == #"{"name":"Via Roma 12","status":"active","assured_date":"2026-11-03","minimum_age":18,"maximum_age":1234.5}"#)
+        #expect(JSONText.compact(objects[1]) == #"{"name":"Corso Francia","status":"chiuso","assured_date":"2026-01-03"}"#)
+        #expect(JSONText.compact(objects[2]) == #"{"status":"inactive"}"#)
+        #expect(findings.findings.map { "\($0.line ?? 0) \($0.severity) \($0.rule) \($0.value ?? "")" } == [
+            "3 warning map.unmapped chiuso",
+            "3 error map.integer n.d.",
+            "4 error map.date 31/02/2026",
+        ])
+    }
+
+    @Test func requiredFieldWithoutValueIsAnError() throws {
+        let findings = FindingLog()
+        _ = try mapRows("  name: { column: Nome, required: true }\n", csv: "Codice,Nome\n1,\n", findings: findings)
+        #expect(findings.findings.map(\.message) == ["name is required but has no value"])
+        #expect(findings.findings.first?.hint == "fill in Nome")
+    }
+
+    @Test func provenanceKeepsThePartnersKey() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: csv, key: [Ente, Codice] }
+            target: service
+            fields: { name: Nome }
+            """)
+        let mapper = try Mapper(profile: loaded, findings: FindingLog())
+        let record = try readRecords("Ente,Codice,Nome\nE1,S9,A\n", format: .csv)[0]
+        let mapped = mapper.map(record)
+        #expect(mapped.provenance.key == "E1/S9")
+        #expect(mapped.provenance.source == "prova")
+        #expect(mapped.provenance.line == 2)
+        #expect(mapped.provenance.record == 1)
+    }
+
+    @Test func jsonPathsAndListsFromNestedRecords() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: json }
+            target: service
+            fields:
+              name: servizio.titolo
+              phones[].number: contatti.telefoni
+              email: contatti.email
+            """)
+        let findings = FindingLog()
+        let mapper = try Mapper(profile: loaded, findings: findings)
+        let records = try readRecords(#"[{"servizio": {"titolo": "A"}, "contatti": {"telefoni": ["1", null, "2"], "email": null}}]"#, format: .json)
+        #expect(JSONText.compact(mapper.map(records[0]).value) == #"{"name":"A","phones":[{"number":"1"},{"number":"2"}]}"#)
+        mapper.reportUnseenColumns(inputName: "x.json")
+        #expect(findings.findings.isEmpty)
+    }
+
+    @Test func columnMissingFromTheHeaderIsAProfileError() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: csv }
+            target: service
+            fields:
+              name: Nome
+              email: Emial
+            """)
+        let mapper = try Mapper(profile: loaded, findings: FindingLog())
+        #expect(throws: CroceviaError.configuration(file: "profile.yaml", line: 6, column: 10,
+                                                    message: "column \"Emial\" is not in the header of x.csv; did you mean \"Email\"? (its columns: Nome, Email)")) {
+            try mapper.check(header: ["Nome", "Email"], inputName: "x.csv")
+        }
+    }
+}
