@@ -66,25 +66,6 @@ public enum Transform: Sendable {
         }
     }
 
-    /// The transform's name as profiles write it.
-    public var name: String {
-        switch self {
-        case .trim: return "trim"
-        case .upper: return "upper"
-        case .lower: return "lower"
-        case .title: return "title"
-        case .squash: return "squash"
-        case .split: return "split"
-        case .join: return "join"
-        case .replace: return "replace"
-        case .map: return "map"
-        case .date: return "date"
-        case .number(let comma): return comma ? "decimal_comma" : "number"
-        case .integer: return "integer"
-        case .drop: return "drop"
-        }
-    }
-
     /// Applies the step to every value; problems go to `report` as (severity, rule, message,
     /// value).
     func apply(_ values: inout FieldValues, report: (Finding.Severity, String, String, String) -> Void) {

@@ -2,11 +2,8 @@ import Foundation
 
 /// A problem found in the data. Findings are collected into reports; they are never thrown.
 public struct Finding: Sendable, Equatable {
-    public enum Severity: String, Sendable, Comparable {
+    public enum Severity: String, Sendable {
         case error, warning, info
-
-        private var rank: Int { self == .error ? 2 : self == .warning ? 1 : 0 }
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
     public var severity: Severity

@@ -214,23 +214,23 @@ public final class JSONRecordReader: RecordReader {
                 return Record(value: value, provenance: Provenance(source: source, file: name, line: valueLine, record: recordCount))
             } catch .needMore {
                 if eof {
-                    if mode == .jsonl { return try skipBadLine("the line ends in the middle of a JSON value", errorLine: parser.line) }
+                    if mode == .jsonl { return try skipBadLine("the line ends in the middle of a JSON value") }
                     throw fatal("the file ends in the middle of a JSON value that starts on line \(line)", line: parser.line)
                 }
                 try fill(grow: true)
             } catch .tooDeep {
                 let message = "JSON nested deeper than \(maxDepth) levels"
-                if mode == .jsonl { return try skipBadLine(message, errorLine: parser.line) }
+                if mode == .jsonl { return try skipBadLine(message) }
                 throw fatal(message, line: parser.line)
             } catch .syntax(let message) {
-                if mode == .jsonl { return try skipBadLine(message, errorLine: parser.line) }
+                if mode == .jsonl { return try skipBadLine(message) }
                 throw fatal(message, line: parser.line, column: column(at: parser.position))
             }
         }
     }
 
     /// JSON Lines: reports the bad line and moves past it.
-    private func skipBadLine(_ message: String, errorLine: Int) throws -> Record? {
+    private func skipBadLine(_ message: String) throws -> Record? {
         recordCount += 1
         findings.add(Finding(
             .error, rule: "json.syntax", message: "line is not valid JSON: \(message); the line was skipped",
