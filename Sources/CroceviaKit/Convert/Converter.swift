@@ -17,6 +17,7 @@ public final class Converter {
         var options = self.options
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
         var mapper: Mapper?
+        var writerMapper: Mapper?
         if let profilePath = options.profile {
             let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
             let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
@@ -28,6 +29,10 @@ public final class Converter {
             options.delimiter = options.delimiter ?? profile.source.delimiter
             if options.recordsPath.isEmpty { options.recordsPath = profile.source.records }
             mapper = try Mapper(profile: profile, findings: findings)
+            // The writer thread maps half the batches with a mapper of its own, built from a
+            // second reading of the profile: sharing no objects, the threads never contend for
+            // the same reference counts.
+            writerMapper = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
         }
         let to = try outputFormat(options, mapped: mapper != nil)
         let formats = try options.inputs.map { input -> Format in
@@ -42,7 +47,8 @@ public final class Converter {
         }
 
         let sink = try OutputSink(path: options.output)
-        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings))
+        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings),
+                                  mappers: mapper.flatMap { caller in writerMapper.map { (caller, $0) } })
         var summary = ConvertSummary()
         do {
             for (input, format) in zip(options.inputs, formats) {
@@ -54,6 +60,9 @@ public final class Converter {
             throw error
         }
         try writer.finish()
+        if let mapper, let writerMapper, options.from != .csv {
+            mapper.reportUnseenColumns(alsoSeenBy: writerMapper, inputName: options.inputs.joined(separator: ", "))
+        }
         try sink.commit()
         return summary
     }
@@ -75,11 +84,10 @@ public final class Converter {
                 if !header.isEmpty { try mapper.check(header: header, inputName: input) }
             }
             while let record = try reader.next() {
-                try writer.write(mapper?.map(record) ?? record)
+                try writer.write(record)
                 summary.records += 1
                 progress?.tick(records: summary.records, reader: reader)
             }
-            if let mapper, format != .csv { mapper.reportUnseenColumns(inputName: input) }
         } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
             summary.unreadableInputs += 1
             findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the records before it were converted, the rest of the file was not",

@@ -4,27 +4,42 @@ import Foundation
 /// thread) and serializing (here) use both cores. Records cross in batches through a bounded
 /// queue, so memory stays flat: a fast reader waits for a slow writer.
 ///
-/// The writer, and the sink behind it, are handed over at `init`: from then on only this thread
-/// touches them, until `finish()` returns.
+/// With a profile, mapping costs more than reading and writing together, so the two threads share
+/// it: the caller maps every other batch before queueing it, and this thread maps the others
+/// (with a mapper of its own) before writing. Batches keep their order; findings from mapping
+/// may come out of order across batch boundaries.
+///
+/// The writer, the sink behind it and the writer-side mapper are handed over at `init`: from
+/// then on only this thread touches them, until `finish()` returns.
 public final class WriterThread {
     private let pipe: RecordPipe
     private let done = DispatchSemaphore(value: 0)
-    private var batch: [Record] = []
+    private var batch = Batch(records: [], mapped: true)
+    private let callerMapper: Mapper?
     static let batchSize = 512
 
-    public init(writer: RecordWriter) {
+    /// - Parameter mappers: the caller's mapper and a second one for this thread, or nil to
+    ///   write records as they come.
+    public init(writer: RecordWriter, mappers: (caller: Mapper, writer: Mapper)? = nil) {
         let pipe = RecordPipe(depth: 8)
         self.pipe = pipe
-        batch.reserveCapacity(Self.batchSize)
-        let handOver = HandOver(writer)
+        callerMapper = mappers?.caller
+        batch.records.reserveCapacity(Self.batchSize)
+        batch.mapped = mappers == nil
+        let handOver = HandOver((writer, mappers?.writer))
         let done = self.done
         let thread = Thread {
+            let (writer, mapper) = handOver.value
             do {
                 while let batch = pipe.take() {
-                    for record in batch { try handOver.value.write(record) }
+                    if batch.mapped || mapper == nil {
+                        for record in batch.records { try writer.write(record) }
+                    } else {
+                        for record in batch.records { try writer.write(mapper!.map(record)) }
+                    }
                     pipe.giveBack(batch)
                 }
-                try handOver.value.finish()
+                try writer.finish()
             } catch {
                 pipe.fail(error)
             }
@@ -34,20 +49,26 @@ public final class WriterThread {
         thread.start()
     }
 
-    /// Queues a record; throws the writer's error if it has failed.
+    /// Queues a record (mapping it first when this batch is the caller's to map); throws the
+    /// writer's error if it has failed.
     public func write(_ record: Record) throws {
-        batch.append(record)
-        if batch.count == Self.batchSize {
+        if batch.mapped, let callerMapper {
+            batch.records.append(callerMapper.map(record))
+        } else {
+            batch.records.append(record)
+        }
+        if batch.records.count == Self.batchSize {
             try pipe.put(batch)
-            batch.removeAll(keepingCapacity: true)
+            batch.records.removeAll(keepingCapacity: true)
+            if callerMapper != nil { batch.mapped.toggle() }
         }
     }
 
     /// Writes what is queued, finishes the writer and waits for it; throws its error, if any.
     public func finish() throws {
-        if !batch.isEmpty {
+        if !batch.records.isEmpty {
             try? pipe.put(batch)
-            batch.removeAll()
+            batch.records.removeAll()
         }
         pipe.close()
         done.wait()
@@ -61,14 +82,20 @@ public final class WriterThread {
     }
 }
 
+/// Records on their way to the writer; `mapped` is false when the writer thread maps them.
+struct Batch: Sendable {
+    var records: [Record]
+    var mapped: Bool
+}
+
 /// A bounded queue of record batches between two threads.
 final class RecordPipe: @unchecked Sendable {
     // Every stored property below is guarded by `condition`.
     private let condition = NSCondition()
-    private var queue: [[Record]] = []
+    private var queue: [Batch] = []
     /// Written batches on their way back, so that the thread that allocated the records also
     /// frees them (frees from another thread contend for the allocator's locks).
-    private var written: [[Record]] = []
+    private var written: [Batch] = []
     private var closed = false
     private var error: (any Error)?
     private let depth: Int
@@ -80,7 +107,7 @@ final class RecordPipe: @unchecked Sendable {
     var failure: (any Error)? { condition.withLock { error } }
 
     /// Waits for room, then queues the batch; throws the consumer's error if it failed.
-    func put(_ batch: [Record]) throws {
+    func put(_ batch: Batch) throws {
         condition.lock()
         while queue.count >= depth && error == nil { condition.wait() }
         if let error {
@@ -95,12 +122,12 @@ final class RecordPipe: @unchecked Sendable {
         _ = consume done  // released here, on the producing thread
     }
 
-    func giveBack(_ batch: [Record]) {
+    func giveBack(_ batch: Batch) {
         condition.withLock { written.append(batch) }
     }
 
     /// The next batch; nil once the queue is closed and empty.
-    func take() -> [Record]? {
+    func take() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed { condition.wait() }

@@ -113,9 +113,10 @@ public final class Mapper {
         }
     }
 
-    /// Columns (JSON member paths) that no record had: likely misspelt in the profile.
-    public func reportUnseenColumns(inputName: String) {
-        for lookup in lookups where !lookup.seen {
+    /// Columns (JSON member paths) that no record had, here or in `other` (the mapper that
+    /// shared the work): likely misspelt in the profile.
+    public func reportUnseenColumns(alsoSeenBy other: Mapper? = nil, inputName: String) {
+        for (index, lookup) in lookups.enumerated() where !lookup.seen && !(other?.lookups[index].seen ?? false) {
             findings.add(Finding(.warning, rule: "map.unknown-column",
                                  message: "\"\(lookup.name)\" was not found in any record, so the fields that read it stayed empty",
                                  hint: "check the spelling in \(profile.file)", file: inputName, field: lookup.name))

@@ -36,7 +36,7 @@ public enum ProfileLoader {
             throw failure(targetNode, "\"\(target)\" is not an HSDS object\(Suggestion.hint(for: target, in: HSDSSchemas.objectNames))")
         }
 
-        var namespace = UUIDv5.defaultNamespace
+        var namespace = UUIDv5.defaultNamespace.map { $0 }  // a buffer of this profile's own
         if let node = top.take("namespace") {
             guard let bytes = UUIDv5.parse(try node.text(file: file, what: "namespace")) else {
                 throw failure(node, "namespace must be a UUID such as 6f1c2b0e-4d4f-4a8e-9c53-0f2a1d7e9b11")
