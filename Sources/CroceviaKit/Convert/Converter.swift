@@ -16,24 +16,8 @@ public final class Converter {
     public func run() throws -> ConvertSummary {
         var options = self.options
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        var mapper: Mapper?
-        var writerMapper: Mapper?
-        if let profilePath = options.profile {
-            let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
-            let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
-            if let from = options.from, from != profile.source.format {
-                throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
-            }
-            options.from = profile.source.format
-            options.encoding = options.encoding ?? profile.source.encoding
-            options.delimiter = options.delimiter ?? profile.source.delimiter
-            if options.recordsPath.isEmpty { options.recordsPath = profile.source.records }
-            mapper = try Mapper(profile: profile, findings: findings)
-            // The writer thread maps half the batches with a mapper of its own, built from a
-            // second reading of the profile: sharing no objects, the threads never contend for
-            // the same reference counts.
-            writerMapper = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
-        }
+        let mappers = try options.profile.map { try loadMappers(profilePath: $0, options: &options) }
+        let mapper = mappers?.caller
         let to = try outputFormat(options, mapped: mapper != nil)
         let formats = try options.inputs.map { input -> Format in
             if let from = options.from { return from }
@@ -47,8 +31,7 @@ public final class Converter {
         }
 
         let sink = try OutputSink(path: options.output)
-        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings),
-                                  mappers: mapper.flatMap { caller in writerMapper.map { (caller, $0) } })
+        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings), mappers: mappers)
         var summary = ConvertSummary()
         do {
             for (input, format) in zip(options.inputs, formats) {
@@ -60,11 +43,29 @@ public final class Converter {
             throw error
         }
         try writer.finish()
-        if let mapper, let writerMapper, options.from != .csv {
-            mapper.reportUnseenColumns(alsoSeenBy: writerMapper, inputName: options.inputs.joined(separator: ", "))
+        if let mappers, options.from != .csv {
+            mappers.caller.reportUnseenColumns(alsoSeenBy: mappers.writer, inputName: options.inputs.joined(separator: ", "))
         }
         try sink.commit()
         return summary
+    }
+
+    /// Loads the profile and lets it fill in the input options it decides. The writer thread maps
+    /// half the batches with a mapper of its own, built from a second reading of the profile:
+    /// sharing no objects, the two threads never contend for the same reference counts.
+    private func loadMappers(profilePath: String, options: inout ConvertOptions) throws -> (caller: Mapper, writer: Mapper) {
+        let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+        let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
+        if let from = options.from, from != profile.source.format {
+            throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
+        }
+        options.from = profile.source.format
+        options.encoding = options.encoding ?? profile.source.encoding
+        options.delimiter = options.delimiter ?? profile.source.delimiter
+        if options.recordsPath.isEmpty { options.recordsPath = profile.source.records }
+        let caller = try Mapper(profile: profile, findings: findings)
+        let writer = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
+        return (caller, writer)
     }
 
     /// Converts one input. An input that cannot be read any further becomes an error finding.

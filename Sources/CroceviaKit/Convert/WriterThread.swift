@@ -24,8 +24,8 @@ public final class WriterThread {
         let pipe = RecordPipe(depth: 8)
         self.pipe = pipe
         callerMapper = mappers?.caller
+        // The caller maps the first batch, so a small file is mapped in order on one thread.
         batch.records.reserveCapacity(Self.batchSize)
-        batch.mapped = mappers == nil
         let handOver = HandOver((writer, mappers?.writer))
         let done = self.done
         let thread = Thread {
