@@ -54,4 +54,31 @@ import Testing
         let expected = "n,nome\n" + (1...5000).map { "\($0),nome \($0)" }.joined(separator: "\n") + "\n"
         #expect(try String(contentsOfFile: options.output, encoding: .utf8) == expected)
     }
+
+    /// Past one batch the two threads share the mapping: the output keeps the input's order, and
+    /// a member seen only in the writer thread's batches is not reported as missing.
+    @Test func sharedMappingKeepsOrder() throws {
+        let records = (1...1500).map { n in
+            n > 512 && n <= 1024 ? "{\"n\": \"\(n)\", \"extra\": \"x\(n)\"}" : "{\"n\": \"\(n)\"}"
+        }
+        let input = try temporaryFile(records.joined(separator: "\n") + "\n", name: "in.jsonl")
+        let folder = URL(fileURLWithPath: input).deletingLastPathComponent()
+        let profilePath = folder.appendingPathComponent("p.yaml").path
+        try "crocevia_profile: 1\nsource: { name: p, format: jsonl }\ntarget: service\nfields: { name: n, description: extra, id: { uuid: n } }\n"
+            .write(toFile: profilePath, atomically: true, encoding: .utf8)
+        var options = ConvertOptions(inputs: [input])
+        options.profile = profilePath
+        options.output = folder.appendingPathComponent("out.jsonl").path
+        let findings = FindingLog()
+        _ = try Converter(options: options, findings: findings).run()
+        let lines = try String(contentsOfFile: options.output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1500)
+        let names = try lines.map { line -> String in
+            let record = try readRecords(String(line), format: .jsonl)[0].value
+            return record["name"]?.stringValue ?? ""
+        }
+        #expect(names == (1...1500).map(String.init))
+        #expect(lines[600].contains("\"description\":\"x601\""))
+        #expect(findings.findings.isEmpty)
+    }
 }
