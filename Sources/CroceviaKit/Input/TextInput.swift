@@ -78,7 +78,7 @@ public final class TextInput {
         // A NUL byte early on means binary data, unless the file is UTF-16 (it has its mark).
         let isUTF16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || encoding == .utf16le || encoding == .utf16be
         if !isUTF16, let nul = UnsafeBufferPointer(start: raw, count: min(count, 1 << 16)).firstIndex(of: 0) {
-            throw binaryError(at: nul, from: 0)
+            throw binaryError(at: nul)
         }
     }
 
@@ -129,7 +129,7 @@ public final class TextInput {
             }
             let b = raw[i]
             if b < 0x80 {
-                if b == 0 { throw binaryError(at: i, from: start) }
+                if b == 0 { throw binaryError(at: i) }
                 i += 1
                 continue
             }
@@ -148,8 +148,8 @@ public final class TextInput {
                 encoding = .windows1252
                 findings.add(Finding(
                     .info, rule: "encoding.detected",
-                    message: "the text is not UTF-8 (byte 0x\(hex(b)) on line \(lineNumber(at: i, from: start))); reading it as Windows-1252",
-                    hint: "pass --encoding to choose another", file: name, line: lineNumber(at: i, from: start)))
+                    message: "the text is not UTF-8 (byte 0x\(hex(b)) on line \(lineNumber(at: i))); reading it as Windows-1252",
+                    hint: "pass --encoding to choose another", file: name, line: lineNumber(at: i)))
                 if copying {
                     copyRun(from: runStart, to: i, into: &o)
                 } else {
@@ -171,7 +171,7 @@ public final class TextInput {
                 .error, rule: "encoding.invalid-utf8",
                 message: "byte 0x\(hex(b)) is not valid UTF-8; it was replaced with U+FFFD (\u{FFFD})",
                 hint: "the file mixes encodings; re-save it as UTF-8, or pass --encoding windows-1252 if that is what it is",
-                file: name, line: lineNumber(at: i, from: start)))
+                file: name, line: lineNumber(at: i)))
             i += 1
             runStart = i
             encoding = .utf8
@@ -243,7 +243,7 @@ public final class TextInput {
         for i in start..<count {
             let b = raw[i]
             if b < 0x80 {
-                if b == 0 { throw binaryError(at: i, from: start) }
+                if b == 0 { throw binaryError(at: i) }
                 out[o] = b
                 o += 1
             } else {
@@ -317,7 +317,7 @@ public final class TextInput {
 
     // MARK: Places
 
-    private func lineNumber(at index: Int, from _: Int = 0) -> Int {
+    private func lineNumber(at index: Int) -> Int {
         var lines = linesBefore + 1
         var k = chunkStart
         while k < index {
@@ -332,9 +332,9 @@ public final class TextInput {
         return SWAR.countLineFeeds(base, chunk.count)
     }
 
-    private func binaryError(at index: Int, from start: Int) -> CroceviaError {
+    private func binaryError(at index: Int) -> CroceviaError {
         .unreadableInput(
-            file: name, line: lineNumber(at: index, from: start),
+            file: name, line: lineNumber(at: index),
             message: "binary data (a NUL byte) where text was expected",
             hint: "Crocevia reads text files; if this is a spreadsheet or an archive, export it as CSV first")
     }
