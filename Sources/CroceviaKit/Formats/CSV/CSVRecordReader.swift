@@ -338,17 +338,3 @@ public final class CSVRecordReader: RecordReader {
         SWAR.countLineFeeds(p, n)
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingWhitespace() -> String {
-        // Most values have no white space at either end: answer from the first and last byte.
-        let utf8 = self.utf8
-        guard let head = utf8.first, let tail = utf8.last else { return self }
-        if head > 0x20 && head < 0x80 && tail > 0x20 && tail < 0x80 { return self }
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[first...last])
-    }
-}
