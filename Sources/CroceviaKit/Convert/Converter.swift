@@ -78,7 +78,7 @@ public final class Converter {
                                        csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
                                        recordsPath: options.recordsPath, findings: findings)
         progress?.start(input: input)
-        defer { progress?.finish(records: summary.records) }
+        defer { progress?.finish() }
         do {
             if let csv = reader as? CSVRecordReader, let mapper {
                 let header = try csv.readHeader()

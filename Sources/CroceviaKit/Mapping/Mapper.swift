@@ -12,6 +12,8 @@ public final class Mapper {
     private var lookups: [ColumnLookup] = []
     private var steps: [FieldStep] = []
     private var keyLookups: [Int] = []
+    /// The fields that read the record (the others decorate what these create).
+    private let dataSteps: [Int]
 
     /// One profile field, compiled: where its value comes from, with everything the hot path
     /// needs at hand (a class, so the per-record loop passes references, not copies).
@@ -42,19 +44,13 @@ public final class Mapper {
             self.label = label
             self.columns = columns
         }
-
-        var isData: Bool {
-            switch source {
-            case .column, .columns, .template: return true
-            case .constant, .uuid, .copy: return false
-            }
-        }
     }
 
     public init(profile: Profile, findings: FindingLog) throws {
         self.profile = profile
         self.findings = findings
         plan = try MappingPlan(fields: profile.fields, file: profile.file)
+        dataSteps = profile.fields.indices.filter { !profile.fields[$0].isDecoration }
         var byName: [String: Int] = [:]
         var lookups: [ColumnLookup] = []
         func lookup(_ reference: Profile.ColumnReference) -> Int {
@@ -127,7 +123,7 @@ public final class Mapper {
     public func map(_ record: Record) -> Record {
         let row = record.value.objectValue ?? JSONObject()
         var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .none, count: steps.count))
-        for index in steps.indices where steps[index].isData {
+        for index in dataSteps {
             context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
         }
         let object = build(plan.root, context: &context) ?? JSONObject()

@@ -30,7 +30,7 @@ public final class ProgressReporter {
         draw(line)
     }
 
-    public func finish(records: Int) {
+    public func finish() {
         if drawn { draw("\r\u{1B}[K") }
         drawn = false
     }

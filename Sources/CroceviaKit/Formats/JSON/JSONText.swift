@@ -33,6 +33,18 @@ public enum JSONText {
         }
     }
 
+    /// True when `text` is exactly one JSON number (`12`, `-0.5`, `1e3`; not `012`, `+1`, `1.`).
+    public static func isNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        guard let first = bytes.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else { return false }
+        bytes.append(0x20)  // lets the parser see where the number ends
+        return bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(base: buffer.baseAddress!, end: buffer.count, position: 0, line: 1, maxDepth: 1)
+            guard case .number? = try? parser.parseValue() else { return false }
+            return parser.position == buffer.count - 1
+        }
+    }
+
     /// The value as compact JSON text.
     public static func compact(_ value: JSONValue) -> String {
         var buffer = ByteBuffer()

@@ -101,9 +101,9 @@ extension YAMLNode {
             if isNull { return .null }
             if text == "true" { return .bool(true) }
             if text == "false" { return .bool(false) }
-            if let number = Transform.number(text, decimalComma: false), Double(text) != nil, !text.hasPrefix("0") || text == "0" || text.hasPrefix("0.") {
-                return .number(number)
-            }
+            // A plain scalar in JSON number syntax is a number, kept as written ("0123", a CAP,
+            // stays text: JSON numbers have no leading zeros).
+            if JSONText.isNumber(text) { return .number(text) }
             return .string(text)
         case .sequence(let items):
             return .array(items.map(\.jsonValue))

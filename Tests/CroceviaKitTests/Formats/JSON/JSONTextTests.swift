@@ -19,6 +19,11 @@ import Testing
         #expect(buffer.string == "{\n  \"a\": [\n    1,\n    {}\n  ],\n  \"b\": []\n}")
     }
 
+    @Test func numberSyntax() {
+        #expect(["0", "12", "-0.5", "1e3", "2.5E-2"].allSatisfy(JSONText.isNumber))
+        #expect(!["012", "+1", "1.", ".5", "1,5", "", "12a", "1 2", "-"].contains(where: JSONText.isNumber))
+    }
+
     @Test func objectEqualityIgnoresOrder() {
         #expect(JSONObject([("a", .null), ("b", .bool(true))]) == JSONObject([("b", .bool(true)), ("a", .null)]))
         #expect(JSONObject([("a", .null)]) != JSONObject([("a", .bool(false))]))
