@@ -57,10 +57,13 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "JSON input: the member path to the array of records inside the document, such as servizi or data.items.")
     var records: String?
 
+    @Option(name: .customLong("record-element"), help: "XML input: the element each record is (default: every child of the root element); XML output: the element each record becomes (default: record).")
+    var recordElement: String?
+
     @Option(help: "A plain conversion's source name in provenance (default: the file name).")
     var source: String?
 
-    @Option(name: .customLong("max-field-size"), help: "CSV: the longest field accepted, in MiB.")
+    @Option(name: .customLong("max-field-size"), help: "CSV and XML: the longest field accepted, in MiB.")
     var maxFieldSize = 64
 
     @Flag(name: .shortAndLong, help: "Print no findings, only failures.")
@@ -76,15 +79,17 @@ struct ConvertCommand: ParsableCommand {
         options.to = to
         options.profile = profile
         options.source = source
-        options.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
-        options.maxFieldBytes = maxFieldSize << 20
+        options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
+        options.reader.maxFieldBytes = maxFieldSize << 20
+        options.reader.recordElement = recordElement
+        options.writer.recordElement = recordElement
         if let encoding {
             guard let value = TextEncoding(name: encoding) else {
                 throw CroceviaError.usage("unknown encoding \(encoding); known: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             options.encoding = value
         }
-        options.delimiter = try delimiter.map(Self.delimiterByte)
+        options.reader.delimiter = try delimiter.map(Self.delimiterByte)
         if let outDelimiter { options.writer.delimiter = try Self.delimiterByte(outDelimiter) }
         options.writer.columns = columns.map { $0.split(separator: ",").map { String($0) } }
         options.writer.pretty = pretty

@@ -24,18 +24,20 @@ func decode(_ bytes: [UInt8], encoding: TextEncoding = .auto, chunkSize: Int = 2
 
 /// Every record of a file read as `format`.
 func readRecords(_ bytes: [UInt8], format: Format, chunkSize: Int = 256 * 1024, recordsPath: [String] = [],
-                 csv: CSVRecordReader.Options = .init(), findings: FindingLog = FindingLog()) throws -> [Record] {
+                 options: ReaderOptions = .init(), findings: FindingLog = FindingLog()) throws -> [Record] {
     let path = try temporaryFile(bytes, name: "input.\(format.rawValue)")
     let input = TextInput(source: try ByteSource(path: path), findings: findings, chunkSize: chunkSize)
-    let reader = format.makeReader(input: input, source: "test", csv: csv, recordsPath: recordsPath, findings: findings)
+    var options = options
+    if !recordsPath.isEmpty { options.recordsPath = recordsPath }
+    let reader = format.makeReader(input: input, source: "test", options: options, findings: findings)
     var records: [Record] = []
     while let record = try reader.next() { records.append(record) }
     return records
 }
 
 func readRecords(_ text: String, format: Format, chunkSize: Int = 256 * 1024, recordsPath: [String] = [],
-                 findings: FindingLog = FindingLog()) throws -> [Record] {
-    try readRecords(Array(text.utf8), format: format, chunkSize: chunkSize, recordsPath: recordsPath, findings: findings)
+                 options: ReaderOptions = .init(), findings: FindingLog = FindingLog()) throws -> [Record] {
+    try readRecords(Array(text.utf8), format: format, chunkSize: chunkSize, recordsPath: recordsPath, options: options, findings: findings)
 }
 
 /// A flat object of strings, as CSV rows become.

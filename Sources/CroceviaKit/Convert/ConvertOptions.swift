@@ -7,13 +7,10 @@ public struct ConvertOptions: Sendable {
     /// A mapping profile: partner records become HSDS objects.
     public var profile: String?
     public var encoding: TextEncoding?
-    public var delimiter: UInt8?
+    public var reader = ReaderOptions()
     public var writer = WriterOptions()
     /// The source name for provenance in a plain conversion (default: the file name).
     public var source: String?
-    /// JSON input: the member path to the array of records (`servizi`, `data.items`).
-    public var recordsPath: [String] = []
-    public var maxFieldBytes = 64 << 20
 
     public init(inputs: [String]) {
         self.inputs = inputs

@@ -22,7 +22,7 @@ public final class Converter {
         let formats = try options.inputs.map { input -> Format in
             if let from = options.from { return from }
             guard let guessed = Format(fileExtensionOf: input) else {
-                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json or jsonl")
+                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl or xml")
             }
             return guessed
         }
@@ -61,8 +61,9 @@ public final class Converter {
         }
         options.from = profile.source.format
         options.encoding = options.encoding ?? profile.source.encoding
-        options.delimiter = options.delimiter ?? profile.source.delimiter
-        if options.recordsPath.isEmpty { options.recordsPath = profile.source.records }
+        options.reader.delimiter = options.reader.delimiter ?? profile.source.delimiter
+        if options.reader.recordsPath.isEmpty { options.reader.recordsPath = profile.source.records }
+        options.reader.recordElement = options.reader.recordElement ?? profile.source.recordElement
         let caller = try Mapper(profile: profile, findings: findings)
         let writer = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
         return (caller, writer)
@@ -74,9 +75,7 @@ public final class Converter {
         summary.inputs += 1
         let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
         let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-        let reader = format.makeReader(input: textInput, source: sourceName,
-                                       csv: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
-                                       recordsPath: options.recordsPath, findings: findings)
+        let reader = format.makeReader(input: textInput, source: sourceName, options: options.reader, findings: findings)
         progress?.start(input: input)
         defer { progress?.finish() }
         do {

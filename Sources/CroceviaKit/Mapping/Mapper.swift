@@ -55,7 +55,7 @@ public final class Mapper {
         var lookups: [ColumnLookup] = []
         func lookup(_ reference: Profile.ColumnReference) -> Int {
             if let index = byName[reference.name] { return index }
-            lookups.append(ColumnLookup(name: reference.name, nested: profile.source.format != .csv))
+            lookups.append(ColumnLookup(name: reference.name, format: profile.source.format))
             byName[reference.name] = lookups.count - 1
             return lookups.count - 1
         }
@@ -323,31 +323,46 @@ public final class Mapper {
     }
 }
 
-/// Finds a column's values in a raw record. CSV columns are exact names; for JSON sources a
-/// name may also be a path of members (`ente.nome`), and an array gives one value per element.
+/// Finds a column's values in a raw record. CSV columns are exact names. For JSON sources a name
+/// may also be a path of members (`ente.nome`); for XML sources a path of elements relative to the
+/// record element (`Sede/Indirizzo`, `@id`, `Telefono[*]/Numero`: `[*]` is optional, as every
+/// list gives one value per element). An XML element with attributes gives its text (`#text`).
 struct ColumnLookup {
     let name: String
     let path: [String]?
+    private let xml: Bool
     private var cachedIndex = 0
     private(set) var seen = false
 
-    init(name: String, nested: Bool) {
+    init(name: String, format: Format) {
         self.name = name
-        path = nested && name.contains(".") ? name.split(separator: ".").map(String.init) : nil
+        xml = format == .xml
+        let separator: Character? = switch format {
+        case .csv: nil
+        case .xml: "/"
+        default: "."
+        }
+        if let separator, name.contains(separator) || name.hasSuffix("[*]") {
+            path = name.split(separator: separator).map { step in
+                String(step.hasSuffix("[*]") ? step.dropLast(3) : step)
+            }
+        } else {
+            path = nil
+        }
     }
 
-    /// The column's raw value in the record (for a JSON path through lists, a list of the
-    /// values found), or nil.
+    /// The column's raw value in the record (for a path through lists, a list of the values
+    /// found), or nil.
     mutating func value(in row: JSONObject) -> JSONValue? {
         let members = row.members
         if cachedIndex < members.count && members[cachedIndex].key == name {
             seen = true
-            return members[cachedIndex].value
+            return text(members[cachedIndex].value)
         }
         if let index = members.firstIndex(where: { $0.key == name }) {
             cachedIndex = index
             seen = true
-            return members[index].value
+            return text(members[index].value)
         }
         guard let path else { return nil }
         var current: [JSONValue] = [.object(row)]
@@ -360,6 +375,12 @@ struct ColumnLookup {
         }
         guard !current.isEmpty else { return nil }
         seen = true
-        return current.count == 1 ? current[0] : .array(current)
+        return current.count == 1 ? text(current[0]) : .array(current.map(text))
+    }
+
+    /// XML: an element that has attributes as well as text stands for its text.
+    private func text(_ value: JSONValue) -> JSONValue {
+        guard xml, case .object(let object) = value, let text = object["#text"] else { return value }
+        return text
     }
 }

@@ -22,11 +22,13 @@ public struct Profile: Sendable {
         /// JSON: the member path to the records array inside the document; empty for a top-level
         /// array or one record per value.
         public var records: [String]
+        /// XML: the local name of the record element; nil takes the root element's children.
+        public var recordElement: String?
         /// The partner's own key columns, for provenance.
         public var key: [ColumnReference]
     }
 
-    /// A column (or JSON member path) named in the profile, with where it was named.
+    /// A column (or JSON member path, or XML path) named in the profile, with where it was named.
     public struct ColumnReference: Sendable {
         public var name: String
         public var mark: YAMLMark

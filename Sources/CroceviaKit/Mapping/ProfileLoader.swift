@@ -4,7 +4,7 @@
 public enum ProfileLoader {
     public static let version = 1
     static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "fields"]
-    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "key"]
+    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "key"]
     static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "transforms", "required"]
     static let originKeys = ["column", "columns", "template", "const", "uuid", "copy"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
@@ -79,9 +79,9 @@ public enum ProfileLoader {
         let name = try nameNode.text(file: file, what: "source name")
         let formatNode = try mapping.require("format", what: "source")
         let formatName = try formatNode.text(file: file, what: "source format")
-        guard let format = Format(rawValue: formatName), [.csv, .json, .jsonl].contains(format) else {
+        guard let format = Format(rawValue: formatName), [.csv, .json, .jsonl, .xml].contains(format) else {
             throw CroceviaError.configuration(file: file, line: formatNode.mark.line, column: formatNode.mark.column,
-                                              message: "source format \"\(formatName)\" is not one of csv, json, jsonl")
+                                              message: "source format \"\(formatName)\" is not one of csv, json, jsonl, xml")
         }
         var encoding: TextEncoding?
         if let node = mapping.take("encoding") {
@@ -108,11 +108,18 @@ public enum ProfileLoader {
                 throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "records goes with format: json")
             }
         }
+        var recordElement: String?
+        if let node = mapping.take("record_element") {
+            recordElement = try node.text(file: file, what: "record_element")
+            guard format == .xml else {
+                throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "record_element goes with format: xml")
+            }
+        }
         let key = try mapping.take("key").map { node in
             try node.textList(file: file, what: "key").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
         } ?? []
         try mapping.rejectUnknownKeys(known: sourceKeys, what: "source")
-        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, key: key)
+        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, recordElement: recordElement, key: key)
     }
 
     static func decodeField(_ node: YAMLNode, path: TargetPath, file: String) throws -> Profile.Field {

@@ -75,7 +75,7 @@ import Testing
     @Test func fieldOverTheLimitIsRefused() throws {
         let big = String(repeating: "x", count: 3 << 20)
         do {
-            _ = try readRecords(Array("id,testo\n1,\"\(big)".utf8), format: .csv, csv: .init(maxFieldBytes: 1 << 20))
+            _ = try readRecords(Array("id,testo\n1,\"\(big)".utf8), format: .csv, options: .init(maxFieldBytes: 1 << 20))
             Issue.record("an oversized field was accepted")
         } catch CroceviaError.unreadableInput(_, let line, let message, _) {
             #expect(line == 2)

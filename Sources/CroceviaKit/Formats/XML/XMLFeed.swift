@@ -1,0 +1,89 @@
+internal import CLibXML2
+
+/// The bridge between libxml2 and Crocevia's input: it hands libxml2 the UTF-8 text of a
+/// `TextInput` through a read callback and collects libxml2's errors with their lines. Passed to
+/// C as an unretained pointer; its owner (`XMLRecordReader`) outlives the libxml2 reader.
+final class XMLFeed {
+    struct Problem {
+        var message: String
+        var line: Int
+        var hint: String?
+    }
+
+    let input: TextInput
+    private var chunk: UnsafeBufferPointer<UInt8>?
+    private var offset = 0
+    /// An input failure (not XML: binary, unreadable) met inside the read callback.
+    var inputError: CroceviaError?
+    var firstError: Problem?
+    var firstWarning: Problem?
+    /// External entities refused since the last record was taken.
+    private var refusals: [Problem] = []
+
+    init(input: TextInput) {
+        self.input = input
+    }
+
+    /// Copies up to `capacity` bytes of text into `buffer`; 0 at the end, -1 on failure.
+    private func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int32 {
+        do {
+            while chunk == nil || offset == chunk!.count {
+                guard let next = try input.nextChunk() else { return 0 }
+                chunk = next
+                offset = 0
+            }
+            let available = chunk!.count - offset
+            let n = min(available, capacity)
+            UnsafeMutableRawPointer(buffer).copyMemory(from: chunk!.baseAddress! + offset, byteCount: n)
+            offset += n
+            return Int32(n)
+        } catch let error as CroceviaError {
+            inputError = error
+            return -1
+        } catch {
+            inputError = .unreadableInput(file: input.name, line: 1, message: "\(error)", hint: nil)
+            return -1
+        }
+    }
+
+    private func record(_ error: xmlError) {
+        let text = error.message.map { String(cString: $0) } ?? "malformed XML"
+        var message = text.trimmingWhitespace()
+        var hint: String?
+        if message.contains("entity") && (message.contains("amplification") || message.contains("loop")) {
+            message = "entity expansion is out of all proportion (an \"entity bomb\"): \(message)"
+            hint = "the file defines entities that expand into each other; ask the sender for a plain export"
+        } else if message.contains("failed to load external entity") || message.contains("external entity") {
+            message = "the document refers to an external entity, which crocevia never loads: \(message)"
+            hint = "external entities can read local files; ask the sender for an export without a DOCTYPE"
+        } else if message.contains("huge text node") || message.contains("Huge input lookup") {
+            message = "a text value is too long for the XML parser (over 10 MB): \(message)"
+        }
+        let problem = Problem(message: message, line: Int(error.line), hint: hint)
+        if error.level.rawValue >= XML_ERR_ERROR.rawValue {
+            if firstError == nil { firstError = problem }
+        } else if firstWarning == nil {
+            firstWarning = problem
+        }
+    }
+
+    func refusedEntity(_ url: String, line: Int) {
+        refusals.append(Problem(message: "the document refers to an external entity (\(url)), which crocevia never loads; the value stays empty",
+                                line: line, hint: "external entities can read local files; ask the sender for an export without a DOCTYPE"))
+    }
+
+    func takeRefusals() -> [Problem] {
+        defer { refusals.removeAll() }
+        return refusals
+    }
+
+    static let read: xmlInputReadCallback = { context, buffer, length in
+        guard let context, let buffer else { return -1 }
+        return Unmanaged<XMLFeed>.fromOpaque(context).takeUnretainedValue().read(into: buffer, capacity: Int(length))
+    }
+
+    static let report: xmlStructuredErrorFunc = { context, error in
+        guard let context, let error else { return }
+        Unmanaged<XMLFeed>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+    }
+}

@@ -1,0 +1,210 @@
+internal import CLibXML2
+
+/// Reads XML as a stream of records on libxml2's streaming reader: each record element becomes
+/// one JSON object, and the reader keeps only the current record's subtree in memory.
+///
+/// The record element is the one named (by its local name, at any depth) or, when none is
+/// named, every child of the root element. A record element becomes an object: child elements
+/// are members (a repeated child becomes a list), attributes are members named `@name`, text next
+/// to children or attributes is `#text`; an element with text only is a string. Names are local
+/// names: namespace prefixes and `xmlns` declarations are left out. Values are text, as XML has
+/// no types, so codes keep their leading zeros.
+///
+/// Safe by construction: no network access, no DTD loading, external entities refused (their
+/// content never enters a record), internal entities expanded under libxml2's amplification
+/// limits, so an entity bomb fails at once. Malformed XML stops the input with its line; the
+/// records before it are kept.
+public final class XMLRecordReader: RecordReader {
+    public var name: String { input.name }
+    public var progress: (done: Int, total: Int?) { (input.source.bytesRead, input.source.size) }
+
+    private let input: TextInput
+    private let source: String
+    private let recordElement: String?
+    private let findings: FindingLog
+    private let maxTextBytes: Int
+    private let feed: XMLFeed
+    private var reader: xmlTextReaderPtr?
+    private var recordCount = 0
+    private var positioned = false
+    private var finished = false
+    /// Element names seen, for the message when the record element never occurs.
+    private var elementNames: [String] = []
+    /// Names by libxml2's interned pointer: each name is decoded once.
+    private var names: [UnsafePointer<UInt8>: String] = [:]
+
+    /// - Parameters:
+    ///   - recordElement: the local name of the record element; nil takes the root's children.
+    ///   - maxTextBytes: the longest text accepted in one value.
+    public init(input: TextInput, source: String, recordElement: String?, findings: FindingLog, maxTextBytes: Int = 64 << 20) {
+        self.input = input
+        self.source = source
+        self.recordElement = recordElement
+        self.findings = findings
+        self.maxTextBytes = maxTextBytes
+        feed = XMLFeed(input: input)
+    }
+
+    deinit {
+        if let reader { xmlFreeTextReader(reader) }
+    }
+
+    public func next() throws -> Record? {
+        guard !finished else { return nil }
+        let reader = try open()
+        while true {
+            if positioned {
+                positioned = false
+            } else {
+                let status = xmlTextReaderRead(reader)
+                if status == 0 { return end() }
+                if status < 0 { throw failure() }
+            }
+            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
+            let depth = xmlTextReaderDepth(reader)
+            let name = self.name(xmlTextReaderConstLocalName(reader))
+            if elementNames.count < 40 && !elementNames.contains(name) { elementNames.append(name) }
+            let isRecord = recordElement.map { $0 == name } ?? (depth == 1)
+            guard isRecord else { continue }
+            guard let node = xmlTextReaderExpand(reader) else { throw failure() }
+            let line = Int(xmlGetLineNo(node))
+            let value = try self.value(of: node, line: line)
+            recordCount += 1
+            for problem in feed.takeRefusals() {
+                findings.add(Finding(.error, rule: "xml.external-entity", message: problem.message, hint: problem.hint,
+                                     file: input.name, line: problem.line > 0 ? problem.line : line, record: recordCount))
+            }
+            // Step over the record's subtree to its next sibling, which the loop then looks at.
+            let status = xmlTextReaderNext(reader)
+            if status < 0 { throw failure() }
+            if status == 0 { finished = true } else { positioned = true }
+            return Record(value: value, provenance: Provenance(source: source, file: input.name, line: line, record: recordCount))
+        }
+    }
+
+    private func open() throws -> xmlTextReaderPtr {
+        if let reader { return reader }
+        XMLSafety.install()
+        let options = XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
+            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+        let context = Unmanaged.passUnretained(feed).toOpaque()
+        // The text arrives as UTF-8 from TextInput, whatever the file's declaration says.
+        guard let reader = xmlReaderForIO(XMLFeed.read, nil, context, input.name, "UTF-8", Int32(options)) else {
+            throw CroceviaError.unreadableInput(file: input.name, line: 1, message: "libxml2 could not start reading", hint: nil)
+        }
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLFeed.report, context)
+        self.reader = reader
+        return reader
+    }
+
+    private func end() -> Record? {
+        finished = true
+        if let warning = feed.firstWarning {
+            findings.add(Finding(.warning, rule: "xml.warning", message: warning.message, file: input.name, line: warning.line))
+        }
+        if recordCount == 0 {
+            let seen = elementNames.isEmpty ? "the file has no elements" : "its elements: \(elementNames.joined(separator: ", "))"
+            let what = recordElement.map { "no <\($0)> element in \(input.name)" } ?? "no elements under the root of \(input.name)"
+            findings.add(Finding(.error, rule: "xml.no-records", message: "\(what) (\(seen))",
+                                 hint: recordElement.map { Suggestion.hint(for: $0, in: elementNames).isEmpty ? "name the record element with --record-element or the profile's source.record_element" : "the record element is case-sensitive" + Suggestion.hint(for: $0, in: elementNames) },
+                                 file: input.name, line: 1))
+        }
+        return nil
+    }
+
+    /// The error that stopped the reader, from the input or from libxml2.
+    private func failure() -> CroceviaError {
+        finished = true
+        if let error = feed.inputError { return error }
+        let problem = feed.firstError ?? XMLFeed.Problem(message: "the XML is malformed", line: Int(xmlTextReaderGetParserLineNumber(reader)))
+        return .unreadableInput(file: input.name, line: problem.line, message: problem.message, hint: problem.hint)
+    }
+
+    // MARK: Records from nodes
+
+    private func name(_ pointer: UnsafePointer<UInt8>?) -> String {
+        guard let pointer else { return "" }
+        if let known = names[pointer] { return known }
+        let text = String(cString: pointer)
+        names[pointer] = text
+        return text
+    }
+
+    private func value(of node: xmlNodePtr, line: Int) throws -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            var text = ""
+            var child = a.pointee.children
+            while let c = child {
+                if let content = c.pointee.content { text += String(cString: content) }
+                child = c.pointee.next
+            }
+            members.append(("@" + name(a.pointee.name), .string(text)))
+            attribute = a.pointee.next
+        }
+        let attributeCount = members.count
+        var text = ""
+        var hasElements = false
+        var child = node.pointee.children
+        while let c = child {
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                hasElements = true
+                let key = name(c.pointee.name)
+                let value = try self.value(of: c, line: line)
+                if let index = members.firstIndex(where: { $0.key == key }) {
+                    if case .array(var items) = members[index].value {
+                        members[index].value = .null
+                        items.append(value)
+                        members[index].value = .array(items)
+                    } else {
+                        members[index].value = .array([members[index].value, value])
+                    }
+                } else {
+                    members.append((key, value))
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = c.pointee.content {
+                    text += String(cString: content)
+                    if text.utf8.count > maxTextBytes {
+                        throw CroceviaError.unreadableInput(file: input.name, line: Int(xmlGetLineNo(c)),
+                                                            message: "a text in <\(name(node.pointee.name))> is longer than \(maxTextBytes >> 20) MiB",
+                                                            hint: "raise --max-field-size if the file really holds such values")
+                    }
+                }
+            default:
+                break
+            }
+            child = c.pointee.next
+        }
+        if !hasElements && attributeCount == 0 { return .string(text) }
+        if hasElements && text.allSatisfy(\.isWhitespace) { return .object(JSONObject(members)) }
+        members.append(("#text", .string(text)))
+        return .object(JSONObject(members))
+    }
+}
+
+/// Installs, once per process, the external-entity loader that refuses everything: no file and
+/// no URL is ever opened on behalf of a document.
+/// The refusal is reported to the reader's `XMLFeed`, found through the parser context (the
+/// streaming reader keeps itself in `_private`), so the record that lost the entity's text gets
+/// an error finding with its line.
+enum XMLSafety {
+    private static let installed: Void = {
+        xmlSetExternalEntityLoader { url, _, context in
+            guard let context, let raw = context.pointee._private else { return nil }
+            let reader = OpaquePointer(raw)
+            var handler: xmlTextReaderErrorFunc?
+            var argument: UnsafeMutableRawPointer?
+            xmlTextReaderGetErrorHandler(reader, &handler, &argument)
+            guard let argument else { return nil }
+            let line = context.pointee.input.map { Int($0.pointee.line) } ?? 0
+            Unmanaged<XMLFeed>.fromOpaque(argument).takeUnretainedValue()
+                .refusedEntity(url.map { String(cString: $0) } ?? "?", line: line)
+            return nil
+        }
+    }()
+
+    static func install() { installed }
+}
