@@ -86,7 +86,7 @@ public final class XMLRecordReader: RecordReader {
         if let reader { return reader }
         XMLSafety.install()
         let options = XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_IGNORE_ENC.rawValue
         let context = Unmanaged.passUnretained(feed).toOpaque()
         // The text arrives as UTF-8 from TextInput, whatever the file's declaration says.
         guard let reader = xmlReaderForIO(XMLFeed.read, nil, context, input.name, "UTF-8", Int32(options)) else {
@@ -179,7 +179,7 @@ public final class XMLRecordReader: RecordReader {
             child = c.pointee.next
         }
         if !hasElements && attributeCount == 0 { return .string(text) }
-        if hasElements && text.allSatisfy(\.isWhitespace) { return .object(JSONObject(members)) }
+        if text.isEmpty || (hasElements && text.allSatisfy(\.isWhitespace)) { return .object(JSONObject(members)) }
         members.append(("#text", .string(text)))
         return .object(JSONObject(members))
     }

@@ -136,9 +136,9 @@ public final class XMLRecordWriter: RecordWriter {
         var name = ""
         for (n, scalar) in key.unicodeScalars.enumerated() {
             let letter = scalar.properties.isAlphabetic || scalar == "_"
-            let allowed = letter || (n > 0 && (("0"..."9").contains(scalar) || scalar == "-" || scalar == "."))
-            if n == 0 && !letter && allowed { name.append("_") }
-            name.unicodeScalars.append(allowed ? scalar : "_")
+            let allowed = letter || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "."
+            if n == 0 && !letter { name.append("_") }
+            if allowed || n > 0 { name.unicodeScalars.append(allowed ? scalar : "_") }
         }
         if name.isEmpty { name = "_" }
         if name != key {
