@@ -28,10 +28,14 @@ public enum Format: String, Sendable, CaseIterable {
         case .csv:
             return CSVRecordReader(input: input, options: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
                                    source: source, findings: findings)
-        case .json, .hsdsJSON:
+        case .json:
             return JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
-        case .jsonl, .hsdsJSONL:
+        case .jsonl:
             return JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings)
+        case .hsdsJSON:
+            return HSDSPageReader(JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: options.recordsPath))
+        case .hsdsJSONL:
+            return HSDSPageReader(JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings))
         case .xml:
             return XMLRecordReader(input: input, source: source, recordElement: options.recordElement, findings: findings,
                                    maxTextBytes: options.maxFieldBytes)
