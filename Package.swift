@@ -23,11 +23,17 @@ let package = Package(
             name: "CLibYAML",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // SQLite, for the temporary index that joins an HSDS tabular package's tables.
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "CroceviaKit",
             dependencies: [
                 "CLibXML2",
                 "CLibYAML",
+                "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

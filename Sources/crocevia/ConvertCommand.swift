@@ -60,6 +60,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("record-element"), help: "XML input: the element each record is (default: every child of the root element); XML output: the element each record becomes (default: record).")
     var recordElement: String?
 
+    @Option(name: .customLong("hsds-object"), help: "hsds-csv: the HSDS object each record is: read from that table, written with it as the root (default: service, or the profile's target).")
+    var hsdsObject: String?
+
     @Option(help: "A plain conversion's source name in provenance (default: the file name).")
     var source: String?
 
@@ -82,6 +85,8 @@ struct ConvertCommand: ParsableCommand {
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.maxFieldBytes = maxFieldSize << 20
         options.reader.recordElement = recordElement
+        options.reader.hsdsObject = hsdsObject
+        options.writer.hsdsObject = hsdsObject
         options.writer.recordElement = recordElement
         if let encoding {
             guard let value = TextEncoding(name: encoding) else {

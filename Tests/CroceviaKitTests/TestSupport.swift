@@ -26,10 +26,9 @@ func decode(_ bytes: [UInt8], encoding: TextEncoding = .auto, chunkSize: Int = 2
 func readRecords(_ bytes: [UInt8], format: Format, chunkSize: Int = 256 * 1024, recordsPath: [String] = [],
                  options: ReaderOptions = .init(), findings: FindingLog = FindingLog()) throws -> [Record] {
     let path = try temporaryFile(bytes, name: "input.\(format.rawValue)")
-    let input = TextInput(source: try ByteSource(path: path), findings: findings, chunkSize: chunkSize)
     var options = options
     if !recordsPath.isEmpty { options.recordsPath = recordsPath }
-    let reader = format.makeReader(input: input, source: "test", options: options, findings: findings)
+    let reader = try format.makeReader(path: path, source: "test", options: options, findings: findings, chunkSize: chunkSize)
     var records: [Record] = []
     while let record = try reader.next() { records.append(record) }
     return records

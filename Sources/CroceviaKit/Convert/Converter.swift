@@ -18,20 +18,19 @@ public final class Converter {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
         let mappers = try options.profile.map { try loadMappers(profilePath: $0, options: &options) }
         let mapper = mappers?.caller
-        let to = try outputFormat(options, mapped: mapper != nil)
         let formats = try options.inputs.map { input -> Format in
             if let from = options.from { return from }
-            guard let guessed = Format(fileExtensionOf: input) else {
-                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl or xml")
+            guard let guessed = Format(guessingFrom: input) else {
+                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml or hsds-csv")
             }
             return guessed
         }
+        let to = try outputFormat(options, mapped: mapper != nil, inputsAreHSDS: formats.allSatisfy(\.isHSDS))
         for input in options.inputs where input != "-" && input == options.output {
             throw CroceviaError.usage("the output \(input) is also an input")
         }
 
-        let sink = try OutputSink(path: options.output)
-        let writer = WriterThread(writer: to.makeWriter(sink: sink, options: options.writer, findings: findings), mappers: mappers)
+        let writer = WriterThread(writer: try to.makeWriter(path: options.output, options: options.writer, findings: findings), mappers: mappers)
         var summary = ConvertSummary()
         do {
             for (input, format) in zip(options.inputs, formats) {
@@ -46,7 +45,7 @@ public final class Converter {
         if let mappers, options.from != .csv {
             mappers.caller.reportUnseenColumns(alsoSeenBy: mappers.writer, inputName: options.inputs.joined(separator: ", "))
         }
-        try sink.commit()
+        try writer.commit()
         return summary
     }
 
@@ -64,6 +63,7 @@ public final class Converter {
         options.reader.delimiter = options.reader.delimiter ?? profile.source.delimiter
         if options.reader.recordsPath.isEmpty { options.reader.recordsPath = profile.source.records }
         options.reader.recordElement = options.reader.recordElement ?? profile.source.recordElement
+        options.writer.hsdsObject = profile.target
         let caller = try Mapper(profile: profile, findings: findings)
         let writer = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
         return (caller, writer)
@@ -73,9 +73,8 @@ public final class Converter {
     private func convert(_ input: String, format: Format, options: ConvertOptions, mapper: Mapper?, writer: WriterThread,
                          summary: inout ConvertSummary) throws {
         summary.inputs += 1
-        let textInput = TextInput(source: try ByteSource(path: input), encoding: options.encoding ?? .auto, findings: findings)
         let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-        let reader = format.makeReader(input: textInput, source: sourceName, options: options.reader, findings: findings)
+        let reader = try format.makeReader(path: input, encoding: options.encoding ?? .auto, source: sourceName, options: options.reader, findings: findings)
         progress?.start(input: input)
         defer { progress?.finish() }
         do {
@@ -95,13 +94,13 @@ public final class Converter {
         }
     }
 
-    private func outputFormat(_ options: ConvertOptions, mapped: Bool) throws -> Format {
-        let to = options.to ?? (options.output == "-" ? nil : Format(fileExtensionOf: options.output)) ?? (mapped ? .hsdsJSONL : nil)
+    private func outputFormat(_ options: ConvertOptions, mapped: Bool, inputsAreHSDS: Bool) throws -> Format {
+        let to = options.to ?? (options.output == "-" ? nil : Format(fileExtensionOf: options.output)) ?? (mapped || inputsAreHSDS ? .hsdsJSONL : nil)
         guard let to else { throw CroceviaError.usage("say which format to write: --to \(Format.names)") }
         if mapped && to == .csv {
             throw CroceviaError.usage("a profile produces nested HSDS objects; write them as hsds-json or hsds-jsonl")
         }
-        if !mapped && (to == .hsdsJSON || to == .hsdsJSONL) {
+        if !mapped && !inputsAreHSDS && to.isHSDS {
             throw CroceviaError.usage("--to \(to.rawValue) needs --profile, which says how the partner's records become HSDS; for a plain conversion use --to json or jsonl")
         }
         return to

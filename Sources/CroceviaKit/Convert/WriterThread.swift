@@ -16,6 +16,8 @@ public final class WriterThread {
     private let done = DispatchSemaphore(value: 0)
     private var batch = Batch(records: [], mapped: true)
     private let callerMapper: Mapper?
+    /// The writer, touched here again only after `finish()` has waited for the thread.
+    private let writer: HandOver<RecordWriter>
     static let batchSize = 512
 
     /// - Parameter mappers: the caller's mapper and a second one for this thread, or nil to
@@ -26,6 +28,7 @@ public final class WriterThread {
         callerMapper = mappers?.caller
         // The caller maps the first batch, so a small file is mapped in order on one thread.
         batch.records.reserveCapacity(Self.batchSize)
+        self.writer = HandOver(writer)
         let handOver = HandOver((writer, mappers?.writer))
         let done = self.done
         let thread = Thread {
@@ -73,6 +76,11 @@ public final class WriterThread {
         pipe.close()
         done.wait()
         if let failure = pipe.failure { throw failure }
+    }
+
+    /// After `finish()`: moves the output into place.
+    public func commit() throws {
+        try writer.value.commit()
     }
 
     /// A value moved to another thread and used only there (see the type's note).

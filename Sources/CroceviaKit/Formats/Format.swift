@@ -1,3 +1,5 @@
+import Foundation
+
 /// The formats `crocevia convert` reads and writes, by their command-line names.
 public enum Format: String, Sendable, CaseIterable {
     case csv, json, jsonl, xml
@@ -5,6 +7,8 @@ public enum Format: String, Sendable, CaseIterable {
     case hsdsJSON = "hsds-json"
     /// HSDS objects, one per line.
     case hsdsJSONL = "hsds-jsonl"
+    /// An HSDS tabular package: a folder with `datapackage.json` and one CSV per resource.
+    case hsdsCSV = "hsds-csv"
 
     /// Guesses a format from a file name's extension: `.csv`, `.tsv`, `.txt`, `.json`, `.jsonl`,
     /// `.ndjson`, `.xml`.
@@ -19,11 +23,33 @@ public enum Format: String, Sendable, CaseIterable {
         }
     }
 
+    /// Guesses an input's format: a folder holding `datapackage.json` (or that file) is an HSDS
+    /// tabular package; otherwise the file name's extension decides.
+    public init?(guessingFrom path: String) {
+        var isFolder: ObjCBool = false
+        if path.hasSuffix("datapackage.json")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+                && FileManager.default.fileExists(atPath: path + "/datapackage.json")) {
+            self = .hsdsCSV
+            return
+        }
+        self.init(fileExtensionOf: path)
+    }
+
+    /// Whether records in this format are HSDS objects already.
+    public var isHSDS: Bool { self == .hsdsJSON || self == .hsdsJSONL || self == .hsdsCSV }
+
     /// The names accepted on the command line, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
-    /// Opens a reader for this format over one input.
-    public func makeReader(input: TextInput, source: String, options: ReaderOptions = ReaderOptions(), findings: FindingLog) -> RecordReader {
+    /// Opens a reader for this format over one input (a file, `-`, or a package folder).
+    public func makeReader(path: String, encoding: TextEncoding = .auto, source: String, options: ReaderOptions = ReaderOptions(),
+                           findings: FindingLog, chunkSize: Int = 256 * 1024) throws -> RecordReader {
+        if self == .hsdsCSV {
+            return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
+                                        schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
+        }
+        let input = TextInput(source: try ByteSource(path: path), encoding: encoding, findings: findings, chunkSize: chunkSize)
         switch self {
         case .csv:
             return CSVRecordReader(input: input, options: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
@@ -34,7 +60,7 @@ public enum Format: String, Sendable, CaseIterable {
             return JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings)
         case .hsdsJSON:
             return HSDSPageReader(JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: options.recordsPath))
-        case .hsdsJSONL:
+        case .hsdsJSONL, .hsdsCSV:
             return HSDSPageReader(JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings))
         case .xml:
             return XMLRecordReader(input: input, source: source, recordElement: options.recordElement, findings: findings,
@@ -42,14 +68,20 @@ public enum Format: String, Sendable, CaseIterable {
         }
     }
 
-    /// Opens a writer for this format over a sink.
-    public func makeWriter(sink: OutputSink, options: WriterOptions, findings: FindingLog) -> RecordWriter {
+    /// Opens a writer for this format (`-` is standard output; hsds-csv needs a folder). Nothing
+    /// appears at `path` until the writer's `commit()`.
+    public func makeWriter(path: String, options: WriterOptions, findings: FindingLog) throws -> RecordWriter {
+        if self == .hsdsCSV {
+            return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
+                                            schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
+        }
+        let sink = try OutputSink(path: path)
         switch self {
         case .csv:
             return CSVRecordWriter(sink: sink, delimiter: options.delimiter, columns: options.columns, findings: findings)
         case .json, .hsdsJSON:
             return JSONRecordWriter(sink: sink, mode: .json, pretty: options.pretty, includeProvenance: options.provenance)
-        case .jsonl, .hsdsJSONL:
+        case .jsonl, .hsdsJSONL, .hsdsCSV:
             return JSONRecordWriter(sink: sink, mode: .jsonl, includeProvenance: options.provenance)
         case .xml:
             return XMLRecordWriter(sink: sink, recordElement: options.recordElement ?? "record", pretty: options.pretty,
@@ -68,6 +100,8 @@ public struct ReaderOptions: Sendable {
     public var recordsPath: [String] = []
     /// XML: the local name of the record element; nil takes the root element's children.
     public var recordElement: String?
+    /// hsds-csv: the resource whose rows become records (default `service`).
+    public var hsdsObject: String?
 
     public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, recordsPath: [String] = [], recordElement: String? = nil) {
         self.delimiter = delimiter
@@ -87,6 +121,8 @@ public struct WriterOptions: Sendable {
     public var pretty = false
     /// XML: the element each record becomes (default `record`).
     public var recordElement: String?
+    /// hsds-csv: the HSDS object each record is (default `service`).
+    public var hsdsObject: String?
     /// JSON and JSON Lines: add each record's `_provenance`.
     public var provenance = false
 

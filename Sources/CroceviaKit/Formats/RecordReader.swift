@@ -15,4 +15,6 @@ public protocol RecordWriter: AnyObject {
     func write(_ record: Record) throws
     /// Writes what the format needs at the end (a closing bracket) and flushes.
     func finish() throws
+    /// After `finish()`: moves the finished output into place (a file or folder appears only now).
+    func commit() throws
 }

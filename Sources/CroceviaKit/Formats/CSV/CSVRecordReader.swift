@@ -18,10 +18,14 @@ public final class CSVRecordReader: RecordReader {
         public var delimiter: UInt8?
         /// A field longer than this is refused (it usually means a missing closing quote).
         public var maxFieldBytes: Int
+        /// A header with no rows is a warning (an export that lost its data) unless empty
+        /// tables are normal, as in a tabular package.
+        public var warnsWhenEmpty = true
 
-        public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20) {
+        public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, warnsWhenEmpty: Bool = true) {
             self.delimiter = delimiter
             self.maxFieldBytes = maxFieldBytes
+            self.warnsWhenEmpty = warnsWhenEmpty
         }
     }
 
@@ -81,7 +85,7 @@ public final class CSVRecordReader: RecordReader {
             return Record(value: .object(makeObject(row.fields, line: row.line)),
                           provenance: Provenance(source: source, file: name, line: row.line, record: recordCount))
         }
-        if recordCount == 0 && !header.isEmpty && !reportedNoRecords {
+        if recordCount == 0 && !header.isEmpty && !reportedNoRecords && options.warnsWhenEmpty {
             reportedNoRecords = true
             findings.add(Finding(.warning, rule: "csv.no-records", message: "the file has a header row but no records",
                                  hint: "check that the export included the data", file: name, line: 1))

@@ -95,4 +95,8 @@ public final class CSVRecordWriter: RecordWriter {
             buffer.append(0x22)
         }
     }
+
+    public func commit() throws {
+        try sink.commit()
+    }
 }

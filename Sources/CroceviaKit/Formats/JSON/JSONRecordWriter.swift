@@ -48,4 +48,8 @@ public final class JSONRecordWriter: RecordWriter {
         }
         try sink.write(&buffer)
     }
+
+    public func commit() throws {
+        try sink.commit()
+    }
 }

@@ -185,4 +185,8 @@ public final class XMLRecordWriter: RecordWriter {
         }
         flush(utf8.endIndex)
     }
+
+    public func commit() throws {
+        try sink.commit()
+    }
 }

@@ -123,7 +123,6 @@ import Testing
     }
 
     private func xmlReader(_ text: String) throws -> RecordReader {
-        let input = TextInput(source: try ByteSource(path: try temporaryFile(text, name: "input.xml")), findings: FindingLog())
-        return Format.xml.makeReader(input: input, source: "test", findings: FindingLog())
+        try Format.xml.makeReader(path: try temporaryFile(text, name: "input.xml"), source: "test", findings: FindingLog())
     }
 }

@@ -1,0 +1,263 @@
+import Foundation
+
+/// Reads an HSDS tabular package (a folder with `datapackage.json` and one CSV per resource) as
+/// nested HSDS objects: one record per row of the root resource (`service` unless asked), with
+/// its nested objects gathered by following the foreign keys (see `TabularSchema` for the links).
+///
+/// Strategy, for memory that stays bounded whatever the package's size: every CSV is streamed
+/// once into a scratch SQLite database in the temporary folder (one table per resource, an index
+/// on each foreign key that holds values), then the root rows are walked in file order and each
+/// object's children are fetched by index. Memory is SQLite's page cache (16 MiB) plus one
+/// record; disk use is about the package's size; the scratch file is removed at the end.
+/// Tables and links that hold no values are never queried.
+///
+/// A cycle of links is not followed twice on one path. A foreign key that names no row is an
+/// error finding at its CSV line (the row it belongs to is not in any record); a resource whose
+/// CSV is missing is an error finding and its rows are left out; a missing root CSV stops the input.
+public final class TabularPackageReader: RecordReader {
+    public let name: String
+    public var progress: (done: Int, total: Int?) {
+        guard rootRows > 0 else { return (0, nil) }
+        return (totalBytes * rowsDone / rootRows, totalBytes)
+    }
+
+    private let folder: String
+    private let packagePath: String
+    private let rootName: String
+    private let source: String
+    private let findings: FindingLog
+    private let schemas: HSDSSchemas
+    private let maxFieldBytes: Int
+    private var schema: TabularSchema?
+    private var database: SQLiteScratch?
+    private var tables: [String: Table] = [:]
+    private var rootStatement: SQLiteScratch.Statement?
+    private var statements: [String: SQLiteScratch.Statement] = [:]
+    private var rootRows = 0
+    private var rowsDone = 0
+    private var totalBytes = 0
+    private var finished = false
+
+    /// One loaded resource.
+    private struct Table {
+        var resource: TabularSchema.Resource
+        var sqlName: String
+        var file: String
+        /// The CSV's columns, in order, with the type each takes.
+        var columns: [String]
+        var types: [String?]
+        /// Columns that hold at least one value: links through the others are never queried.
+        var filled: Set<String>
+
+        func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
+    }
+
+    /// - Parameters:
+    ///   - path: the package folder, or its `datapackage.json`.
+    ///   - root: the resource whose rows become records.
+    public init(path: String, root: String = "service", source: String, findings: FindingLog, schemas: HSDSSchemas, maxFieldBytes: Int = 64 << 20) {
+        if path.hasSuffix("datapackage.json") {
+            packagePath = path
+            folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        } else {
+            folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            packagePath = folder + "/datapackage.json"
+        }
+        name = path
+        rootName = root
+        self.source = source
+        self.findings = findings
+        self.schemas = schemas
+        self.maxFieldBytes = maxFieldBytes
+    }
+
+    public func next() throws -> Record? {
+        guard !finished else { return nil }
+        if rootStatement == nil { try load() }
+        guard let rootStatement, let root = tables[rootName] else { return nil }
+        guard try rootStatement.step() else {
+            finished = true
+            database?.close()
+            return nil
+        }
+        let row = Self.cells(of: rootStatement)
+        let line = rootStatement.integer(at: 0)
+        rowsDone += 1
+        let object = try self.object(of: root, row: row, path: [rootName])
+        return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: line, record: rowsDone))
+    }
+
+    // MARK: Loading
+
+    private func load() throws {
+        guard FileManager.default.fileExists(atPath: packagePath) else {
+            throw CroceviaError.unreadableInput(file: name, line: 1, message: "there is no datapackage.json in \(folder)",
+                                                hint: "an HSDS tabular package is a folder with datapackage.json and one CSV per table")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONDocument.load(path: packagePath)
+        } catch CroceviaError.configuration(_, let line, _, let message) {
+            throw CroceviaError.unreadableInput(file: packagePath, line: line ?? 1, message: message, hint: nil)
+        }
+        let schema = try TabularSchema(datapackage: document, file: packagePath, schemas: schemas, fallback: try TabularSchema.bundled(schemas: schemas))
+        self.schema = schema
+        guard let rootResource = schema.resource(rootName) else {
+            throw CroceviaError.unreadableInput(file: packagePath, line: 1, message: "the package has no \(rootName) resource (its resources: \(schema.resources.map(\.name).joined(separator: ", ")))",
+                                                hint: "choose the records with --records RESOURCE")
+        }
+        let database = try SQLiteScratch()
+        self.database = database
+        try database.execute("BEGIN")
+        for (index, resource) in schema.resources.enumerated() {
+            let file = folder + "/" + resource.path
+            guard FileManager.default.fileExists(atPath: file) else {
+                if resource.name == rootResource.name {
+                    throw CroceviaError.unreadableInput(file: packagePath, line: 1, message: "the package names \(resource.path) for its \(resource.name) rows, but there is no such file in \(folder)", hint: nil)
+                }
+                findings.add(Finding(.error, rule: "tabular.missing-file",
+                                     message: "the package names \(resource.path) for its \(resource.name) rows, but there is no such file in \(folder); the records have no \(resource.name) objects",
+                                     file: packagePath))
+                continue
+            }
+            tables[resource.name] = try loadTable(resource, file: file, sqlName: "t\(index)", database: database)
+        }
+        try database.execute("COMMIT")
+        try createIndexes(schema, database: database)
+        try checkForeignKeys(schema, database: database)
+        let root = tables[rootName]!
+        let count = try database.prepare("SELECT count(*) FROM \(root.sqlName)")
+        rootRows = try count.step() ? count.integer(at: 0) : 0
+        rootStatement = try database.prepare("SELECT * FROM \(root.sqlName) ORDER BY rowid")
+    }
+
+    private func loadTable(_ resource: TabularSchema.Resource, file: String, sqlName: String, database: SQLiteScratch) throws -> Table {
+        let bytes = try ByteSource(path: file)
+        totalBytes += bytes.size ?? 0
+        let reader = CSVRecordReader(input: TextInput(source: bytes, findings: findings), options: .init(maxFieldBytes: maxFieldBytes, warnsWhenEmpty: false),
+                                     source: source, findings: findings)
+        let header = try reader.readHeader()
+        let columnList = header.indices.map { ", c\($0) TEXT" }.joined()
+        try database.execute("CREATE TABLE \(sqlName) (line INTEGER\(columnList))")
+        var table = Table(resource: resource, sqlName: sqlName, file: file, columns: header,
+                          types: header.map { resource.field($0)?.type }, filled: [])
+        let placeholders = String(repeating: ", ?", count: header.count)
+        let insert = try database.prepare("INSERT INTO \(sqlName) VALUES (?\(placeholders))")
+        var filled = Array(repeating: false, count: header.count)
+        do {
+            while let record = try reader.next() {
+                guard case .object(let row) = record.value else { continue }
+                insert.bind(record.provenance.line, at: 0)
+                for (index, column) in header.enumerated() {
+                    let cell = row[column]?.stringValue
+                    let value = cell?.isEmpty == false ? cell : nil
+                    if value != nil { filled[index] = true }
+                    insert.bind(value, at: index + 1)
+                }
+                _ = try insert.step()
+                insert.reset()
+            }
+        } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
+            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the rows before it were read, the rest of the file was not",
+                                 hint: hint, file: file, line: line))
+        }
+        table.filled = Set(header.indices.filter { filled[$0] }.map { header[$0] })
+        return table
+    }
+
+    /// An index on every column a link looks rows up by, when it holds values.
+    private func createIndexes(_ schema: TabularSchema, database: SQLiteScratch) throws {
+        var wanted: Set<String> = []
+        func want(_ resource: String, _ column: String) {
+            guard let table = tables[resource], table.filled.contains(column), let index = table.column(column) else { return }
+            wanted.insert("CREATE INDEX IF NOT EXISTS \(table.sqlName)_c\(index) ON \(table.sqlName)(c\(index))")
+        }
+        for (_, nested) in schema.nesting {
+            for link in nested {
+                switch link.link {
+                case .children(let key): want(link.resource, key)
+                case .attached: want(link.resource, "id")
+                case .tagged(let idField, _): want(link.resource, idField)
+                }
+            }
+        }
+        for statement in wanted.sorted() { try database.execute(statement) }
+    }
+
+    /// Every foreign key that names no row: an error finding at the row's line.
+    private func checkForeignKeys(_ schema: TabularSchema, database: SQLiteScratch) throws {
+        for resource in schema.resources {
+            guard let table = tables[resource.name] else { continue }
+            for key in resource.foreignKeys {
+                guard table.filled.contains(key.field), let column = table.column(key.field),
+                      let target = tables[key.resource], let id = target.column("id") else { continue }
+                let query = try database.prepare("""
+                    SELECT line, c\(column) FROM \(table.sqlName) WHERE c\(column) IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM \(target.sqlName) WHERE c\(id) = \(table.sqlName).c\(column)) ORDER BY rowid
+                    """)
+                while try query.step() {
+                    let value = query.text(at: 1) ?? ""
+                    findings.add(Finding(.error, rule: "tabular.foreign-key",
+                                         message: "\(key.field) \"\(value)\" names no row of \(target.resource.path); this \(resource.name) is left out of the records that should hold it",
+                                         hint: "check the id, or add the missing \(key.resource) row",
+                                         file: table.file, line: query.integer(at: 0), field: key.field, value: value))
+                }
+            }
+        }
+    }
+
+    // MARK: Building objects
+
+    private static func cells(of statement: SQLiteScratch.Statement) -> [String?] {
+        (1..<statement.columnCount).map { statement.text(at: $0) }
+    }
+
+    private func object(of table: Table, row: [String?], path: [String]) throws -> JSONObject {
+        var members: [(key: String, value: JSONValue)] = []
+        for (index, cell) in row.enumerated() {
+            if let cell { members.append((table.columns[index], TabularSchema.value(cell, type: table.types[index]))) }
+        }
+        var object = JSONObject(members)
+        for nested in schema?.nesting[table.resource.name] ?? [] where !path.contains(nested.resource) {
+            guard let child = tables[nested.resource] else { continue }
+            let rows: [[String?]]
+            switch nested.link {
+            case .children(let key):
+                guard let id = object["id"]?.stringValue else { continue }
+                rows = try lookUp(child, column: key, value: id)
+            case .attached(let key):
+                guard let id = object[key]?.stringValue else { continue }
+                rows = try lookUp(child, column: "id", value: id)
+            case .tagged(let idField, let typeField):
+                guard let id = object["id"]?.stringValue else { continue }
+                rows = try lookUp(child, column: idField, value: id).filter { row in
+                    guard let typeColumn = child.column(typeField), let type = row[typeColumn] else { return true }
+                    return type == table.resource.name
+                }
+            }
+            guard !rows.isEmpty else { continue }
+            let objects = try rows.map { JSONValue.object(try self.object(of: child, row: $0, path: path + [nested.resource])) }
+            object[nested.property] = nested.isList ? .array(objects) : objects[0]
+        }
+        return object
+    }
+
+    /// The rows of `table` whose `column` is `value`, in file order; none when the column is
+    /// absent or empty throughout.
+    private func lookUp(_ table: Table, column: String, value: String) throws -> [[String?]] {
+        guard table.filled.contains(column), let index = table.column(column), let database else { return [] }
+        let key = "\(table.sqlName).\(index)"
+        let statement: SQLiteScratch.Statement
+        if let cached = statements[key] {
+            statement = cached
+        } else {
+            statement = try database.prepare("SELECT * FROM \(table.sqlName) WHERE c\(index) = ? ORDER BY rowid")
+            statements[key] = statement
+        }
+        statement.bind(value, at: 0)
+        defer { statement.reset() }
+        var rows: [[String?]] = []
+        while try statement.step() { rows.append(Self.cells(of: statement)) }
+        return rows
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Writes nested HSDS objects as an HSDS tabular package: a folder with one CSV per resource
+/// (every resource of the bundled package, with its columns in order, header-only when empty) and
+/// the bundled `datapackage.json`. The mirror of `TabularPackageReader`.
+///
+/// Each object is flattened along the links of `TabularSchema`: a nested list's rows get the
+/// parent's id in their foreign key (`phone.service_id`), an attached object's id goes into the
+/// parent's key (`service.organization_id`), attributes and metadata get `link_id`/`resource_id`
+/// and the parent's type. Keys already filled are kept. An attached object (an organization
+/// shared by many services, a location) is written once per id. A member that is not a column of
+/// its resource cannot travel in the package: a warning names it, once per resource.
+///
+/// The folder is built under a temporary name beside its destination and moved into place by
+/// `commit()`; an existing package there is replaced only then.
+public final class TabularPackageWriter: RecordWriter {
+    private let destination: String
+    private let temporary: String
+    private let schema: TabularSchema
+    private let datapackagePath: String
+    private let root: String
+    private let findings: FindingLog
+    private var writers: [String: (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>)] = [:]
+    /// Ids of attached objects already written, per resource.
+    private var written: [String: Set<String>] = [:]
+    private var warned: Set<String> = []
+    private var current = Provenance(source: "", file: "-", line: 0, record: 0)
+    private var committed = false
+
+    /// - Parameter root: the HSDS object each record is (`service`, `organization`...).
+    public init(folder: String, root: String, schemas: HSDSSchemas, findings: FindingLog) throws {
+        guard folder != "-" else { throw CroceviaError.usage("hsds-csv is a folder of CSV files; name it with -o FOLDER") }
+        destination = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        temporary = destination + ".crocevia-partial-\(getpid())"
+        schema = try TabularSchema.bundled(schemas: schemas)
+        datapackagePath = "\(schemas.directory)/hsds-tabular/datapackage.json"
+        guard schema.resource(root) != nil else {
+            throw CroceviaError.usage("\(root) is not an HSDS object of the tabular package (known: \(schema.resources.map(\.name).joined(separator: ", ")))")
+        }
+        self.root = root
+        self.findings = findings
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CroceviaError.usage("\(destination) is a file; hsds-csv writes a folder")
+        }
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw CroceviaError.io("\(destination): cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    deinit {
+        writers.removeAll()
+        if !committed { try? FileManager.default.removeItem(atPath: temporary) }
+    }
+
+    public func write(_ record: Record) throws {
+        current = record.provenance
+        guard case .object(let object) = record.value else {
+            findings.add(Finding(.error, rule: "tabular.not-an-object", message: "the record is not an object; it was not written",
+                                 file: current.file, line: current.line, record: current.record))
+            return
+        }
+        try flatten(object, resource: root)
+    }
+
+    public func finish() throws {
+        for resource in schema.resources where writers[resource.name] == nil { _ = try writer(for: resource) }
+        for (_, entry) in writers { try entry.writer.finish() }
+    }
+
+    /// Moves the finished package into place, replacing an earlier one.
+    public func commit() throws {
+        for (_, entry) in writers { try entry.sink.commit() }
+        let manager = FileManager.default
+        do {
+            try manager.copyItem(atPath: datapackagePath, toPath: temporary + "/datapackage.json")
+            let old = destination + ".crocevia-old-\(getpid())"
+            let replacing = manager.fileExists(atPath: destination)
+            if replacing { try manager.moveItem(atPath: destination, toPath: old) }
+            try manager.moveItem(atPath: temporary, toPath: destination)
+            if replacing { try manager.removeItem(atPath: old) }
+        } catch {
+            throw CroceviaError.io("\(destination): cannot move the finished package into place: \(error.localizedDescription)")
+        }
+        committed = true
+    }
+
+    // MARK: Flattening
+
+    private func flatten(_ object: JSONObject, resource name: String) throws {
+        guard let resource = schema.resource(name) else { return }
+        var row = object
+        let id = object["id"]?.stringValue
+        for nested in schema.nesting[name] ?? [] {
+            guard let value = row[nested.property] else { continue }
+            row[nested.property] = nil
+            let children: [JSONObject]
+            switch value {
+            case .array(let items): children = items.compactMap(\.objectValue)
+            case .object(let child): children = [child]
+            default: children = []
+            }
+            for var child in children {
+                switch nested.link {
+                case .children(let key):
+                    if child[key] == nil, let id { child[key] = .string(id) }
+                case .attached(let key):
+                    if row[key] == nil, let childID = child["id"] { row[key] = childID }
+                    if let childID = child["id"]?.stringValue, !written[nested.resource, default: []].insert(childID).inserted { continue }
+                case .tagged(let idField, let typeField):
+                    if child[idField] == nil, let id { child[idField] = .string(id) }
+                    if child[typeField] == nil { child[typeField] = .string(name) }
+                }
+                try flatten(child, resource: nested.resource)
+            }
+        }
+        let entry = try writer(for: resource)
+        let extra = row.keys.filter { !entry.columns.contains($0) }
+        if !extra.isEmpty {
+            for key in extra where warned.insert("\(name).\(key)").inserted {
+                findings.add(Finding(.warning, rule: "tabular.extra-field",
+                                     message: "\(name) field \"\(key)\" is not a column of \(resource.path); it is left out of the package (reported once)",
+                                     file: current.file, line: current.line, record: current.record, field: key))
+            }
+            row.members.removeAll { !entry.columns.contains($0.key) }
+        }
+        try entry.writer.write(Record(value: .object(row), provenance: current))
+    }
+
+    private func writer(for resource: TabularSchema.Resource) throws -> (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>) {
+        if let existing = writers[resource.name] { return existing }
+        let sink = try OutputSink(path: temporary + "/" + resource.path)
+        let columns = resource.fields.map(\.name)
+        let entry = (sink, CSVRecordWriter(sink: sink, columns: columns, findings: findings), Set(columns))
+        writers[resource.name] = entry
+        return entry
+    }
+}
