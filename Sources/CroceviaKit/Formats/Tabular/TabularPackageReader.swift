@@ -195,10 +195,16 @@ public final class TabularPackageReader: RecordReader {
                     SELECT line, c\(column) FROM \(table.sqlName) WHERE c\(column) IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM \(target.sqlName) WHERE c\(id) = \(table.sqlName).c\(column)) ORDER BY rowid
                     """)
+                let attached = schema.nesting[resource.name]?.contains { nested in
+                    if case .attached(let field) = nested.link { return field == key.field }
+                    return false
+                } ?? false
+                let consequence = attached ? "its records have no \(key.resource) object"
+                    : "this \(resource.name) is left out of the records that should hold it"
                 while try query.step() {
                     let value = query.text(at: 1) ?? ""
                     findings.add(Finding(.error, rule: "tabular.foreign-key",
-                                         message: "\(key.field) \"\(value)\" names no row of \(target.resource.path); this \(resource.name) is left out of the records that should hold it",
+                                         message: "\(key.field) \"\(value)\" names no row of \(target.resource.path); \(consequence)",
                                          hint: "check the id, or add the missing \(key.resource) row",
                                          file: table.file, line: query.integer(at: 0), field: key.field, value: value))
                 }

@@ -58,6 +58,9 @@ final class XMLFeed {
             hint = "external entities can read local files; ask the sender for an export without a DOCTYPE"
         } else if message.contains("huge text node") || message.contains("Huge input lookup") {
             message = "a text value is too long for the XML parser (over 10 MB): \(message)"
+        } else if let plain = Self.plainWords.first(where: { message.hasPrefix($0.prefix) }) {
+            message = "\(plain.words) (libxml2: \(message))"
+            hint = plain.hint
         }
         let problem = Problem(message: message, line: Int(error.line), hint: hint)
         if error.level.rawValue >= XML_ERR_ERROR.rawValue {
@@ -76,6 +79,17 @@ final class XMLFeed {
         defer { refusals.removeAll() }
         return refusals
     }
+
+    /// libxml2's terse messages for the mistakes partners' exports really make, in plain words.
+    private static let plainWords: [(prefix: String, words: String, hint: String)] = [
+        ("xmlParseEntityRef: no name", "a bare & in the text", "an ampersand is written &amp; in XML; the exporting program should escape it"),
+        ("EntityRef: expecting ';'", "a bare & in the text", "an ampersand is written &amp; in XML; the exporting program should escape it"),
+        ("Document is empty", "the file holds no XML", "check that the export wrote its data"),
+        ("Start tag expected", "the file does not start with an XML element", "is it really XML? HTML error pages and CSV files are sometimes saved as .xml"),
+        ("Extra content at the end of the document", "there is more after the root element closes", "two documents may have been joined into one file; an XML file has exactly one root element"),
+        ("Premature end of data", "the file ends before its elements are closed", "the export may have been cut short; ask for the whole file"),
+        ("Input is not proper UTF-8", "the text is not valid UTF-8", "pass --encoding with the file's real encoding"),
+    ]
 
     static let read: xmlInputReadCallback = { context, buffer, length in
         guard let context, let buffer else { return -1 }

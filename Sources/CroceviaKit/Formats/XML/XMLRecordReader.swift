@@ -116,7 +116,10 @@ public final class XMLRecordReader: RecordReader {
     private func failure() -> CroceviaError {
         finished = true
         if let error = feed.inputError { return error }
-        let problem = feed.firstError ?? XMLFeed.Problem(message: "the XML is malformed", line: Int(xmlTextReaderGetParserLineNumber(reader)))
+        let parserLine = Int(xmlTextReaderGetParserLineNumber(reader))
+        var problem = feed.firstError ?? XMLFeed.Problem(message: "the XML is malformed", line: parserLine)
+        // Errors inside an entity's text count lines from the entity: say where the parser was.
+        if problem.line <= 1 && parserLine > 1 { problem.line = parserLine }
         return .unreadableInput(file: input.name, line: problem.line, message: problem.message, hint: problem.hint)
     }
 
