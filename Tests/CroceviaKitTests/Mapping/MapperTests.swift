@@ -124,4 +124,40 @@ import Testing
             try mapper.check(header: ["Nome", "Email"], inputName: "x.csv")
         }
     }
+
+    @Test func xmlPathsReachAttributesNestedElementsAndRepeatedChildren() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: tolink, format: xml, record_element: Servizio, key: "@codice" }
+            target: service
+            fields:
+              name: Nome
+              description: { template: "{Nome} ({Ente/@tipo})" }
+              organization.name: Ente
+              phones[].number: Recapiti/Telefono[*]/Numero
+              service_at_locations[0].location.addresses[0].address_1: Sede/Indirizzo
+            """)
+        let xml = """
+            <Export><Servizi>
+            <Servizio codice="TL-7">
+              <Nome lang="it">Orientamento casa</Nome>
+              <Ente tipo="cooperativa">Il Riparo</Ente>
+              <Recapiti><Telefono><Numero>011 1234567</Numero></Telefono><Telefono><Numero>333 7654321</Numero></Telefono></Recapiti>
+              <Sede><Indirizzo>Via Roma 1</Indirizzo></Sede>
+            </Servizio>
+            </Servizi></Export>
+            """
+        let records = try readRecords(xml, format: .xml, options: .init(recordElement: "Servizio"))
+        let mapped = try Mapper(profile: loaded, findings: FindingLog()).map(records[0])
+        #expect(mapped.provenance.key == "TL-7")
+        #expect(mapped.value == .object(JSONObject([
+            ("name", .string("Orientamento casa")),
+            ("description", .string("Orientamento casa (cooperativa)")),
+            ("organization", .object(JSONObject([("name", .string("Il Riparo"))]))),
+            ("phones", .array([.object(JSONObject([("number", .string("011 1234567"))])), .object(JSONObject([("number", .string("333 7654321"))]))])),
+            ("service_at_locations", .array([.object(JSONObject([("location", .object(JSONObject([
+                ("addresses", .array([.object(JSONObject([("address_1", .string("Via Roma 1"))]))])),
+            ])))]))])),
+        ])))
+    }
 }
