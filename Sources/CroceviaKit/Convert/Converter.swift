@@ -74,10 +74,11 @@ public final class Converter {
                          summary: inout ConvertSummary) throws {
         summary.inputs += 1
         let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-        let reader = try format.makeReader(path: input, encoding: options.encoding ?? .auto, source: sourceName, options: options.reader, findings: findings)
+        let before = summary.records
         progress?.start(input: input)
         defer { progress?.finish() }
         do {
+            let reader = try format.makeReader(path: input, encoding: options.encoding ?? .auto, source: sourceName, options: options.reader, findings: findings)
             if let csv = reader as? CSVRecordReader, let mapper {
                 let header = try csv.readHeader()
                 if !header.isEmpty { try mapper.check(header: header, inputName: input) }
@@ -89,8 +90,8 @@ public final class Converter {
             }
         } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
             summary.unreadableInputs += 1
-            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the records before it were converted, the rest of the file was not",
-                                 hint: hint, file: file, line: line))
+            let consequence = summary.records == before ? "nothing of the file was converted" : "the records before it were converted, the rest of the file was not"
+            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
         }
     }
 

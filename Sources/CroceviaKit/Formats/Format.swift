@@ -49,6 +49,10 @@ public enum Format: String, Sendable, CaseIterable {
             return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
         }
+        var encoding = encoding
+        if self == .xml && encoding == .auto, let declared = try XMLDeclaration.encoding(ofFile: path) {
+            encoding = declared
+        }
         let input = TextInput(source: try ByteSource(path: path), encoding: encoding, findings: findings, chunkSize: chunkSize)
         switch self {
         case .csv:
