@@ -199,19 +199,32 @@ public final class Mapper {
         let provenance: Provenance
         /// Each field's values; for an id outside lists, the id once made (it may be copied).
         var values: [FieldValues]
+        /// Ids left out for want of a key, reported if their object turns out to exist.
+        var missingIDs: [Int] = []
     }
 
-    /// Builds an object node; nil when no data field under it has a value.
+    /// Builds an object node; nil when no data field under it has a value. An id whose key
+    /// columns are empty is an error only when its object exists.
     private func build(_ node: MappingPlan.ObjectNode, spread: Int? = nil, context: inout RowContext) -> JSONObject? {
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(node.members.count)
         var hasData = false
+        let missingBefore = context.missingIDs.count
         for member in node.members {
             if let (value, data) = build(member.node, spread: spread, context: &context) {
                 members.append((member.key, value))
                 if data { hasData = true }
             }
         }
+        if hasData {
+            for index in context.missingIDs[missingBefore...] {
+                let step = steps[index]
+                findings.add(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
+                                     hint: "fill in the key columns", file: context.provenance.file, line: context.provenance.line,
+                                     record: context.provenance.record, field: step.columns.first))
+            }
+        }
+        context.missingIDs.removeSubrange(missingBefore...)
         return hasData ? JSONObject(members) : nil
     }
 
@@ -266,9 +279,7 @@ public final class Mapper {
                 keys.append(key)
             }
             guard anyKey else {
-                findings.add(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
-                                     hint: "fill in the key columns", file: context.provenance.file, line: context.provenance.line,
-                                     record: context.provenance.record, field: step.columns.first))
+                context.missingIDs.append(index)
                 return nil
             }
             // The name: source "/" object place "/" keys joined by U+001F.

@@ -160,4 +160,22 @@ import Testing
             ])))]))])),
         ])))
     }
+
+    @Test func anIdWithoutKeyIsAnErrorOnlyWhenItsObjectExists() throws {
+        let findings = FindingLog()
+        let objects = try mapRows("""
+              id: { uuid: Codice }
+              name: Nome
+              service_at_locations[0].location.id: { uuid: Sede }
+              service_at_locations[0].location.name: Luogo
+            """, csv: "Codice,Nome,Sede,Luogo\nS1,A,,\nS2,B,,Via Roma\n,C,X,\n", findings: findings)
+        #expect(objects.count == 3)
+        #expect(objects[0]["service_at_locations"] == nil)
+        #expect(objects[1]["service_at_locations"] == .array([.object(JSONObject([("location", .object(JSONObject([("name", .string("Via Roma"))])))]))]))
+        #expect(findings.findings.map(\.message) == [
+            "service_at_locations[0].location.id: the id is made from Sede, empty in this record",
+            "id: the id is made from Codice, empty in this record",
+        ])
+        #expect(findings.findings.map(\.line) == [3, 4])
+    }
 }
