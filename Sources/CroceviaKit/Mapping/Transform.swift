@@ -103,6 +103,11 @@ public enum Transform: Sendable {
         return output
     }
 
+    private var isMap: Bool {
+        if case .map = self { return true }
+        return false
+    }
+
     /// One value through a per-value step; nil when the step drops it.
     private func applyToValue(_ value: JSONValue, report: (Finding.Severity, String, String, String) -> Void) -> JSONValue? {
         let text: String
@@ -115,6 +120,9 @@ public enum Transform: Sendable {
         default:
             return value
         }
+        // An empty cell is no value: no step conjures one from it (a replace that adds a prefix
+        // would), except a map, whose default may fill in blanks on purpose.
+        if text.isEmpty, !isMap { return nil }
         guard let result = applyToText(text, report: report) else { return nil }
         if case .string(let s) = result, s.isEmpty { return nil }
         return result

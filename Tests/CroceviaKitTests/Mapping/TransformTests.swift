@@ -43,4 +43,11 @@ import Testing
         let withDefault = Transform.map(.init(entries: [:], fallback: .string("active"), ignoreCase: true))
         #expect(run(withDefault, [.string("boh")]) == [.string("active")])
     }
+
+    @Test func anEmptyValueStaysEmptyExceptThroughAMapDefault() {
+        let prefix = Transform.replace(try! .init("^(?!https?://)"), with: "https://")
+        #expect(run(prefix, [.string(""), .string("www.a.it")]) == [.string("https://www.a.it")])
+        let withDefault = Transform.map(.init(entries: [:], fallback: .string("active"), ignoreCase: true))
+        #expect(run(withDefault, [.string("")]) == [.string("active")])
+    }
 }
