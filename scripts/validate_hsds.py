@@ -54,7 +54,7 @@ def main():
                 errors += 1
                 where = "/".join(str(p) for p in error.absolute_path)
                 print(f"{path}: record {n}: /{where}: {error.message}")
-    print(f"{count} {kind} records, {errors} errors", file=sys.stderr)
+    print(f"{', '.join(paths)}: {count} {kind} records, {errors} errors", file=sys.stderr)
     sys.exit(1 if errors else 0)
 
 
