@@ -36,6 +36,11 @@ public final class Mapper {
         /// The target path, for messages.
         let label: String
         let columns: [String]
+        /// Whether results are remembered by input text (see `dataValues`), and the memory:
+        /// confined to the mapper's thread, emptied when full.
+        let cachesResults: Bool
+        var cache: [String: FieldValues] = [:]
+        static let cacheLimit = 4096
 
         init(source: Source, transforms: [Transform], required: Bool, label: String, columns: [String]) {
             self.source = source
@@ -43,6 +48,7 @@ public final class Mapper {
             self.required = required
             self.label = label
             self.columns = columns
+            cachesResults = transforms.contains(where: \.isCostly)
         }
     }
 
@@ -139,13 +145,33 @@ public final class Mapper {
 
     private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
         var values = sourceValues(step, row: row)
+        // Directory values repeat (the same body, town, website on many rows): a costly
+        // pipeline's result for a single text is remembered when it reported nothing.
+        var cacheKey: String?
+        if step.cachesResults, case .one(.string(let text)) = values {
+            if let cached = step.cache[text] {
+                values = cached
+                return finish(values, step: step, provenance: provenance)
+            }
+            cacheKey = text
+        }
+        var reported = false
         for transform in step.transforms {
             transform.apply(&values) { severity, rule, message, value in
+                reported = true
                 findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
         }
-        values = values.droppingEmpty()
+        if let cacheKey, !reported {
+            if step.cache.count >= FieldStep.cacheLimit { step.cache.removeAll(keepingCapacity: true) }
+            step.cache[cacheKey] = values
+        }
+        return finish(values, step: step, provenance: provenance)
+    }
+
+    private func finish(_ values: FieldValues, step: FieldStep, provenance: Provenance) -> FieldValues {
+        let values = values.droppingEmpty()
         if values.isEmpty && step.required {
             findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
@@ -376,6 +402,24 @@ struct ColumnLookup {
             return text(members[index].value)
         }
         guard let path else { return nil }
+        // Most paths go through single objects: walk them without gathering lists.
+        var object = row
+        for (depth, step) in path.enumerated() {
+            guard let child = object[step] else { return nil }
+            if depth == path.count - 1 {
+                if case .array(let items) = child {
+                    seen = true
+                    return .array(items.map(text))
+                }
+                seen = true
+                return text(child)
+            }
+            guard case .object(let next) = child else {
+                if case .array = child { break }
+                return nil
+            }
+            object = next
+        }
         var current: [JSONValue] = [.object(row)]
         for step in path {
             current = current.flatMap { value -> [JSONValue] in

@@ -103,6 +103,14 @@ public enum Transform: Sendable {
         return output
     }
 
+    /// Steps worth remembering the result of: regular expressions, title case, dates.
+    var isCostly: Bool {
+        switch self {
+        case .replace, .title, .date, .split(.pattern): return true
+        default: return false
+        }
+    }
+
     private var isMap: Bool {
         if case .map = self { return true }
         return false
