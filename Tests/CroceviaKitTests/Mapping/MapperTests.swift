@@ -178,4 +178,16 @@ import Testing
         ])
         #expect(findings.findings.map(\.line) == [3, 4])
     }
+
+    @Test func rememberedResultsStillReportEveryBadValue() throws {
+        let findings = FindingLog()
+        let objects = try mapRows("""
+              name: Nome
+              assured_date: { column: Data, transforms: [{ date: dd/MM/yyyy }] }
+              url: { column: Sito, transforms: [{ replace: { regex: "^(?!https?://)", with: "https://" } }] }
+            """, csv: "Nome,Data,Sito\nA,31/02/2026,a.it\nB,31/02/2026,a.it\nC,01/02/2026,https://b.it\nD,01/02/2026,a.it\n", findings: findings)
+        #expect(objects.map { $0["assured_date"] } == [nil, nil, .string("2026-02-01"), .string("2026-02-01")])
+        #expect(objects.map { $0["url"] } == [.string("https://a.it"), .string("https://a.it"), .string("https://b.it"), .string("https://a.it")])
+        #expect(findings.findings.map(\.line) == [2, 3])
+    }
 }
