@@ -102,7 +102,7 @@ public final class Converter {
             throw CroceviaError.usage("a profile produces nested HSDS objects; write them as hsds-json or hsds-jsonl")
         }
         if !mapped && !inputsAreHSDS && to.isHSDS {
-            throw CroceviaError.usage("--to \(to.rawValue) needs --profile, which says how the partner's records become HSDS; for a plain conversion use --to json or jsonl")
+            throw CroceviaError.usage("--to \(to.rawValue) needs HSDS records: give --profile, which says how the partner's records become HSDS, or say --from hsds-json, hsds-jsonl or hsds-csv if the input is HSDS already; for a plain conversion use --to json or jsonl")
         }
         return to
     }

@@ -3,14 +3,15 @@ import Foundation
 
 /// A scratch SQLite database in a temporary file, removed when closed: the on-disk index that
 /// lets a tabular package be joined with memory bounded by SQLite's page cache. Only what the
-/// tabular reader needs: execute, prepare, bind text, step, read text.
+/// tabular reader needs: execute, prepare, bind text, step, read text. One thread uses it, so the
+/// connection runs without SQLite's mutexes.
 final class SQLiteScratch {
     private var handle: OpaquePointer?
     let path: String
 
     init(cacheMiB: Int = 16) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-index-\(getpid())-\(UUID().uuidString).sqlite").path
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(handle)
             handle = nil

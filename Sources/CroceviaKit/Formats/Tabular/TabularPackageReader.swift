@@ -33,13 +33,17 @@ public final class TabularPackageReader: RecordReader {
     private var tables: [String: Table] = [:]
     private var rootStatement: SQLiteScratch.Statement?
     private var statements: [String: SQLiteScratch.Statement] = [:]
+    /// Objects reached through an attached link (an organization, a location), by resource
+    /// and id: many records share them. Emptied when full, so memory stays bounded.
+    private var attachedCache: [String: JSONObject] = [:]
+    private static let attachedCacheLimit = 20_000
     private var rootRows = 0
     private var rowsDone = 0
     private var totalBytes = 0
     private var finished = false
 
-    /// One loaded resource.
-    private struct Table {
+    /// One loaded resource (a class: the per-record walk passes it around without copying).
+    private final class Table {
         var resource: TabularSchema.Resource
         var sqlName: String
         var file: String
@@ -48,6 +52,15 @@ public final class TabularPackageReader: RecordReader {
         var types: [String?]
         /// Columns that hold at least one value: links through the others are never queried.
         var filled: Set<String>
+
+        init(resource: TabularSchema.Resource, sqlName: String, file: String, columns: [String], types: [String?], filled: Set<String>) {
+            self.resource = resource
+            self.sqlName = sqlName
+            self.file = file
+            self.columns = columns
+            self.types = types
+            self.filled = filled
+        }
 
         func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
     }
@@ -139,7 +152,7 @@ public final class TabularPackageReader: RecordReader {
         let header = try reader.readHeader()
         let columnList = header.indices.map { ", c\($0) TEXT" }.joined()
         try database.execute("CREATE TABLE \(sqlName) (line INTEGER\(columnList))")
-        var table = Table(resource: resource, sqlName: sqlName, file: file, columns: header,
+        let table = Table(resource: resource, sqlName: sqlName, file: file, columns: header,
                           types: header.map { resource.field($0)?.type }, filled: [])
         let placeholders = String(repeating: ", ?", count: header.count)
         let insert = try database.prepare("INSERT INTO \(sqlName) VALUES (?\(placeholders))")
@@ -165,12 +178,19 @@ public final class TabularPackageReader: RecordReader {
         return table
     }
 
-    /// An index on every column a link looks rows up by, when it holds values.
+    /// An index on every column a link or a foreign-key check looks rows up by, when it holds
+    /// values.
     private func createIndexes(_ schema: TabularSchema, database: SQLiteScratch) throws {
         var wanted: Set<String> = []
         func want(_ resource: String, _ column: String) {
             guard let table = tables[resource], table.filled.contains(column), let index = table.column(column) else { return }
             wanted.insert("CREATE INDEX IF NOT EXISTS \(table.sqlName)_c\(index) ON \(table.sqlName)(c\(index))")
+        }
+        // Foreign-key checks look every filled key up in its target's ids.
+        for resource in schema.resources {
+            for key in resource.foreignKeys where tables[resource.name]?.filled.contains(key.field) == true {
+                want(key.resource, "id")
+            }
         }
         for (_, nested) in schema.nesting {
             for link in nested {
@@ -233,7 +253,19 @@ public final class TabularPackageReader: RecordReader {
                 rows = try lookUp(child, column: key, value: id)
             case .attached(let key):
                 guard let id = object[key]?.stringValue else { continue }
+                let cacheKey = nested.resource + "\u{1F}" + path.joined(separator: "/") + "\u{1F}" + id
+                if let cached = attachedCache[cacheKey] {
+                    object[nested.property] = .object(cached)
+                    continue
+                }
                 rows = try lookUp(child, column: "id", value: id)
+                if let row = rows.first {
+                    let attached = try self.object(of: child, row: row, path: path + [nested.resource])
+                    if attachedCache.count >= Self.attachedCacheLimit { attachedCache.removeAll(keepingCapacity: true) }
+                    attachedCache[cacheKey] = attached
+                    object[nested.property] = .object(attached)
+                }
+                continue
             case .tagged(let idField, let typeField):
                 guard let id = object["id"]?.stringValue else { continue }
                 rows = try lookUp(child, column: idField, value: id).filter { row in
