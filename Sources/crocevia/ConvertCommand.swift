@@ -4,22 +4,32 @@ import CroceviaKit
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Turn partner files into HSDS JSON (with a profile) or convert between CSV, JSON and JSON Lines.",
+        abstract: "Turn partner files into HSDS (with a profile), read and write HSDS in its JSON and tabular forms, or convert between CSV, JSON, JSON Lines and XML.",
         discussion: """
             With --profile, each record of the partner's file becomes one HSDS object as the \
-            profile maps it (see Samples/ for profiles):
+            profile maps it (see Samples/ for a profile per network member):
 
               crocevia convert --profile Samples/portinerie-torino/profile.yaml \\
                   Samples/portinerie-torino/servizi.csv -o servizi.jsonl
 
             Without a profile, a plain conversion: each CSV row becomes a flat object keyed by the \
-            header, and back:
+            header, each XML record element an object (children as members, attributes as @name), \
+            and back:
 
               crocevia convert --to jsonl elenco.csv > elenco.jsonl
               crocevia convert --from jsonl --to csv - < elenco.jsonl
+              crocevia convert --record-element Servizio --to jsonl export.xml
+
+            HSDS as it is: hsds-json and hsds-jsonl read arrays, single objects and the API's \
+            paginated pages; hsds-csv is a tabular package folder (datapackage.json and one CSV \
+            per table), read by following its foreign keys and written with them filled in:
+
+              crocevia convert Samples/locator-south-lanarkshire -o servizi.jsonl
+              crocevia convert --from hsds-jsonl servizi.jsonl --to hsds-csv -o pacchetto/
 
             CSV input: the delimiter (, ; tab |) and the encoding (UTF-8 with or without BOM, \
             Windows-1252, UTF-16 with BOM) are detected; --delimiter and --encoding force them. \
+            XML input: the declared encoding is used; external entities are never loaded. \
             Problems are printed as file:line: messages; the exit code is 1 when any is an error.
             """
     )
@@ -30,7 +40,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
 
-    @Option(help: "The output format (default: from -o's name; hsds-jsonl with a profile).")
+    @Option(help: "The output format (default: from -o's name; hsds-jsonl with a profile or HSDS input).")
     var to: Format?
 
     @Option(name: [.customShort("o"), .long], help: "The output file, or - for standard output. A file appears only when the run finishes.")

@@ -12,7 +12,8 @@ import Foundation
 /// its resource cannot travel in the package: a warning names it, once per resource.
 ///
 /// The folder is built under a temporary name beside its destination and moved into place by
-/// `commit()`; an existing package there is replaced only then.
+/// `commit()`; an existing package there (a folder with `datapackage.json`, or an empty one) is
+/// replaced only then, and any other folder is refused.
 public final class TabularPackageWriter: RecordWriter {
     private let destination: String
     private let temporary: String
@@ -40,8 +41,13 @@ public final class TabularPackageWriter: RecordWriter {
         self.root = root
         self.findings = findings
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder), !isFolder.boolValue {
-            throw CroceviaError.usage("\(destination) is a file; hsds-csv writes a folder")
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw CroceviaError.usage("\(destination) is a file; hsds-csv writes a folder") }
+            // Only an earlier package (or an empty folder) is replaced: never someone's other files.
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
+            guard contents.isEmpty || contents.contains("datapackage.json") else {
+                throw CroceviaError.usage("\(destination) is a folder that holds other files, not a tabular package; name a new or empty folder")
+            }
         }
         try? FileManager.default.removeItem(atPath: temporary)
         do {

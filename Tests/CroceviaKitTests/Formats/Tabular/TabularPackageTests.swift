@@ -122,6 +122,19 @@ import Testing
         #expect(organizations[0]["phones"] == .array([.object(JSONObject([("id", .string("p-org")), ("organization_id", .string(Self.organizationID)), ("number", .string("+390111234567"))]))]))
     }
 
+    @Test func anotherFolderIsNeverReplaced() throws {
+        let folder = URL(fileURLWithPath: try temporaryFile("appunti", name: "appunti.txt")).deletingLastPathComponent().path
+        #expect(throws: CroceviaError.usage("\(folder) is a folder that holds other files, not a tabular package; name a new or empty folder")) {
+            try Format.hsdsCSV.makeWriter(path: folder, options: WriterOptions(), findings: FindingLog())
+        }
+        #expect(try String(contentsOfFile: folder + "/appunti.txt", encoding: .utf8) == "appunti")
+        let package = try writePackage(Self.services())
+        let again = try Format.hsdsCSV.makeWriter(path: package, options: WriterOptions(), findings: FindingLog())
+        try again.finish()
+        try again.commit()
+        #expect(try String(contentsOfFile: package + "/services.csv", encoding: .utf8).split(separator: "\n").count == 1)
+    }
+
     // MARK: Helpers
 
     private func writePackage(_ records: [JSONValue], findings: FindingLog = FindingLog()) throws -> String {
