@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Foundation
 
 /// Reads XML as a stream of records on libxml2's streaming reader: each record element becomes
 /// one JSON object, and the reader keeps only the current record's subtree in memory.
@@ -46,7 +47,10 @@ public final class XMLRecordReader: RecordReader {
     }
 
     deinit {
-        if let reader { xmlFreeTextReader(reader) }
+        if let reader {
+            XMLSafety.unregister(reader: reader)
+            xmlFreeTextReader(reader)
+        }
     }
 
     public func next() throws -> Record? {
@@ -93,6 +97,7 @@ public final class XMLRecordReader: RecordReader {
             throw CroceviaError.unreadableInput(file: input.name, line: 1, message: "libxml2 could not start reading", hint: nil)
         }
         xmlTextReaderSetStructuredErrorHandler(reader, XMLFeed.report, context)
+        XMLSafety.register(reader: reader, feed: context)
         self.reader = reader
         return reader
     }
@@ -190,24 +195,35 @@ public final class XMLRecordReader: RecordReader {
 
 /// Installs, once per process, the external-entity loader that refuses everything: no file and
 /// no URL is ever opened on behalf of a document.
-/// The refusal is reported to the reader's `XMLFeed`, found through the parser context (the
-/// streaming reader keeps itself in `_private`), so the record that lost the entity's text gets
-/// an error finding with its line.
+///
+/// The refusal is reported to the reader's `XMLFeed`, so the record that lost the entity's text
+/// gets an error finding with its line. The loader learns the parser context only; the streaming
+/// reader keeps itself in the context's `_private`, and the readers this file opens are registered
+/// here, so a context that belongs to anything else is never taken for one of them.
 enum XMLSafety {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var feeds: [UnsafeMutableRawPointer: UnsafeMutableRawPointer] = [:]
+
     private static let installed: Void = {
         xmlSetExternalEntityLoader { url, _, context in
-            guard let context, let raw = context.pointee._private else { return nil }
-            let reader = OpaquePointer(raw)
-            var handler: xmlTextReaderErrorFunc?
-            var argument: UnsafeMutableRawPointer?
-            xmlTextReaderGetErrorHandler(reader, &handler, &argument)
-            guard let argument else { return nil }
+            guard let context, let reader = context.pointee._private, let feed = XMLSafety.feed(forReader: reader) else { return nil }
             let line = context.pointee.input.map { Int($0.pointee.line) } ?? 0
-            Unmanaged<XMLFeed>.fromOpaque(argument).takeUnretainedValue()
-                .refusedEntity(url.map { String(cString: $0) } ?? "?", line: line)
+            Unmanaged<XMLFeed>.fromOpaque(feed).takeUnretainedValue().refusedEntity(url.map { String(cString: $0) } ?? "?", line: line)
             return nil
         }
     }()
 
     static func install() { installed }
+
+    static func register(reader: OpaquePointer, feed: UnsafeMutableRawPointer) {
+        lock.withLock { feeds[UnsafeMutableRawPointer(reader)] = feed }
+    }
+
+    static func unregister(reader: OpaquePointer) {
+        lock.withLock { _ = feeds.removeValue(forKey: UnsafeMutableRawPointer(reader)) }
+    }
+
+    private static func feed(forReader reader: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        lock.withLock { feeds[reader] }
+    }
 }
