@@ -16,13 +16,16 @@ final class RecordPipe: @unchecked Sendable {
     private var written: [Batch] = []
     private var closed = false
     private var error: (any Error)?
-    private let depth: Int
+    let depth: Int
 
     init(depth: Int) {
         self.depth = depth
     }
 
     var failure: (any Error)? { condition.withLock { error } }
+
+    /// Batches queued and not yet taken: how far the consumer is behind.
+    var pending: Int { condition.withLock { queue.count } }
 
     /// Waits for room, then queues the batch; throws the consumer's error if it failed.
     func put(_ batch: Batch) throws {

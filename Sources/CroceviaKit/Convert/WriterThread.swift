@@ -5,8 +5,9 @@ import Foundation
 /// queue, so memory stays flat: a fast reader waits for a slow writer.
 ///
 /// With a profile, mapping costs more than reading and writing together, so the two threads share
-/// it: the caller maps every other batch before queueing it, and this thread maps the others
-/// (with a mapper of its own) before writing. Batches keep their order; findings from mapping
+/// it: the caller maps a batch before queueing it when this thread is behind, and otherwise leaves
+/// it to this thread (which has a mapper of its own), so the work balances whatever the format
+/// costs to read. Batches keep their order; findings from mapping
 /// may come out of order across batch boundaries.
 ///
 /// The writer, the sink behind it and the writer-side mapper are handed over at `init`: from
@@ -63,7 +64,9 @@ public final class WriterThread {
         if batch.records.count == Self.batchSize {
             try pipe.put(batch)
             batch.records.removeAll(keepingCapacity: true)
-            if callerMapper != nil { batch.mapped.toggle() }
+            // Whoever has time maps the next batch: the caller when the writer is behind (the
+            // queue is half full or more), the writer when the caller is.
+            if callerMapper != nil { batch.mapped = pipe.pending >= pipe.depth / 2 }
         }
     }
 

@@ -72,7 +72,7 @@ public final class XMLRecordReader: RecordReader {
             guard isRecord else { continue }
             guard let node = xmlTextReaderExpand(reader) else { throw failure() }
             let line = Int(xmlGetLineNo(node))
-            let value = try self.value(of: node, line: line)
+            let value = try self.value(of: node)
             recordCount += 1
             for problem in feed.takeRefusals() {
                 findings.add(Finding(.error, rule: "xml.external-entity", message: problem.message, hint: problem.hint,
@@ -110,9 +110,11 @@ public final class XMLRecordReader: RecordReader {
         if recordCount == 0 {
             let seen = elementNames.isEmpty ? "the file has no elements" : "its elements: \(elementNames.joined(separator: ", "))"
             let what = recordElement.map { "no <\($0)> element in \(input.name)" } ?? "no elements under the root of \(input.name)"
-            findings.add(Finding(.error, rule: "xml.no-records", message: "\(what) (\(seen))",
-                                 hint: recordElement.map { Suggestion.hint(for: $0, in: elementNames).isEmpty ? "name the record element with --record-element or the profile's source.record_element" : "the record element is case-sensitive" + Suggestion.hint(for: $0, in: elementNames) },
-                                 file: input.name, line: 1))
+            var hint = "name the record element with --record-element or the profile's source.record_element"
+            if let recordElement, case let suggestion = Suggestion.hint(for: recordElement, in: elementNames), !suggestion.isEmpty {
+                hint = "the record element is case-sensitive" + suggestion
+            }
+            findings.add(Finding(.error, rule: "xml.no-records", message: "\(what) (\(seen))", hint: hint, file: input.name, line: 1))
         }
         return nil
     }
@@ -138,7 +140,7 @@ public final class XMLRecordReader: RecordReader {
         return text
     }
 
-    private func value(of node: xmlNodePtr, line: Int) throws -> JSONValue {
+    private func value(of node: xmlNodePtr) throws -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         var attribute = node.pointee.properties
         while let a = attribute {
@@ -160,7 +162,7 @@ public final class XMLRecordReader: RecordReader {
             case XML_ELEMENT_NODE:
                 hasElements = true
                 let key = name(c.pointee.name)
-                let value = try self.value(of: c, line: line)
+                let value = try self.value(of: c)
                 if let index = members.firstIndex(where: { $0.key == key }) {
                     if case .array(var items) = members[index].value {
                         members[index].value = .null
