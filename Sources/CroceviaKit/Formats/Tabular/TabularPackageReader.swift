@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Strategy, for memory that stays bounded whatever the package's size: every CSV is streamed
 /// once into a scratch SQLite database in the temporary folder (one table per resource, an index
-/// on each foreign key that holds values; of the root resource only its keys), then the root CSV
-/// is read again in file order and each object's children are fetched by index. Memory is SQLite's page cache (16 MiB) plus one
+/// on each foreign key that holds values), then the root rows are walked in file order and each
+/// object's children are fetched by index. Memory is SQLite's page cache (16 MiB) plus one
 /// record; disk use is about the package's size; the scratch file is removed at the end.
 /// Tables and links that hold no values are never queried.
 ///
@@ -31,9 +31,7 @@ public final class TabularPackageReader: RecordReader {
     private var schema: TabularSchema?
     private var database: SQLiteScratch?
     private var tables: [String: Table] = [:]
-    /// The root CSV, read a second time for the records, and its full columns.
-    private var rootReader: CSVRecordReader?
-    private var rootTable: Table?
+    private var rootStatement: SQLiteScratch.Statement?
     private var statements: [String: SQLiteScratch.Statement] = [:]
     /// Objects reached through an attached link (an organization, a location), by resource
     /// and id: many records share them. Emptied when full, so memory stays bounded.
@@ -88,26 +86,18 @@ public final class TabularPackageReader: RecordReader {
 
     public func next() throws -> Record? {
         guard !finished else { return nil }
-        if rootReader == nil { try load() }
-        guard let rootReader, let root = rootTable else { return nil }
-        let record: Record?
-        do {
-            record = try rootReader.next()
-        } catch CroceviaError.unreadableInput {
-            record = nil  // reported by the first reading, which kept the rows before it
-        }
-        guard let record, case .object(let cells) = record.value else {
+        if rootStatement == nil { try load() }
+        guard let rootStatement, let root = tables[rootName] else { return nil }
+        guard try rootStatement.step() else {
             finished = true
             database?.close()
             return nil
         }
-        let row = root.columns.map { column -> String? in
-            guard let cell = cells[column]?.stringValue, !cell.isEmpty else { return nil }
-            return cell
-        }
+        let row = Self.cells(of: rootStatement)
+        let line = rootStatement.integer(at: 0)
         rowsDone += 1
         let object = try self.object(of: root, row: row, path: [rootName])
-        return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: record.provenance.line, record: rowsDone))
+        return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: line, record: rowsDone))
     }
 
     // MARK: Loading
@@ -127,7 +117,7 @@ public final class TabularPackageReader: RecordReader {
         self.schema = schema
         guard let rootResource = schema.resource(rootName) else {
             throw CroceviaError.unreadableInput(file: packagePath, line: 1, message: "the package has no \(rootName) resource (its resources: \(schema.resources.map(\.name).joined(separator: ", ")))",
-                                                hint: "choose the records with --hsds-object RESOURCE")
+                                                hint: "choose the records with --records RESOURCE")
         }
         let database = try SQLiteScratch()
         self.database = database
@@ -143,7 +133,7 @@ public final class TabularPackageReader: RecordReader {
                                      file: packagePath))
                 continue
             }
-            tables[resource.name] = try loadTable(resource, file: file, sqlName: "t\(index)", keysOnly: resource.name == rootName, database: database)
+            tables[resource.name] = try loadTable(resource, file: file, sqlName: "t\(index)", database: database)
         }
         try database.execute("COMMIT")
         try createIndexes(schema, database: database)
@@ -151,27 +141,15 @@ public final class TabularPackageReader: RecordReader {
         let root = tables[rootName]!
         let count = try database.prepare("SELECT count(*) FROM \(root.sqlName)")
         rootRows = try count.step() ? count.integer(at: 0) : 0
-        // Its problems were reported by the first reading: this one keeps quiet.
-        let reader = CSVRecordReader(input: TextInput(source: try ByteSource(path: root.file), findings: FindingLog()),
-                                     options: .init(maxFieldBytes: maxFieldBytes, warnsWhenEmpty: false), source: source, findings: FindingLog())
-        let header = try reader.readHeader()
-        rootTable = Table(resource: rootResource, sqlName: root.sqlName, file: root.file, columns: header,
-                          types: header.map { rootResource.field($0)?.type }, filled: root.filled)
-        rootReader = reader
+        rootStatement = try database.prepare("SELECT * FROM \(root.sqlName) ORDER BY rowid")
     }
 
-    /// Streams one CSV into its table; with `keysOnly`, only `id` and the foreign keys (the root
-    /// resource, whose rows are read again for the records, needs no more).
-    private func loadTable(_ resource: TabularSchema.Resource, file: String, sqlName: String, keysOnly: Bool, database: SQLiteScratch) throws -> Table {
+    private func loadTable(_ resource: TabularSchema.Resource, file: String, sqlName: String, database: SQLiteScratch) throws -> Table {
         let bytes = try ByteSource(path: file)
         totalBytes += bytes.size ?? 0
         let reader = CSVRecordReader(input: TextInput(source: bytes, findings: findings), options: .init(maxFieldBytes: maxFieldBytes, warnsWhenEmpty: false),
                                      source: source, findings: findings)
-        var header = try reader.readHeader()
-        if keysOnly {
-            let keys = Set(["id"] + resource.foreignKeys.map(\.field))
-            header = header.filter(keys.contains)
-        }
+        let header = try reader.readHeader()
         let columnList = header.indices.map { ", c\($0) TEXT" }.joined()
         try database.execute("CREATE TABLE \(sqlName) (line INTEGER\(columnList))")
         let table = Table(resource: resource, sqlName: sqlName, file: file, columns: header,
