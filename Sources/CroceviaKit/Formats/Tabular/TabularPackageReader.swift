@@ -117,7 +117,7 @@ public final class TabularPackageReader: RecordReader {
         self.schema = schema
         guard let rootResource = schema.resource(rootName) else {
             throw CroceviaError.unreadableInput(file: packagePath, line: 1, message: "the package has no \(rootName) resource (its resources: \(schema.resources.map(\.name).joined(separator: ", ")))",
-                                                hint: "choose the records with --records RESOURCE")
+                                                hint: "choose the records with --hsds-object RESOURCE")
         }
         let database = try SQLiteScratch()
         self.database = database
