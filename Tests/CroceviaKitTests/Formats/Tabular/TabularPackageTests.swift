@@ -115,6 +115,17 @@ import Testing
         #expect(throws: CroceviaError.self) { try readPackage(folder) }
     }
 
+    @Test func aRootThatIsNotInThePackageIsNamed() throws {
+        let folder = try writePackage(Self.services())
+        do {
+            _ = try readPackage(folder, root: "servizio")
+            Issue.record("an unknown root was accepted")
+        } catch CroceviaError.unreadableInput(_, _, let message, let hint) {
+            #expect(message.hasPrefix("the package has no servizio resource (its resources: organization, program, service, "))
+            #expect(hint == "choose the records with --hsds-object RESOURCE")
+        }
+    }
+
     @Test func organizationsCanBeTheRecords() throws {
         let folder = try writePackage(Self.services())
         let organizations = try readPackage(folder, root: "organization")
