@@ -88,6 +88,7 @@ final class XMLFeed {
         ("Start tag expected", "the file does not start with an XML element", "is it really XML? HTML error pages and CSV files are sometimes saved as .xml"),
         ("Extra content at the end of the document", "there is more after the root element closes", "two documents may have been joined into one file; an XML file has exactly one root element"),
         ("Premature end of data", "the file ends before its elements are closed", "the export may have been cut short; ask for the whole file"),
+        ("Excessive depth in document", "elements are nested deeper than 256 levels", "real exports are never this deep: the file is damaged, or built to harm"),
         ("Input is not proper UTF-8", "the text is not valid UTF-8", "pass --encoding with the file's real encoding"),
     ]
 
