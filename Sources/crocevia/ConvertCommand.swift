@@ -127,8 +127,3 @@ struct ConvertCommand: ParsableCommand {
 }
 
 extension Format: ExpressibleByArgument {}
-
-/// "1 record", "2 records".
-func plural(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
-}

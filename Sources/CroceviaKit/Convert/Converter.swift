@@ -90,7 +90,9 @@ public final class Converter {
             }
         } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
             summary.unreadableInputs += 1
-            let consequence = summary.records == before ? "nothing of the file was converted" : "the records before it were converted, the rest of the file was not"
+            let converted = summary.records - before
+            let consequence = converted == 0 ? "nothing of the file was converted"
+                : "\(plural(converted, "record")) of the file \(converted == 1 ? "was" : "were") converted, the rest was not"
             findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
         }
     }

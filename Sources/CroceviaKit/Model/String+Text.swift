@@ -54,3 +54,8 @@ extension String {
         return parts
     }
 }
+
+/// "1 record", "2 records": counts in messages.
+public func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

@@ -27,6 +27,7 @@ public final class XMLRecordReader: RecordReader {
     private let feed: XMLFeed
     private var reader: xmlTextReaderPtr?
     private var recordCount = 0
+    private var lastRecordLine: Int?
     private var positioned = false
     private var finished = false
     /// Element names seen, for the message when the record element never occurs.
@@ -74,6 +75,7 @@ public final class XMLRecordReader: RecordReader {
             let line = Int(xmlGetLineNo(node))
             let value = try self.value(of: node)
             recordCount += 1
+            lastRecordLine = line
             for problem in feed.takeRefusals() {
                 findings.add(Finding(.error, rule: "xml.external-entity", message: problem.message, hint: problem.hint,
                                      file: input.name, line: problem.line > 0 ? problem.line : line, record: recordCount))
@@ -127,7 +129,10 @@ public final class XMLRecordReader: RecordReader {
         var problem = feed.firstError ?? XMLFeed.Problem(message: "the XML is malformed", line: parserLine)
         // Errors inside an entity's text count lines from the entity: say where the parser was.
         if problem.line <= 1 && parserLine > 1 { problem.line = parserLine }
-        return .unreadableInput(file: input.name, line: problem.line, message: problem.message, hint: problem.hint)
+        // libxml2 reads ahead in chunks: well-formed records just before the error go with it.
+        var message = problem.message
+        if let lastRecordLine { message += " (no record after the one on line \(lastRecordLine) was read)" }
+        return .unreadableInput(file: input.name, line: problem.line, message: message, hint: problem.hint)
     }
 
     // MARK: Records from nodes
