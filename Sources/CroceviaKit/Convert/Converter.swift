@@ -64,6 +64,7 @@ public final class Converter {
         if options.reader.recordsPath.isEmpty { options.reader.recordsPath = profile.source.records }
         options.reader.recordElement = options.reader.recordElement ?? profile.source.recordElement
         options.writer.hsdsObject = profile.target
+        options.writer.recordElement = options.writer.recordElement ?? profile.target
         let caller = try Mapper(profile: profile, findings: findings)
         let writer = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
         return (caller, writer)

@@ -123,7 +123,7 @@ public struct WriterOptions: Sendable {
     public var columns: [String]?
     /// JSON and XML: indent the records for people to read.
     public var pretty = false
-    /// XML: the element each record becomes (default `record`).
+    /// XML: the element each record becomes (default: the profile's target, else `record`).
     public var recordElement: String?
     /// hsds-csv: the HSDS object each record is (default `service`).
     public var hsdsObject: String?
