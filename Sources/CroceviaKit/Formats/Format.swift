@@ -45,29 +45,30 @@ public enum Format: String, Sendable, CaseIterable {
     /// Opens a reader for this format over one input (a file, `-`, or a package folder).
     public func makeReader(path: String, encoding: TextEncoding = .auto, source: String, options: ReaderOptions = ReaderOptions(),
                            findings: FindingLog, chunkSize: Int = 256 * 1024) throws -> RecordReader {
-        if self == .hsdsCSV {
-            return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
-                                        schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
+        func input() throws -> TextInput {
+            var encoding = encoding
+            if self == .xml && encoding == .auto, let declared = try XMLDeclaration.encoding(ofFile: path) {
+                encoding = declared
+            }
+            return TextInput(source: try ByteSource(path: path), encoding: encoding, findings: findings, chunkSize: chunkSize)
         }
-        var encoding = encoding
-        if self == .xml && encoding == .auto, let declared = try XMLDeclaration.encoding(ofFile: path) {
-            encoding = declared
-        }
-        let input = TextInput(source: try ByteSource(path: path), encoding: encoding, findings: findings, chunkSize: chunkSize)
         switch self {
         case .csv:
-            return CSVRecordReader(input: input, options: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
+            return CSVRecordReader(input: try input(), options: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
                                    source: source, findings: findings)
         case .json:
-            return JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
+            return JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
         case .jsonl:
-            return JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings)
+            return JSONRecordReader(input: try input(), mode: .jsonl, source: source, findings: findings)
         case .hsdsJSON:
-            return HSDSPageReader(JSONRecordReader(input: input, mode: .json, source: source, findings: findings, recordsPath: options.recordsPath))
-        case .hsdsJSONL, .hsdsCSV:
-            return HSDSPageReader(JSONRecordReader(input: input, mode: .jsonl, source: source, findings: findings))
+            return HSDSPageReader(JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath))
+        case .hsdsJSONL:
+            return HSDSPageReader(JSONRecordReader(input: try input(), mode: .jsonl, source: source, findings: findings))
+        case .hsdsCSV:
+            return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
+                                        schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
         case .xml:
-            return XMLRecordReader(input: input, source: source, recordElement: options.recordElement, findings: findings,
+            return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
                                    maxTextBytes: options.maxFieldBytes)
         }
     }
@@ -75,20 +76,18 @@ public enum Format: String, Sendable, CaseIterable {
     /// Opens a writer for this format (`-` is standard output; hsds-csv needs a folder). Nothing
     /// appears at `path` until the writer's `commit()`.
     public func makeWriter(path: String, options: WriterOptions, findings: FindingLog) throws -> RecordWriter {
-        if self == .hsdsCSV {
-            return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
-                                            schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
-        }
-        let sink = try OutputSink(path: path)
         switch self {
         case .csv:
-            return CSVRecordWriter(sink: sink, delimiter: options.delimiter, columns: options.columns, findings: findings)
+            return CSVRecordWriter(sink: try OutputSink(path: path), delimiter: options.delimiter, columns: options.columns, findings: findings)
         case .json, .hsdsJSON:
-            return JSONRecordWriter(sink: sink, mode: .json, pretty: options.pretty, includeProvenance: options.provenance)
-        case .jsonl, .hsdsJSONL, .hsdsCSV:
-            return JSONRecordWriter(sink: sink, mode: .jsonl, includeProvenance: options.provenance)
+            return JSONRecordWriter(sink: try OutputSink(path: path), mode: .json, pretty: options.pretty, includeProvenance: options.provenance)
+        case .jsonl, .hsdsJSONL:
+            return JSONRecordWriter(sink: try OutputSink(path: path), mode: .jsonl, includeProvenance: options.provenance)
+        case .hsdsCSV:
+            return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
+                                            schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
         case .xml:
-            return XMLRecordWriter(sink: sink, recordElement: options.recordElement ?? "record", pretty: options.pretty,
+            return XMLRecordWriter(sink: try OutputSink(path: path), recordElement: options.recordElement ?? "record", pretty: options.pretty,
                                    includeProvenance: options.provenance, findings: findings)
         }
     }
