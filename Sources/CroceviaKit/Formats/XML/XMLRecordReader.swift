@@ -34,6 +34,7 @@ public final class XMLRecordReader: RecordReader {
     private var elementNames: [String] = []
     /// Names by libxml2's interned pointer: each name is decoded once.
     private var names: [UnsafePointer<UInt8>: String] = [:]
+    private var attributeNames: [UnsafePointer<UInt8>: String] = [:]
 
     /// - Parameters:
     ///   - recordElement: the local name of the record element; nil takes the root's children.
@@ -145,17 +146,31 @@ public final class XMLRecordReader: RecordReader {
         return text
     }
 
+    /// An attribute's member name, `@` and its local name, decoded once per name.
+    private func attributeName(_ pointer: UnsafePointer<UInt8>?) -> String {
+        guard let pointer else { return "@" }
+        if let known = attributeNames[pointer] { return known }
+        let text = "@" + String(cString: pointer)
+        attributeNames[pointer] = text
+        return text
+    }
+
+    /// The text of a node list (an attribute's value).
+    private static func text(of first: xmlNodePtr?) -> String {
+        var text = ""
+        var node = first
+        while let n = node {
+            if let content = n.pointee.content { text += String(cString: content) }
+            node = n.pointee.next
+        }
+        return text
+    }
+
     private func value(of node: xmlNodePtr) throws -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         var attribute = node.pointee.properties
         while let a = attribute {
-            var text = ""
-            var child = a.pointee.children
-            while let c = child {
-                if let content = c.pointee.content { text += String(cString: content) }
-                child = c.pointee.next
-            }
-            members.append(("@" + name(a.pointee.name), .string(text)))
+            members.append((attributeName(a.pointee.name), .string(Self.text(of: a.pointee.children))))
             attribute = a.pointee.next
         }
         let attributeCount = members.count
@@ -181,7 +196,8 @@ public final class XMLRecordReader: RecordReader {
                 }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = c.pointee.content {
-                    text += String(cString: content)
+                    let piece = String(cString: content)
+                    text = text.isEmpty ? piece : text + piece
                     if text.utf8.count > maxTextBytes {
                         throw CroceviaError.unreadableInput(file: input.name, line: Int(xmlGetLineNo(c)),
                                                             message: "a text in <\(name(node.pointee.name))> is longer than \(maxTextBytes >> 20) MiB",
@@ -194,7 +210,10 @@ public final class XMLRecordReader: RecordReader {
             child = c.pointee.next
         }
         if !hasElements && attributeCount == 0 { return .string(text) }
-        if text.isEmpty || (hasElements && text.allSatisfy(\.isWhitespace)) { return .object(JSONObject(members)) }
+        // Indentation between child elements is not text.
+        if text.isEmpty || (hasElements && text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            return .object(JSONObject(members))
+        }
         members.append(("#text", .string(text)))
         return .object(JSONObject(members))
     }
