@@ -32,10 +32,9 @@ public final class TabularPackageReader: RecordReader {
     private var database: SQLiteScratch?
     private var tables: [String: Table] = [:]
     private var rootStatement: SQLiteScratch.Statement?
-    private var statements: [String: SQLiteScratch.Statement] = [:]
-    /// Objects reached through an attached link (an organization, a location), by resource
-    /// and id: many records share them. Emptied when full, so memory stays bounded.
-    private var attachedCache: [String: JSONObject] = [:]
+    private var rootPlan: PlanNode?
+    /// Attached objects remembered per link (see `PlanLink.cache`); a cache emptied when full,
+    /// so memory stays bounded.
     private static let attachedCacheLimit = 20_000
     private var rootRows = 0
     private var rowsDone = 0
@@ -96,7 +95,7 @@ public final class TabularPackageReader: RecordReader {
         let row = Self.cells(of: rootStatement)
         let line = rootStatement.integer(at: 0)
         rowsDone += 1
-        let object = try self.object(of: root, row: row, path: [rootName])
+        let object = try self.object(rootPlan!, row: row)
         return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: line, record: rowsDone))
     }
 
@@ -142,6 +141,8 @@ public final class TabularPackageReader: RecordReader {
         let count = try database.prepare("SELECT count(*) FROM \(root.sqlName)")
         rootRows = try count.step() ? count.integer(at: 0) : 0
         rootStatement = try database.prepare("SELECT * FROM \(root.sqlName) ORDER BY rowid")
+        var statements: [String: SQLiteScratch.Statement] = [:]
+        rootPlan = try plan(for: root, path: [rootName], statements: &statements)
     }
 
     private func loadTable(_ resource: TabularSchema.Resource, file: String, sqlName: String, database: SQLiteScratch) throws -> Table {
@@ -238,64 +239,132 @@ public final class TabularPackageReader: RecordReader {
         (1..<statement.columnCount).map { statement.text(at: $0) }
     }
 
-    private func object(of table: Table, row: [String?], path: [String]) throws -> JSONObject {
+    /// How one resource's rows become objects along one path from the root: the links that can
+    /// hold values there, each with its statement and, for attached objects, the ones already
+    /// built. Made once, before the first record; a resource already on the path is not linked
+    /// again (no cycles).
+    private final class PlanNode {
+        let table: Table
+        let idIndex: Int?
+        var links: [PlanLink] = []
+
+        init(table: Table) {
+            self.table = table
+            idIndex = table.column("id")
+        }
+    }
+
+    private final class PlanLink {
+        enum Kind {
+            /// Rows whose column matches the parent's id.
+            case children
+            /// The row whose id the parent's column `parentKey` names.
+            case attached(parentKey: Int)
+            /// Rows whose column matches the parent's id and whose type column (if filled)
+            /// names the parent's resource.
+            case tagged(typeIndex: Int?, parentType: String)
+        }
+
+        let property: String
+        let isList: Bool
+        let kind: Kind
+        let statement: SQLiteScratch.Statement
+        let child: PlanNode
+        /// Attached objects by id (an organization or a location shared by many records).
+        var cache: [String: JSONObject] = [:]
+
+        init(property: String, isList: Bool, kind: Kind, statement: SQLiteScratch.Statement, child: PlanNode) {
+            self.property = property
+            self.isList = isList
+            self.kind = kind
+            self.statement = statement
+            self.child = child
+        }
+    }
+
+    private func plan(for table: Table, path: [String], statements: inout [String: SQLiteScratch.Statement]) throws -> PlanNode {
+        let node = PlanNode(table: table)
+        guard let schema, let database else { return node }
+        for nested in schema.nesting[table.resource.name] ?? [] where !path.contains(nested.resource) {
+            guard let child = tables[nested.resource] else { continue }
+            let column: String
+            let kind: PlanLink.Kind
+            switch nested.link {
+            case .children(let key):
+                guard node.idIndex != nil else { continue }
+                column = key
+                kind = .children
+            case .attached(let key):
+                guard let parentKey = table.column(key), table.filled.contains(key) else { continue }
+                column = "id"
+                kind = .attached(parentKey: parentKey)
+            case .tagged(let idField, let typeField):
+                guard node.idIndex != nil else { continue }
+                column = idField
+                kind = .tagged(typeIndex: child.filled.contains(typeField) ? child.column(typeField) : nil, parentType: table.resource.name)
+            }
+            guard child.filled.contains(column), let index = child.column(column) else { continue }
+            let key = "\(child.sqlName).c\(index)"
+            let statement: SQLiteScratch.Statement
+            if let shared = statements[key] {
+                statement = shared
+            } else {
+                statement = try database.prepare("SELECT * FROM \(child.sqlName) WHERE c\(index) = ? ORDER BY rowid")
+                statements[key] = statement
+            }
+            let childPlan = try plan(for: child, path: path + [nested.resource], statements: &statements)
+            node.links.append(PlanLink(property: nested.property, isList: nested.isList, kind: kind, statement: statement, child: childPlan))
+        }
+        return node
+    }
+
+    private func object(_ node: PlanNode, row: [String?]) throws -> JSONObject {
+        let table = node.table
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(row.count + node.links.count)
         for (index, cell) in row.enumerated() {
             if let cell { members.append((table.columns[index], TabularSchema.value(cell, type: table.types[index]))) }
         }
-        var object = JSONObject(members)
-        for nested in schema?.nesting[table.resource.name] ?? [] where !path.contains(nested.resource) {
-            guard let child = tables[nested.resource] else { continue }
-            let rows: [[String?]]
-            switch nested.link {
-            case .children(let key):
-                guard let id = object["id"]?.stringValue else { continue }
-                rows = try lookUp(child, column: key, value: id)
-            case .attached(let key):
-                guard let id = object[key]?.stringValue else { continue }
-                let cacheKey = nested.resource + "\u{1F}" + path.joined(separator: "/") + "\u{1F}" + id
-                if let cached = attachedCache[cacheKey] {
-                    object[nested.property] = .object(cached)
+        let id = node.idIndex.flatMap { row[$0] }
+        for link in node.links {
+            switch link.kind {
+            case .children:
+                guard let id else { continue }
+                let rows = try Self.rows(link.statement, matching: id)
+                guard !rows.isEmpty else { continue }
+                let objects = try rows.map { JSONValue.object(try object(link.child, row: $0)) }
+                members.append((link.property, link.isList ? .array(objects) : objects[0]))
+            case .tagged(let typeIndex, let parentType):
+                guard let id else { continue }
+                let rows = try Self.rows(link.statement, matching: id).filter { row in
+                    guard let typeIndex, let type = row[typeIndex] else { return true }
+                    return type == parentType
+                }
+                guard !rows.isEmpty else { continue }
+                let objects = try rows.map { JSONValue.object(try object(link.child, row: $0)) }
+                members.append((link.property, link.isList ? .array(objects) : objects[0]))
+            case .attached(let parentKey):
+                guard let key = row[parentKey] else { continue }
+                if let cached = link.cache[key] {
+                    members.append((link.property, .object(cached)))
                     continue
                 }
-                rows = try lookUp(child, column: "id", value: id)
-                if let row = rows.first {
-                    let attached = try self.object(of: child, row: row, path: path + [nested.resource])
-                    if attachedCache.count >= Self.attachedCacheLimit { attachedCache.removeAll(keepingCapacity: true) }
-                    attachedCache[cacheKey] = attached
-                    object[nested.property] = .object(attached)
-                }
-                continue
-            case .tagged(let idField, let typeField):
-                guard let id = object["id"]?.stringValue else { continue }
-                rows = try lookUp(child, column: idField, value: id).filter { row in
-                    guard let typeColumn = child.column(typeField), let type = row[typeColumn] else { return true }
-                    return type == table.resource.name
-                }
+                guard let attachedRow = try Self.rows(link.statement, matching: key).first else { continue }
+                let attached = try object(link.child, row: attachedRow)
+                if link.cache.count >= Self.attachedCacheLimit { link.cache.removeAll(keepingCapacity: true) }
+                link.cache[key] = attached
+                members.append((link.property, .object(attached)))
             }
-            guard !rows.isEmpty else { continue }
-            let objects = try rows.map { JSONValue.object(try self.object(of: child, row: $0, path: path + [nested.resource])) }
-            object[nested.property] = nested.isList ? .array(objects) : objects[0]
         }
-        return object
+        return JSONObject(members)
     }
 
-    /// The rows of `table` whose `column` is `value`, in file order; none when the column is
-    /// absent or empty throughout.
-    private func lookUp(_ table: Table, column: String, value: String) throws -> [[String?]] {
-        guard table.filled.contains(column), let index = table.column(column), let database else { return [] }
-        let key = "\(table.sqlName).\(index)"
-        let statement: SQLiteScratch.Statement
-        if let cached = statements[key] {
-            statement = cached
-        } else {
-            statement = try database.prepare("SELECT * FROM \(table.sqlName) WHERE c\(index) = ? ORDER BY rowid")
-            statements[key] = statement
-        }
+    /// The rows a statement gives for one value, in file order.
+    private static func rows(_ statement: SQLiteScratch.Statement, matching value: String) throws -> [[String?]] {
         statement.bind(value, at: 0)
         defer { statement.reset() }
         var rows: [[String?]] = []
-        while try statement.step() { rows.append(Self.cells(of: statement)) }
+        while try statement.step() { rows.append(cells(of: statement)) }
         return rows
     }
 }
