@@ -35,7 +35,7 @@ public final class TabularPackageReader: RecordReader {
     private var rootPlan: PlanNode?
     /// Attached objects remembered per link (see `PlanLink.cache`); a cache emptied when full,
     /// so memory stays bounded.
-    private static let attachedCacheLimit = 20_000
+    private static let attachedCacheLimit = 4096
     private var rootRows = 0
     private var rowsDone = 0
     private var totalBytes = 0
