@@ -104,10 +104,26 @@ public final class TabularPackageWriter: RecordWriter {
             guard let value = row[nested.property] else { continue }
             row[nested.property] = nil
             let children: [JSONObject]
+            let dropped: Bool
             switch value {
-            case .array(let items): children = items.compactMap(\.objectValue)
-            case .object(let child): children = [child]
-            default: children = []
+            case .array(let items):
+                let present = items.filter { $0 != .null }
+                children = present.compactMap(\.objectValue)
+                dropped = children.count < present.count
+            case .object(let child):
+                children = [child]
+                dropped = false
+            case .null:
+                children = []
+                dropped = false
+            default:
+                children = []
+                dropped = true
+            }
+            if dropped {
+                findings.add(Finding(.warning, rule: "tabular.not-an-object",
+                                     message: "\(name) field \"\(nested.property)\" holds values that are not \(nested.resource) objects; they are left out of the package",
+                                     file: current.file, line: current.line, record: current.record, field: nested.property))
             }
             for var child in children {
                 switch nested.link {

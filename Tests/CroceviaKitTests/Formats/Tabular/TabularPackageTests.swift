@@ -79,6 +79,19 @@ import Testing
         #expect(findings.findings.map(\.message) == ["service field \"x_quartiere\" is not a column of services.csv; it is left out of the package (reported once)"])
     }
 
+    @Test func nestedValuesThatAreNotObjectsAreAWarning() throws {
+        let findings = FindingLog()
+        let record = JSONValue.object(JSONObject([("id", .string("s-1")), ("name", .string("A")),
+                                                  ("phones", .array([.string("011 1"), .object(JSONObject([("id", .string("p-1")), ("number", .string("011 2"))]))])),
+                                                  ("organization", .string("Coop"))]))
+        let folder = try writePackage([record], findings: findings)
+        #expect(findings.findings.map(\.message) == [
+            "service field \"phones\" holds values that are not phone objects; they are left out of the package",
+            "service field \"organization\" holds values that are not organization objects; they are left out of the package",
+        ])
+        #expect(try readPackage(folder)[0]["phones"] == .array([.object(JSONObject([("id", .string("p-1")), ("service_id", .string("s-1")), ("number", .string("011 2"))]))]))
+    }
+
     @Test func aDanglingForeignKeyIsAFindingWithItsLine() throws {
         let folder = try writePackage(Self.services())
         try replace(in: folder + "/phones.csv", "p-1,,s-1,", with: "p-1,,s-404,")
