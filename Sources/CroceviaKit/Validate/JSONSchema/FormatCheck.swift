@@ -1,0 +1,205 @@
+import Foundation
+
+/// The formats Crocevia checks when `format` is an assertion: those partners' data uses (uuid,
+/// uri, email, date-time) and the other common ones. A format not listed here is not checked.
+enum FormatCheck: String {
+    case dateTime = "date-time", date, time, email, hostname, ipv4, ipv6, uri, uriReference = "uri-reference", uuid
+
+    func accepts(_ text: String) -> Bool {
+        switch self {
+        case .date: return Self.isDate(Substring(text))
+        case .time: return Self.isTime(Substring(text))
+        case .dateTime:
+            guard let t = text.firstIndex(where: { $0 == "T" || $0 == "t" }) else { return false }
+            return Self.isDate(text[..<t]) && Self.isTime(text[text.index(after: t)...])
+        case .email: return Self.isEmail(text)
+        case .hostname: return Self.isHostname(text)
+        case .ipv4: return Self.isIPv4(Substring(text))
+        case .ipv6: return Self.isIPv6(text)
+        case .uuid: return Self.isUUID(text)
+        case .uri: return Self.isURI(text, absolute: true)
+        case .uriReference: return Self.isURI(text, absolute: false)
+        }
+    }
+
+    private static func digits(_ text: Substring, _ count: Int) -> Int? {
+        guard text.count == count, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
+    }
+
+    /// RFC 3339 full-date.
+    static func isDate(_ text: Substring) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, let year = digits(parts[0], 4), let month = digits(parts[1], 2), let day = digits(parts[2], 2),
+              (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
+    }
+
+    /// RFC 3339 full-time: hh:mm:ss, optional fraction, then Z or an offset; a leap second only
+    /// at 23:59:60 UTC.
+    static func isTime(_ text: Substring) -> Bool {
+        let chars = Array(text)
+        guard chars.count >= 9 else { return false }
+        guard let hour = digits(text.prefix(2), 2), chars[2] == ":", let minute = digits(Substring(String(chars[3...4])), 2), chars[5] == ":",
+              let second = digits(Substring(String(chars[6...7])), 2) else { return false }
+        var index = 8
+        if chars[index] == "." {
+            index += 1
+            let start = index
+            while index < chars.count, chars[index].isASCII, chars[index].isNumber { index += 1 }
+            guard index > start else { return false }
+        }
+        guard index < chars.count else { return false }
+        var offsetMinutes = 0
+        switch chars[index] {
+        case "Z", "z":
+            guard index == chars.count - 1 else { return false }
+        case "+", "-":
+            let rest = String(chars[(index + 1)...])
+            guard rest.count == 5, let oh = digits(Substring(rest.prefix(2)), 2), Array(rest)[2] == ":", let om = digits(Substring(rest.suffix(2)), 2),
+                  oh <= 23, om <= 59 else { return false }
+            offsetMinutes = (oh * 60 + om) * (chars[index] == "+" ? 1 : -1)
+        default:
+            return false
+        }
+        guard hour <= 23, minute <= 59, second <= 60 else { return false }
+        if second == 60 {
+            let utc = ((hour * 60 + minute - offsetMinutes) % 1440 + 1440) % 1440
+            return utc == 23 * 60 + 59
+        }
+        return true
+    }
+
+    static func isEmail(_ text: String) -> Bool {
+        guard let at = text.lastIndex(of: "@") else { return false }
+        let local = text[..<at]
+        let domain = text[text.index(after: at)...]
+        guard !local.isEmpty, !domain.isEmpty else { return false }
+        if local.hasPrefix("\"") {
+            guard local.count >= 2, local.hasSuffix("\"") else { return false }
+        } else {
+            guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
+            guard local.allSatisfy({ allowed.contains($0) }) else { return false }
+        }
+        if domain.hasPrefix("[") && domain.hasSuffix("]") {
+            let literal = domain.dropFirst().dropLast()
+            if literal.lowercased().hasPrefix("ipv6:") { return isIPv6(String(literal.dropFirst(5))) }
+            return isIPv4(literal)
+        }
+        return isHostname(String(domain))
+    }
+
+    static func isHostname(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
+        for label in text.split(separator: ".", omittingEmptySubsequences: false) {
+            guard (1...63).contains(label.utf8.count), !label.hasPrefix("-"), !label.hasSuffix("-"),
+                  label.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }) else {
+                return false
+            }
+            // "--" in the third and fourth place marks an A-label ("xn--"), which must be IDNA.
+            let bytes = Array(label.utf8)
+            if bytes.count >= 4 && bytes[2] == 0x2D && bytes[3] == 0x2D {
+                guard label.lowercased().hasPrefix("xn--"), IDNA.isValidALabel(label) else { return false }
+            }
+        }
+        return true
+    }
+
+    static func isIPv4(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        return parts.allSatisfy { part in
+            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part), value <= 255 else { return false }
+            return part.count == 1 || part.first != "0"
+        }
+    }
+
+    static func isIPv6(_ text: String) -> Bool {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII }), !text.contains(":::") else { return false }
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        func groups(_ part: String, last: Bool) -> Int? {
+            if part.isEmpty { return 0 }
+            let pieces = part.components(separatedBy: ":")
+            var count = 0
+            for (index, piece) in pieces.enumerated() {
+                if last && index == pieces.count - 1 && piece.contains(".") {
+                    guard isIPv4(Substring(piece)) else { return nil }
+                    count += 2
+                } else {
+                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit) else { return nil }
+                    count += 1
+                }
+            }
+            return count
+        }
+        if halves.count == 1 {
+            return groups(text, last: true) == 8
+        }
+        guard let head = groups(halves[0], last: false), let tail = groups(halves[1], last: true) else { return false }
+        return head + tail <= 7
+    }
+
+    static func isUUID(_ text: String) -> Bool {
+        let chars = Array(text.utf8)
+        guard chars.count == 36 else { return false }
+        for (index, byte) in chars.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// RFC 3986 URI (absolute) or URI reference, checked by characters and structure.
+    static func isURI(_ text: String, absolute: Bool) -> Bool {
+        let reference = URIReference(text)
+        if absolute && reference.scheme == nil { return false }
+        let unreserved = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
+        let subDelims = "!$&'()*+,;="
+        let allowed = Set(unreserved + subDelims + ":@/?#[]%")
+        let bytes = Array(text)
+        var index = 0
+        while index < bytes.count {
+            let c = bytes[index]
+            guard allowed.contains(c) else { return false }
+            if c == "%" {
+                guard index + 2 < bytes.count, bytes[index + 1].isHexDigit, bytes[index + 2].isHexDigit else { return false }
+                index += 2
+            }
+            index += 1
+        }
+        if let authority = reference.authority {
+            let parts = authority.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return false }
+            if parts.count == 2, parts[0].contains("[") || parts[0].contains("]") { return false }
+            let hostPort = String(parts.last!)
+            if hostPort.hasPrefix("[") {
+                guard let close = hostPort.firstIndex(of: "]") else { return false }
+                let literal = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+                guard literal.hasPrefix("v") || literal.hasPrefix("V") || isIPv6(String(literal)) else { return false }
+                let after = hostPort[hostPort.index(after: close)...]
+                guard after.isEmpty || (after.hasPrefix(":") && after.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber })) else { return false }
+            } else {
+                if hostPort.contains("[") || hostPort.contains("]") { return false }
+                if let colon = hostPort.lastIndex(of: ":") {
+                    guard hostPort[hostPort.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+                }
+            }
+        }
+        if reference.fragment?.contains("#") == true { return false }
+        if !absolute, reference.scheme == nil, reference.authority == nil,
+           let firstSegment = reference.path.split(separator: "/", omittingEmptySubsequences: false).first, firstSegment.contains(":") {
+            return false
+        }
+        if let fragment = reference.fragment, fragment.contains("[") || fragment.contains("]") { return false }
+        if let query = reference.query, query.contains("[") || query.contains("]") { return false }
+        if reference.path.contains("[") || reference.path.contains("]") { return false }
+        return true
+    }
+}
