@@ -21,11 +21,14 @@ public struct Finding: Sendable, Equatable {
     public var field: String?
     /// The offending value, shortened for display.
     public var value: String?
+    /// Where in the record (a JSON Pointer into the record as validated), when known.
+    public var path: String?
 
     public init(
         _ severity: Severity, rule: String, message: String, hint: String? = nil,
-        file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, value: String? = nil
+        file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, value: String? = nil, path: String? = nil
     ) {
+        self.path = path
         self.severity = severity
         self.rule = rule
         self.message = message

@@ -280,7 +280,7 @@ public final class SchemaValidator {
             if missing.isEmpty { return true }
             for name in missing {
                 path.append(.key(name))
-                fail(node, "required", "\(name) is required", path: path, run: &run)
+                fail(node, "required", "is required but missing", path: path, run: &run)
                 path.removeLast()
             }
             return false
@@ -375,7 +375,12 @@ public final class SchemaValidator {
             for (key, value) in object.members where !known.contains(key)
                 && !patterns.contains(where: { $0.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil }) {
                 path.append(.key(key))
-                if !evaluate(child, value, path: &path, run: &run).valid { valid = false }
+                if child.boolean == false {
+                    fail(node, "additionalProperties", "is not a field this schema allows", path: path, run: &run)
+                    valid = false
+                } else if !evaluate(child, value, path: &path, run: &run).valid {
+                    valid = false
+                }
                 path.removeLast()
                 outcome.properties.insert(key)
                 if !valid && run.quiet > 0 { return false }
@@ -405,7 +410,12 @@ public final class SchemaValidator {
             var valid = true
             for (key, value) in object.members where !outcome.properties.contains(key) {
                 path.append(.key(key))
-                if !evaluate(child, value, path: &path, run: &run).valid { valid = false }
+                if child.boolean == false {
+                    fail(node, "unevaluatedProperties", "is not a field this schema allows", path: path, run: &run)
+                    valid = false
+                } else if !evaluate(child, value, path: &path, run: &run).valid {
+                    valid = false
+                }
                 path.removeLast()
                 outcome.properties.insert(key)
             }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Loads the schema a validation checks against: a partner-given schema file (checked against the
+/// draft 2020-12 meta-schema first, so a broken schema is a clear exit 2 and not a confusing
+/// verdict on the data), or one of the bundled HSDS object schemas. `$ref`s with bare file names
+/// resolve against the schema's folder; the meta-schemas are bundled; nothing is fetched.
+public enum SchemaLoader {
+    /// A validator for the schema in `path`.
+    public static func file(_ path: String, assertFormats: Bool) throws -> SchemaValidator {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        let document = try JSONDocument.load(path: path)
+        let schemas = try SchemaLocator.schemasDirectory()
+        try checkAgainstMetaSchema(document, file: path, schemasDirectory: schemas)
+        let registry = SchemaRegistry.standard(schemasDirectory: schemas, folder: absolute.deletingLastPathComponent().path)
+        do {
+            let root = try registry.add(document, uri: absolute.absoluteString)
+            return SchemaValidator(root: root, registry: registry, assertFormats: assertFormats)
+        } catch let error as SchemaError {
+            throw CroceviaError.configuration(file: path, line: nil, column: nil, message: error.description)
+        }
+    }
+
+    /// A validator for a bundled HSDS object (`service`, `organization`...), formats asserted.
+    public static func hsds(_ object: String) throws -> SchemaValidator {
+        guard HSDSSchemas.objectNames.contains(object) else {
+            throw CroceviaError.usage("\(object) is not an HSDS object\(Suggestion.hint(for: object, in: HSDSSchemas.objectNames)) (known: \(HSDSSchemas.objectNames.joined(separator: ", ")))")
+        }
+        let schemas = try SchemaLocator.schemasDirectory()
+        let folder = URL(fileURLWithPath: schemas).standardizedFileURL.appendingPathComponent("hsds")
+        let path = folder.appendingPathComponent("\(object).json")
+        let registry = SchemaRegistry.standard(schemasDirectory: schemas, folder: folder.path)
+        do {
+            let root = try registry.add(try JSONDocument.load(path: path.path), uri: path.absoluteString)
+            return SchemaValidator(root: root, registry: registry, assertFormats: true)
+        } catch let error as SchemaError {
+            throw CroceviaError.configuration(file: path.path, line: nil, column: nil, message: error.description)
+        }
+    }
+
+    /// Refuses a document that is not a draft 2020-12 schema, naming the first place that is wrong.
+    static func checkAgainstMetaSchema(_ document: JSONValue, file: String, schemasDirectory: String) throws {
+        let registry = SchemaRegistry.standard(schemasDirectory: schemasDirectory)
+        let meta = try registry.resolve(SchemaRegistry.draft202012, base: SchemaRegistry.draft202012)
+        let failures = SchemaValidator(root: meta, registry: registry).validate(document, limit: 1)
+        guard let first = failures.first else { return }
+        let place = first.instancePath.isEmpty ? "its root" : first.instancePath
+        throw CroceviaError.configuration(file: file, line: nil, column: nil,
+                                          message: "not a valid JSON Schema (draft 2020-12): at \(place), \(first.keyword): \(first.message)")
+    }
+}

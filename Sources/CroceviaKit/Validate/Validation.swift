@@ -1,0 +1,150 @@
+/// What `crocevia validate` was asked to do, as the library takes it.
+public struct ValidateOptions: Sendable {
+    public enum Target: Sendable {
+        /// A schema file; every record (any JSON value) is one instance.
+        case schema(path: String)
+        /// A bundled HSDS object schema.
+        case hsds(object: String)
+        /// A mapping profile: records are mapped, then checked against the profile's HSDS target,
+        /// and findings name the partner's columns.
+        case profile(path: String)
+    }
+
+    public var inputs: [String]
+    public var target: Target
+    public var from: Format?
+    /// Asserts `format` for a plain schema (HSDS checks always do).
+    public var assertFormats = false
+    public var encoding: TextEncoding?
+    public var reader = ReaderOptions()
+
+    public init(inputs: [String], target: Target) {
+        self.inputs = inputs
+        self.target = target
+    }
+}
+
+/// What a validation found, for the summary and the exit code.
+public struct ValidationSummary: Sendable, Equatable {
+    public var records = 0
+    public var invalidRecords = 0
+    public var inputs = 0
+    public var unreadableInputs = 0
+    public var validRecords: Int { records - invalidRecords }
+}
+
+/// Checks every record of the inputs against the schema, one at a time, and reports each failure
+/// as a finding on the record's line: rule `schema.KEYWORD`, the JSON Pointer into the record, the
+/// partner's field (with a profile, the column the value came from) and the offending value.
+public final class Validation {
+    public let options: ValidateOptions
+    private let findings: FindingLog
+    private let progress: ProgressReporter?
+
+    public init(options: ValidateOptions, findings: FindingLog, progress: ProgressReporter? = nil) {
+        self.options = options
+        self.findings = findings
+        self.progress = progress
+    }
+
+    public func run() throws -> ValidationSummary {
+        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        var readerOptions = options.reader
+        var from = options.from
+        var encoding = options.encoding
+        let validator: SchemaValidator
+        var mapper: Mapper?
+        switch options.target {
+        case .schema(let path):
+            validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
+        case .hsds(let object):
+            validator = try SchemaLoader.hsds(object)
+            readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
+        case .profile(let path):
+            let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
+            if let from, from != profile.source.format {
+                throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
+            }
+            from = profile.source.format
+            encoding = encoding ?? profile.source.encoding
+            readerOptions.delimiter = readerOptions.delimiter ?? profile.source.delimiter
+            if readerOptions.recordsPath.isEmpty { readerOptions.recordsPath = profile.source.records }
+            readerOptions.recordElement = readerOptions.recordElement ?? profile.source.recordElement
+            mapper = try Mapper(profile: profile, findings: findings)
+            validator = try SchemaLoader.hsds(profile.target)
+        }
+        let columns = mapper.map(Self.columnsByPath) ?? [:]
+        var summary = ValidationSummary()
+        for input in options.inputs {
+            guard let format = from ?? Format(guessingFrom: input) else {
+                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
+            }
+            summary.inputs += 1
+            let before = summary.records
+            progress?.start(input: input)
+            defer { progress?.finish() }
+            do {
+                let reader = try format.makeReader(path: input, encoding: encoding ?? .auto,
+                                                   source: mapper?.profile.source.name ?? Converter.baseName(input), options: readerOptions, findings: findings)
+                if let csv = reader as? CSVRecordReader, let mapper {
+                    let header = try csv.readHeader()
+                    if !header.isEmpty { try mapper.check(header: header, inputName: input) }
+                }
+                while let raw = try reader.next() {
+                    let record = mapper?.map(raw) ?? raw
+                    summary.records += 1
+                    let failures = validator.validate(record.value)
+                    if !failures.isEmpty { summary.invalidRecords += 1 }
+                    for failure in failures { report(failure, record: record, columns: columns) }
+                    progress?.tick(records: summary.records, reader: reader)
+                }
+            } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
+                summary.unreadableInputs += 1
+                let checked = summary.records - before
+                let consequence = checked == 0 ? "nothing of the file was checked" : "\(plural(checked, "record")) of the file checked, the rest was not"
+                findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
+            }
+        }
+        mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
+        return summary
+    }
+
+    private func report(_ failure: SchemaValidator.Failure, record: Record, columns: [String: String]) {
+        let tokens = JSONPointer.tokens(failure.instancePath) ?? []
+        let value = JSONPointer.resolve(tokens, in: record.value)
+        let fieldPath = tokens.filter { Int($0) == nil }.joined(separator: ".")
+        let field = columns[fieldPath] ?? (fieldPath.isEmpty ? nil : fieldPath)
+        let place = fieldPath.isEmpty ? "the record" : fieldPath
+        var shown: String?
+        if let value, failure.keyword != "required" {
+            switch value {
+            case .object, .array: shown = nil
+            default: shown = value.cellText
+            }
+        }
+        findings.add(Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
+                             hint: Self.hint(for: failure.keyword), file: record.provenance.file, line: record.provenance.line,
+                             record: record.provenance.record, field: field, value: shown, path: failure.instancePath))
+    }
+
+    /// The profile's columns by the target field they fill, indices left out (`phones.number`).
+    static func columnsByPath(_ mapper: Mapper) -> [String: String] {
+        var columns: [String: String] = [:]
+        for field in mapper.profile.fields where !field.columns.isEmpty {
+            columns[field.path.segments.map(\.name).joined(separator: ".")] = field.columns.map(\.name).joined(separator: ", ")
+        }
+        return columns
+    }
+
+    static func hint(for keyword: String) -> String? {
+        switch keyword {
+        case "required": return "fill in this field"
+        case "format": return "check the value's form (a UUID, a web address with https://, an e-mail address, a date-time)"
+        case "type": return "check that the value is written in the expected kind (text, number, list)"
+        case "enum", "const": return "use one of the allowed values"
+        case "pattern": return "check the value's form"
+        case "additionalProperties", "unevaluatedProperties": return "remove or rename the field"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import CroceviaKit
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check partner files against a JSON Schema, an HSDS object schema or a profile's HSDS target, and report what breaks them.",
+        discussion: """
+            Every record is checked on its own (JSON Schema draft 2020-12); each problem is a \\
+            finding with the file, the line, the field and the offending value:
+
+              crocevia validate --schema scheda.schema.json schede.jsonl
+              crocevia validate --hsds service servizi.jsonl --report verifica.json
+              crocevia validate --profile Samples/portinerie-torino/profile.yaml \\\\
+                  Samples/portinerie-torino/servizi.csv
+
+            With --schema and JSON Lines, every line is one instance (any JSON value). \\
+            --hsds checks against the bundled HSDS 3.0 schema of that object, with formats \\
+            (uuid, uri, email, date-time) asserted. --profile maps the partner's file first and \\
+            names the partner's columns in the findings. The exit code is 1 when any finding is \\
+            an error, 2 when the schema or profile is not usable.
+            """
+    )
+
+    @Option(help: "A JSON Schema (draft 2020-12) file; $refs with bare file names resolve against its folder.")
+    var schema: String?
+
+    @Option(help: "An HSDS object to check against: service, organization, location, ...")
+    var hsds: String?
+
+    @Option(help: "A mapping profile: the records are mapped, then checked against its HSDS target.")
+    var profile: String?
+
+    @Flag(name: .customLong("assert-format"), help: "With --schema: treat format (date-time, email, uri, uuid, ...) as an assertion.")
+    var assertFormat = false
+
+    @Option(help: "The input format (default: from the profile or the file name).")
+    var from: Format?
+
+    @Option(help: "JSON input: the member path to the array of records inside the document.")
+    var records: String?
+
+    @Option(name: .customLong("record-element"), help: "XML input: the element each record is.")
+    var recordElement: String?
+
+    @Option(help: "Write the JSON report here: a summary and the findings.")
+    var report: String?
+
+    @Flag(name: .shortAndLong, help: "Print no findings, only the summary and failures.")
+    var quiet = false
+
+    @Argument(help: "Input files; - reads standard input.")
+    var inputs: [String] = []
+
+    func run() throws {
+        let targets = [schema, hsds, profile].compactMap { $0 }
+        guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT or --profile FILE") }
+        let target: ValidateOptions.Target
+        if let schema { target = .schema(path: schema) } else if let hsds { target = .hsds(object: hsds) } else { target = .profile(path: profile!) }
+        var options = ValidateOptions(inputs: inputs, target: target)
+        options.from = from
+        options.assertFormats = assertFormat
+        options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
+        options.reader.recordElement = recordElement
+
+        let printer = FindingPrinter { Terminal.line($0) }
+        let findings = FindingLog(observer: quiet ? nil : printer.print)
+        let summary = try Validation(options: options, findings: findings, progress: ProgressReporter.forTerminal()).run()
+        printer.close()
+        if let report {
+            let json = ValidationReport.json(summary: summary, findings: findings, inputs: inputs, schema: targets[0])
+            try ValidationReport.write(json, to: report)
+        }
+        Terminal.line("crocevia: \(plural(summary.records, "record")) checked, \(summary.invalidRecords) invalid; \(plural(findings.errorCount, "error")), \(plural(findings.warningCount, "warning"))")
+        if findings.errorCount > 0 { throw ExitCode(1) }
+    }
+}
