@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+@Suite struct ValidationTests {
+    @Test func throughAProfileFindingsNameThePartnersColumnsAndLines() throws {
+        let folder = URL(fileURLWithPath: try temporaryFile("Codice;Nome;Posta\nS1;Sportello;ok@example.org\nS2;;non-una-mail\n", name: "servizi.csv"))
+            .deletingLastPathComponent()
+        let profile = folder.appendingPathComponent("profilo.yaml").path
+        try """
+            crocevia_profile: 1
+            source: { name: prova, format: csv, key: Codice }
+            target: service
+            fields:
+              id: { uuid: Codice }
+              name: Nome
+              email: Posta
+              status: { const: active }
+            """.write(toFile: profile, atomically: true, encoding: .utf8)
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [folder.appendingPathComponent("servizi.csv").path], target: .profile(path: profile)),
+                                     findings: findings).run()
+        #expect(summary == ValidationSummary(records: 2, invalidRecords: 1, inputs: 1, unreadableInputs: 0))
+        #expect(findings.findings.map(\.rule) == ["schema.format", "schema.required"])
+        #expect(findings.findings.map(\.field) == ["Posta", "Nome"])
+        #expect(findings.findings.map(\.line) == [3, 3])
+        #expect(findings.findings.map(\.path) == ["/email", "/name"])
+        #expect(findings.findings.map(\.value) == ["non-una-mail", nil])
+    }
+
+    @Test func aMillionFindingsKeepTheReportBounded() throws {
+        let lines = String(repeating: "\"x\"\n", count: 20_000)
+        let input = try temporaryFile(lines, name: "molti.jsonl")
+        let schema = try temporaryFile("{\"type\": \"integer\"}", name: "intero.schema.json")
+        let findings = FindingLog(keepPerRule: 100)
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .schema(path: schema)), findings: findings).run()
+        #expect(summary.invalidRecords == 20_000)
+        let report = ValidationReport.json(summary: summary, findings: findings, inputs: [input], schema: schema)
+        #expect(report["summary"]?["findings"] == .number("20000"))
+        #expect(report["summary"]?["findings_listed"] == .number("100"))
+        #expect(report["summary"]?["findings_capped"] == .bool(true))
+        #expect(report["summary"]?["by_rule"] == .object(JSONObject([("schema.type", .number("20000"))])))
+        #expect(report["findings"]?.arrayValue?.count == 100)
+    }
+
+    @Test func hsdsSchemasResolveTheirBareFileNameReferences() throws {
+        let validator = try SchemaLoader.hsds("service")
+        let service = JSONValue.object(JSONObject([
+            ("id", .string("74c214cb-e509-5231-b354-647952c0da27")), ("name", .string("A")), ("status", .string("active")),
+            ("phones", .array([.object(JSONObject([("id", .string("non-un-uuid")), ("number", .string("011"))]))])),
+        ]))
+        let failures = validator.validate(service)
+        #expect(failures.map(\.instancePath) == ["/phones/0/id"])
+        #expect(failures.map(\.keyword) == ["format"])
+    }
+}
