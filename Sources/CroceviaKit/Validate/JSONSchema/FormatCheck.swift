@@ -22,6 +22,9 @@ enum FormatCheck: String {
         }
     }
 
+    /// Unreserved, sub-delimiters, the general delimiters and `%`.
+    private static let uriCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~" + "!$&'()*+,;=" + ":@/?#[]%")
+
     private static func digits(_ text: Substring, _ count: Int) -> Int? {
         guard text.count == count, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(text)
@@ -72,24 +75,37 @@ enum FormatCheck: String {
         return true
     }
 
+    /// RFC 5321 mailbox: a dot-atom or quoted local part, then a host name or an address literal.
     static func isEmail(_ text: String) -> Bool {
-        guard let at = text.lastIndex(of: "@") else { return false }
-        let local = text[..<at]
-        let domain = text[text.index(after: at)...]
+        let bytes = text.utf8
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at]
+        let domain = bytes[bytes.index(after: at)...]
         guard !local.isEmpty, !domain.isEmpty else { return false }
-        if local.hasPrefix("\"") {
-            guard local.count >= 2, local.hasSuffix("\"") else { return false }
+        if local.first == UInt8(ascii: "\"") {
+            guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
         } else {
-            guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
-            guard local.allSatisfy({ allowed.contains($0) }) else { return false }
+            guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return false }
+            var previousDot = false
+            for byte in local {
+                let dot = byte == UInt8(ascii: ".")
+                if dot && previousDot { return false }
+                previousDot = dot
+                guard byte < 0x80, emailLocalBytes[Int(byte)] else { return false }
+            }
         }
-        if domain.hasPrefix("[") && domain.hasSuffix("]") {
-            let literal = domain.dropFirst().dropLast()
+        if domain.first == UInt8(ascii: "["), domain.last == UInt8(ascii: "]") {
+            let literal = String(decoding: domain.dropFirst().dropLast(), as: UTF8.self)
             if literal.lowercased().hasPrefix("ipv6:") { return isIPv6(String(literal.dropFirst(5))) }
-            return isIPv4(literal)
+            return isIPv4(Substring(literal))
         }
-        return isHostname(String(domain))
+        return isHostname(String(decoding: domain, as: UTF8.self))
+    }
+
+    private static let emailLocalBytes: [Bool] = (0..<128).map { byte in
+        let scalar = Unicode.Scalar(UInt8(byte))
+        return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || "!#$%&'*+-/=?^_`{|}~.".unicodeScalars.contains(scalar)
     }
 
     static func isHostname(_ text: String) -> Bool {
@@ -144,25 +160,27 @@ enum FormatCheck: String {
     }
 
     static func isUUID(_ text: String) -> Bool {
-        let chars = Array(text.utf8)
-        guard chars.count == 36 else { return false }
-        for (index, byte) in chars.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66) else { return false }
+        guard text.utf8.count == 36 else { return false }
+        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            for index in 0..<36 {
+                let byte = bytes[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return false }
+                } else {
+                    guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66) else { return false }
+                }
             }
+            return true
         }
-        return true
+        if let result = text.utf8.withContiguousStorageIfAvailable(check) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(check)
     }
 
     /// RFC 3986 URI (absolute) or URI reference, checked by characters and structure.
     static func isURI(_ text: String, absolute: Bool) -> Bool {
         let reference = URIReference(text)
         if absolute && reference.scheme == nil { return false }
-        let unreserved = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"
-        let subDelims = "!$&'()*+,;="
-        let allowed = Set(unreserved + subDelims + ":@/?#[]%")
+        let allowed = uriCharacters
         let bytes = Array(text)
         var index = 0
         while index < bytes.count {

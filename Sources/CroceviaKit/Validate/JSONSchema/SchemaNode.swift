@@ -6,14 +6,17 @@ import Foundation
 public final class SchemaNode {
     let location: SchemaRegistry.Location
     let base: String
+    /// The base as a number (interned by the registry), for cheap dynamic-scope bookkeeping.
+    let baseID: Int
     var boolean: Bool?
     var keywords: [Keyword] = []
     /// Whether the dialect's meta-schema makes `format` an assertion (format-assertion vocabulary).
     var assertsFormat = false
 
-    init(location: SchemaRegistry.Location, base: String) {
+    init(location: SchemaRegistry.Location, base: String, baseID: Int) {
         self.location = location
         self.base = base
+        self.baseID = baseID
     }
 
     enum Keyword {
@@ -32,7 +35,8 @@ public final class SchemaNode {
         case maxProperties(Int), minProperties(Int)
         case required([String])
         case dependentRequired([(String, [String])])
-        case format(String)
+        /// The format's name, and its check when Crocevia knows one.
+        case format(String, FormatCheck?)
         case allOf([SchemaNode]), anyOf([SchemaNode]), oneOf([SchemaNode]), not(SchemaNode)
         case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
         case dependentSchemas([(String, SchemaNode)])
@@ -147,11 +151,15 @@ public final class SchemaNode {
                 let patterns = try (object["patternProperties"]?.objectValue?.keys ?? []).map { try regex("patternProperties", $0) }
                 keywords.append(.additionalProperties(try child(escaped), known: known, patterns: patterns))
             case "propertyNames": keywords.append(.propertyNames(try child(escaped)))
-            case "unevaluatedItems": late.append(.unevaluatedItems(try child(escaped)))
-            case "unevaluatedProperties": late.append(.unevaluatedProperties(try child(escaped)))
+            case "unevaluatedItems":
+                registry.usesUnevaluated = true
+                late.append(.unevaluatedItems(try child(escaped)))
+            case "unevaluatedProperties":
+                registry.usesUnevaluated = true
+                late.append(.unevaluatedProperties(try child(escaped)))
             case "format":
                 guard case .string(let name) = value else { throw fail(key, "format must be a string") }
-                keywords.append(.format(name))
+                keywords.append(.format(name, FormatCheck(rawValue: name)))
             default:
                 guard vocabularies.validation, let keyword = try validationKeyword(key, value, fail: fail, count: count, number: number, regex: regex) else { continue }
                 keywords.append(keyword)

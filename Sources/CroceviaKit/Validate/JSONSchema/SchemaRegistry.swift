@@ -31,6 +31,12 @@ public final class SchemaRegistry {
     /// Resource URI → dynamic anchor name → location.
     private(set) var dynamicAnchors: [String: [String: Location]] = [:]
     private var nodes: [Location: SchemaNode] = [:]
+    /// Base URIs by number (see `SchemaNode.baseID`).
+    private(set) var baseIDs: [String: Int] = [:]
+    private(set) var basesByID: [String] = []
+    /// Whether any compiled schema uses `unevaluatedItems` or `unevaluatedProperties`: only then
+    /// do evaluations collect which properties and items they evaluated.
+    var usesUnevaluated = false
     private var vocabularyCache: [String: Vocabularies] = [:]
     private var retrieving: Set<String> = []
     /// Finds a document for a URI the registry does not know (nil: unknown).
@@ -159,7 +165,15 @@ public final class SchemaRegistry {
             throw SchemaError.invalid(pointer: location.pointer, message: "nothing at this place")
         }
         let base = base(of: location)
-        let node = SchemaNode(location: location, base: base)
+        let baseID: Int
+        if let known = baseIDs[base] {
+            baseID = known
+        } else {
+            baseID = basesByID.count
+            basesByID.append(base)
+            baseIDs[base] = baseID
+        }
+        let node = SchemaNode(location: location, base: base, baseID: baseID)
         nodes[location] = node
         try node.compile(value, registry: self, vocabularies: vocabularies(at: location))
         return node

@@ -30,6 +30,7 @@ public final class SchemaValidator {
     /// The failures of one instance; empty when it is valid.
     public func validate(_ instance: JSONValue, limit: Int = 100) -> [Failure] {
         var run = Run(limit: limit)
+        run.annotate = registry.usesUnevaluated
         var path: [PathToken] = []
         _ = evaluate(root, instance, path: &path, run: &run)
         return run.failures
@@ -37,6 +38,7 @@ public final class SchemaValidator {
 
     public func isValid(_ instance: JSONValue) -> Bool {
         var run = Run(limit: 0)
+        run.annotate = registry.usesUnevaluated
         var path: [PathToken] = []
         return evaluate(root, instance, path: &path, run: &run).valid
     }
@@ -54,7 +56,9 @@ public final class SchemaValidator {
         /// Failures are recorded only outside subschemas whose failure is expected (anyOf
         /// branches, `not`, `contains`, `if`).
         var quiet = 0
-        var dynamicScope: [String] = []
+        var dynamicScope: [Int] = []
+        /// Whether to record evaluated properties and items (only `unevaluated*` reads them).
+        var annotate = true
         var depth = 0
 
         init(limit: Int) { self.limit = limit }
@@ -104,8 +108,8 @@ public final class SchemaValidator {
         }
         // Entering another schema resource (at its root or, through a $ref, anywhere inside it)
         // adds it to the dynamic scope that $dynamicRef searches.
-        let entering = run.dynamicScope.last != node.base
-        if entering { run.dynamicScope.append(node.base) }
+        let entering = run.dynamicScope.last != node.baseID
+        if entering { run.dynamicScope.append(node.baseID) }
         defer { if entering { run.dynamicScope.removeLast() } }
 
         var outcome = Outcome()
@@ -118,7 +122,7 @@ public final class SchemaValidator {
                 var destination = target
                 if let anchor {
                     for resource in run.dynamicScope {
-                        if let location = registry.dynamicAnchors[resource]?[anchor], let node = try? registry.node(at: location) {
+                        if let location = registry.dynamicAnchors[registry.basesByID[resource]]?[anchor], let node = try? registry.node(at: location) {
                             destination = node
                             break
                         }
@@ -294,8 +298,8 @@ public final class SchemaValidator {
                 }
             }
             return valid
-        case .format(let name):
-            guard assertFormats || node.assertsFormat, case .string(let text) = instance, let check = FormatCheck(rawValue: name) else { return true }
+        case .format(let name, let check):
+            guard let check, assertFormats || node.assertsFormat, case .string(let text) = instance else { return true }
             if check.accepts(text) { return true }
             fail(node, "format", "is not a valid \(name)", path: path, run: &run)
             return false
@@ -306,7 +310,7 @@ public final class SchemaValidator {
                 path.append(.index(index))
                 if !evaluate(child, items[index], path: &path, run: &run).valid { valid = false }
                 path.removeLast()
-                outcome.items.insert(index)
+                if run.annotate { outcome.items.insert(index) }
             }
             if nodes.count >= items.count { outcome.allItems = true }
             return valid
@@ -329,7 +333,7 @@ public final class SchemaValidator {
                     path.append(.index(index))
                     if evaluate(child, item, path: &path, run: &run).valid {
                         found += 1
-                        outcome.items.insert(index)
+                        if run.annotate { outcome.items.insert(index) }
                     }
                     path.removeLast()
                 }
@@ -353,7 +357,7 @@ public final class SchemaValidator {
                 path.append(.key(key))
                 if !evaluate(child, value, path: &path, run: &run).valid { valid = false }
                 path.removeLast()
-                outcome.properties.insert(key)
+                if run.annotate { outcome.properties.insert(key) }
                 if !valid && run.quiet > 0 { return false }
             }
             return valid
@@ -365,7 +369,7 @@ public final class SchemaValidator {
                     path.append(.key(key))
                     if !evaluate(child, value, path: &path, run: &run).valid { valid = false }
                     path.removeLast()
-                    outcome.properties.insert(key)
+                    if run.annotate { outcome.properties.insert(key) }
                 }
             }
             return valid
@@ -382,7 +386,7 @@ public final class SchemaValidator {
                     valid = false
                 }
                 path.removeLast()
-                outcome.properties.insert(key)
+                if run.annotate { outcome.properties.insert(key) }
                 if !valid && run.quiet > 0 { return false }
             }
             return valid

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Validation benchmark: ROWS HSDS services (default 100,000, made from the CSV benchmark's
+# directory through its profile) checked against the HSDS service schema with formats asserted,
+# crocevia against Python jsonschema's Draft202012Validator with a format checker, in the same run.
+#
+#   bash bench/run_validate.sh [ROWS]      (needs: pip install 'jsonschema[format]'; apt-get install -y time)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-100000}
+swift build -c release --product crocevia >/dev/null
+crocevia=$(swift build -c release --show-bin-path)/crocevia
+mkdir -p bench/data
+csv=bench/data/directory-$rows.csv
+[ -s "$csv" ] || python3 bench/generate_directory_csv.py "$rows" "$csv"
+services=bench/data/services-$rows.jsonl
+[ -s "$services" ] || "$crocevia" convert -q --profile bench/directory-profile.yaml "$csv" -o "$services"
+
+/usr/bin/time -f "%e %M" -o /tmp/crocevia-validate-time "$crocevia" validate -q --hsds service "$services" 2>/tmp/crocevia-validate-out || true
+read -r ours kib < /tmp/crocevia-validate-time
+echo "crocevia validate --hsds service: $ours s, peak $((kib / 1024)) MiB; $(tail -1 /tmp/crocevia-validate-out)"
+theirs_line=$(python3 bench/validate_python.py service "$services")
+echo "python jsonschema (Draft202012Validator, format checker): $theirs_line"
+theirs=$(echo "$theirs_line" | sed -E 's/.* ([0-9.]+) s,.*/\1/')
+python3 -c "print('records per second, crocevia over python: %.1fx (target 20x)' % ($theirs / $ours))"
