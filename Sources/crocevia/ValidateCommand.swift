@@ -34,6 +34,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .customLong("assert-format"), help: "With --schema: treat format (date-time, email, uri, uuid, ...) as an assertion.")
     var assertFormat = false
 
+    @Flag(help: "HSDS: a field the object's schema does not define is an error.")
+    var strict = false
+
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
 
@@ -60,6 +63,7 @@ struct ValidateCommand: ParsableCommand {
         var options = ValidateOptions(inputs: inputs, target: target)
         options.from = from
         options.assertFormats = assertFormat
+        options.strict = strict
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.recordElement = recordElement
 

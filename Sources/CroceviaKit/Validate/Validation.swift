@@ -15,6 +15,8 @@ public struct ValidateOptions: Sendable {
     public var from: Format?
     /// Asserts `format` for a plain schema (HSDS checks always do).
     public var assertFormats = false
+    /// HSDS: a field the object's schema does not define is an error.
+    public var strict = false
     public var encoding: TextEncoding?
     public var reader = ReaderOptions()
 
@@ -54,12 +56,14 @@ public final class Validation {
         var encoding = options.encoding
         let validator: SchemaValidator
         var mapper: Mapper?
+        var hsdsObject: String?
         switch options.target {
         case .schema(let path):
             validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
         case .hsds(let object):
             validator = try SchemaLoader.hsds(object)
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
+            hsdsObject = object
         case .profile(let path):
             let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
             if let from, from != profile.source.format {
@@ -72,9 +76,15 @@ public final class Validation {
             readerOptions.recordElement = readerOptions.recordElement ?? profile.source.recordElement
             mapper = try Mapper(profile: profile, findings: findings)
             validator = try SchemaLoader.hsds(profile.target)
+            hsdsObject = profile.target
         }
         let columns = mapper.map(Self.columnsByPath) ?? [:]
+        let checks = try hsdsObject.map {
+            HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, findings: findings)
+        }
         var summary = ValidationSummary()
+        /// The invalid records (file and number), to count each once.
+        var invalid: Set<String> = []
         for input in options.inputs {
             guard let format = from ?? Format(guessingFrom: input) else {
                 throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
@@ -93,9 +103,14 @@ public final class Validation {
                 while let raw = try reader.next() {
                     let record = mapper?.map(raw) ?? raw
                     summary.records += 1
+                    let errorsBefore = findings.errorCount
                     let failures = validator.validate(record.value)
-                    if !failures.isEmpty { summary.invalidRecords += 1 }
                     for failure in failures { report(failure, record: record, columns: columns) }
+                    checks?.check(record) { columns[$0] }
+                    if findings.errorCount > errorsBefore {
+                        summary.invalidRecords += 1
+                        invalid.insert(Self.key(record.provenance.file, record.provenance.record))
+                    }
                     progress?.tick(records: summary.records, reader: reader)
                 }
             } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
@@ -105,9 +120,15 @@ public final class Validation {
                 findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
             }
         }
+        // References resolved at the end make their records invalid too, once each.
+        for finding in checks?.finish() ?? [] where invalid.insert(Self.key(finding.file, finding.record ?? 0)).inserted {
+            summary.invalidRecords += 1
+        }
         mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
         return summary
     }
+
+    private static func key(_ file: String, _ record: Int) -> String { "\(record)\u{1F}\(file)" }
 
     private func report(_ failure: SchemaValidator.Failure, record: Record, columns: [String: String]) {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []

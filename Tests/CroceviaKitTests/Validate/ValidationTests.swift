@@ -53,4 +53,27 @@ import Testing
         #expect(failures.map(\.instancePath) == ["/phones/0/id"])
         #expect(failures.map(\.keyword) == ["format"])
     }
+
+    @Test func hsdsChecksAcrossRecords() throws {
+        let org = "0f0e2c5e-1111-4a6b-9c1d-000000000001"
+        let lines = [
+            // A service naming an organization that comes later in the input: resolved.
+            #"{"id": "6b85ea6e-fe14-50c8-ba59-176d99398178", "name": "A", "status": "active", "organization_id": "\#(org)"}"#,
+            // Its own id repeats the first service's: an error.
+            #"{"id": "6b85ea6e-fe14-50c8-ba59-176d99398178", "name": "B", "status": "active", "x_quartiere": "Aurora"}"#,
+            // An organization that is nowhere in the input: an error.
+            #"{"id": "214d872b-2228-5fd6-8f7e-f82bdd6f8a70", "name": "C", "status": "active", "organization_id": "7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10", "#
+                + #""organization": {"id": "\#(org)", "name": "Coop", "description": "x"}}"#,
+        ]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "servizi.jsonl")
+        var options = ValidateOptions(inputs: [input], target: .hsds(object: "service"))
+        options.strict = true
+        let findings = FindingLog()
+        let summary = try Validation(options: options, findings: findings).run()
+        #expect(findings.findings.map(\.rule) == ["hsds.unique", "hsds.unknown-field", "hsds.foreign-key"])
+        #expect(findings.findings.map(\.line) == [2, 2, 3])
+        #expect(findings.findings.map(\.path) == ["/id", "/x_quartiere", "/organization_id"])
+        #expect(findings.findings.last?.message == "organization_id: names organization \"7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10\", which is not in the input")
+        #expect(summary.invalidRecords == 2)
+    }
 }

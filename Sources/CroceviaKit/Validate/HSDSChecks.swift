@@ -1,0 +1,142 @@
+/// What HSDS says outside standard JSON Schema keywords, checked across the records of a
+/// validation: fields marked `constraints.unique` (every `id`) are unique per object type, foreign
+/// keys (`organization_id`, `service_id`, `location_id`...) name an object of the input, and, with
+/// `strict`, no object carries a field its schema does not define.
+///
+/// A record's own id may not repeat (an error). A nested object may appear in many records (an
+/// organization nested in each of its services): the same id with other content is a warning
+/// that the copies disagree (a desk's address spelled two ways), not a clash of two objects. References are resolved
+/// when their record has been read; those still open wait for the end of the input, so memory
+/// holds the ids seen and only the references that point forward.
+final class HSDSChecks {
+    private struct Seen {
+        var digest: Int
+        var record: Int
+        var line: Int
+    }
+
+    private struct Reference {
+        var target: String
+        var value: String
+        var finding: Finding
+    }
+
+    private let schemas: HSDSSchemas
+    private let root: String
+    private let strict: Bool
+    private let findings: FindingLog
+    /// Object type → its properties: nested object types and unique fields.
+    private var shapes: [String: Shape] = [:]
+    private var ids: [String: [String: Seen]] = [:]
+    private var pending: [Reference] = []
+
+    private struct Shape {
+        var nested: [String: (type: String, isList: Bool)] = [:]
+        var unique: [String] = []
+        var known: Set<String> = []
+    }
+
+    /// Foreign-key fields and the object type they name.
+    static let foreignKeys: [String: String] = [
+        "organization_id": "organization", "parent_organization_id": "organization", "service_id": "service",
+        "location_id": "location", "program_id": "program", "contact_id": "contact", "service_at_location_id": "service_at_location",
+        "phone_id": "phone", "taxonomy_term_id": "taxonomy_term", "taxonomy_id": "taxonomy",
+    ]
+
+    init(schemas: HSDSSchemas, root: String, strict: Bool, findings: FindingLog) {
+        self.schemas = schemas
+        self.root = root
+        self.strict = strict
+        self.findings = findings
+    }
+
+    /// Checks one record (an HSDS object of the root type).
+    func check(_ record: Record, fields: (String) -> String?) {
+        var references: [Reference] = []
+        walk(record.value, type: root, path: "", record: record, fields: fields, references: &references)
+        for reference in references where ids[reference.target]?[reference.value] == nil {
+            pending.append(reference)
+        }
+    }
+
+    /// After the last record: references that never found their object, reported; returns
+    /// their findings (the caller counts the records they make invalid).
+    func finish() -> [Finding] {
+        let dangling = pending.filter { ids[$0.target]?[$0.value] == nil }.map(\.finding)
+        for finding in dangling { findings.add(finding) }
+        pending.removeAll()
+        return dangling
+    }
+
+    private func shape(_ type: String) -> Shape {
+        if let known = shapes[type] { return known }
+        var shape = Shape()
+        if case .object(let properties)? = try? schemas.schema(type)["properties"] {
+            for (name, property) in properties.members {
+                shape.known.insert(name)
+                if case .object(let constraints)? = property["constraints"], constraints["unique"] == .bool(true) { shape.unique.append(name) }
+                let isList = property["type"]?.stringValue == "array"
+                if let reference = (isList ? property["items"]?["$ref"] : property["$ref"])?.stringValue {
+                    shape.nested[name] = (String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0)), isList)
+                }
+            }
+        }
+        shapes[type] = shape
+        return shape
+    }
+
+    private func walk(_ value: JSONValue, type: String, path: String, record: Record, fields: (String) -> String?, references: inout [Reference]) {
+        guard case .object(let object) = value else { return }
+        let shape = shape(type)
+        let provenance = record.provenance
+        func finding(_ rule: String, _ message: String, hint: String?, member: String, value: String?) -> Finding {
+            let memberPath = path + "/" + JSONPointer.escape(member)
+            let fieldPath = (JSONPointer.tokens(memberPath) ?? []).filter { Int($0) == nil }.joined(separator: ".")
+            return Finding(.error, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file, line: provenance.line,
+                           record: provenance.record, field: fields(fieldPath) ?? fieldPath, value: value, path: memberPath)
+        }
+        for name in shape.unique {
+            guard case .string(let id)? = object[name] else { continue }
+            var hasher = Hasher()
+            var buffer = ByteBuffer()
+            JSONText.write(value, to: &buffer, pretty: false)
+            buffer.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            let digest = hasher.finalize()
+            if let seen = ids[type]?[id] {
+                if path.isEmpty {
+                    // Each record is its own object: its id may not repeat at all.
+                    findings.add(finding("hsds.unique", "\(type) \(name) \"\(id)\" is also the \(name) of record \(seen.record) (line \(seen.line))",
+                                         hint: "give each \(type) its own \(name)", member: name, value: id))
+                } else if seen.digest != digest {
+                    var copy = finding("hsds.conflicting-copies", "\(type) \(name) \"\(id)\" also appears in record \(seen.record) (line \(seen.line)) with other content",
+                                       hint: "the same \(type) is written differently in different records: make them agree, or give each its own \(name)",
+                                       member: name, value: id)
+                    copy.severity = .warning
+                    findings.add(copy)
+                }
+            } else {
+                ids[type, default: [:]][id] = Seen(digest: digest, record: provenance.record, line: provenance.line)
+            }
+        }
+        for (key, member) in object.members {
+            if let target = Self.foreignKeys[key], case .string(let id) = member {
+                references.append(Reference(target: target, value: id,
+                                            finding: finding("hsds.foreign-key", "names \(target) \"\(id)\", which is not in the input",
+                                                             hint: "include the \(target), or check the id", member: key, value: id)))
+            }
+            if let nested = shape.nested[key] {
+                let childPath = path + "/" + JSONPointer.escape(key)
+                if nested.isList, case .array(let items) = member {
+                    for (index, item) in items.enumerated() {
+                        walk(item, type: nested.type, path: childPath + "/\(index)", record: record, fields: fields, references: &references)
+                    }
+                } else {
+                    walk(member, type: nested.type, path: childPath, record: record, fields: fields, references: &references)
+                }
+            } else if strict && !shape.known.contains(key) {
+                findings.add(finding("hsds.unknown-field", "is not a field of the HSDS \(type)", hint: "remove it, or map it to an HSDS field", member: key,
+                                     value: member.stringValue))
+            }
+        }
+    }
+}
