@@ -49,6 +49,12 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Write the JSON report here: a summary and the findings.")
     var report: String?
 
+    @Option(help: "Write the report for the partner here: one HTML file, the verdict first, problems grouped by field.")
+    var html: String?
+
+    @Option(help: "The HTML report's language: it or en.")
+    var lang: HTMLReport.Language = .it
+
     @Flag(name: .shortAndLong, help: "Print no findings, only the summary and failures.")
     var quiet = false
 
@@ -75,7 +81,12 @@ struct ValidateCommand: ParsableCommand {
             let json = ValidationReport.json(summary: summary, findings: findings, inputs: inputs, schema: targets[0])
             try ValidationReport.write(json, to: report)
         }
+        if let html {
+            try HTMLReport.write(HTMLReport.html(summary: summary, findings: findings, inputs: inputs, schema: targets[0], language: lang), to: html)
+        }
         Terminal.line("crocevia: \(plural(summary.records, "record")) checked, \(summary.invalidRecords) invalid; \(plural(findings.errorCount, "error")), \(plural(findings.warningCount, "warning"))")
         if findings.errorCount > 0 { throw ExitCode(1) }
     }
 }
+
+extension HTMLReport.Language: ExpressibleByArgument {}
