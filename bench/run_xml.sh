@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # XML benchmark: a deterministic XML directory export (default ~600 MB) through the To Link
-# profile to HSDS JSON Lines, against `xmllint --stream --noout` on the same file in the same run.
+# profile to HSDS JSON Lines, against `xmllint --stream --noout` on the same file in the same run;
+# and XSD validation (bench/directory.xsd) against `xmllint --stream --schema`.
 #
 #   bash bench/run_xml.sh [MB]      (needs xmllint, hyperfine and time: apt-get install -y
 #                                    libxml2-utils hyperfine time)
@@ -24,6 +25,8 @@ trap 'rm -rf "$out"' EXIT
 
 commands=(
   "xmllint --stream --noout|xmllint --stream --noout $data"
+  "xmllint --stream --schema|xmllint --stream --noout --schema bench/directory.xsd $data"
+  "crocevia validate --xsd|$crocevia validate -q --xsd bench/directory.xsd --record-element Offerta $data"
   "crocevia xml->hsds-jsonl (profile)|$crocevia convert -q --profile bench/directory-xml-profile.yaml $data -o $out/a.jsonl"
   "crocevia xml->jsonl (plain)|$crocevia convert -q --record-element Offerta --to jsonl $data -o $out/b.jsonl"
 )
@@ -46,3 +49,4 @@ ratio() { python3 -c "print('%.2fx' % (${median[$2]}/${median[$1]}))"; }
 echo
 echo "profile XML->HSDS JSONL vs xmllint --stream: $(ratio 'crocevia xml->hsds-jsonl (profile)' 'xmllint --stream --noout') (target 0.8x, peak memory target 64 MiB)"
 echo "plain XML->JSONL vs xmllint --stream:        $(ratio 'crocevia xml->jsonl (plain)' 'xmllint --stream --noout')"
+echo "XSD validation vs xmllint --stream --schema:  $(ratio 'crocevia validate --xsd' 'xmllint --stream --schema') (target 0.9x)"

@@ -31,6 +31,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A mapping profile: the records are mapped, then checked against its HSDS target.")
     var profile: String?
 
+    @Option(help: "An XML Schema (XSD) for XML inputs, checked as they stream; one self-contained file.")
+    var xsd: String?
+
     @Flag(name: .customLong("assert-format"), help: "With --schema: treat format (date-time, email, uri, uuid, ...) as an assertion.")
     var assertFormat = false
 
@@ -62,10 +65,18 @@ struct ValidateCommand: ParsableCommand {
     var inputs: [String] = []
 
     func run() throws {
-        let targets = [schema, hsds, profile].compactMap { $0 }
-        guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT or --profile FILE") }
+        let targets = [schema, hsds, profile, xsd].compactMap { $0 }
+        guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT, --profile FILE or --xsd FILE") }
         let target: ValidateOptions.Target
-        if let schema { target = .schema(path: schema) } else if let hsds { target = .hsds(object: hsds) } else { target = .profile(path: profile!) }
+        if let schema {
+            target = .schema(path: schema)
+        } else if let hsds {
+            target = .hsds(object: hsds)
+        } else if let profile {
+            target = .profile(path: profile)
+        } else {
+            target = .xsd(path: xsd!)
+        }
         var options = ValidateOptions(inputs: inputs, target: target)
         options.from = from
         options.assertFormats = assertFormat

@@ -8,6 +8,8 @@ public struct ValidateOptions: Sendable {
         /// A mapping profile: records are mapped, then checked against the profile's HSDS target,
         /// and findings name the partner's columns.
         case profile(path: String)
+        /// An XML Schema for XML inputs, checked as they stream.
+        case xsd(path: String)
     }
 
     public var inputs: [String]
@@ -51,6 +53,7 @@ public final class Validation {
 
     public func run() throws -> ValidationSummary {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        if case .xsd(let path) = options.target { return try runXSD(path) }
         var readerOptions = options.reader
         var from = options.from
         var encoding = options.encoding
@@ -64,6 +67,8 @@ public final class Validation {
             validator = try SchemaLoader.hsds(object)
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
             hsdsObject = object
+        case .xsd:
+            preconditionFailure("handled by runXSD")
         case .profile(let path):
             let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
             if let from, from != profile.source.format {
@@ -125,6 +130,25 @@ public final class Validation {
             summary.invalidRecords += 1
         }
         mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
+        return summary
+    }
+
+    /// XML inputs against an XSD: libxml2 validates while it streams each file.
+    private func runXSD(_ path: String) throws -> ValidationSummary {
+        let schema = try XSDSchema(path: path)
+        var summary = ValidationSummary()
+        for input in options.inputs {
+            summary.inputs += 1
+            do {
+                let result = try XSDValidation.validate(path: input, encoding: options.encoding ?? .auto, schema: schema,
+                                                        recordElement: options.reader.recordElement, findings: findings)
+                summary.records += result.records
+                summary.invalidRecords += result.invalid
+            } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
+                summary.unreadableInputs += 1
+                findings.add(Finding(.error, rule: "input.unreadable", message: message + "; the rest of the file was not checked", hint: hint, file: file, line: line))
+            }
+        }
         return summary
     }
 

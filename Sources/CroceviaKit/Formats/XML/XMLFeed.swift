@@ -19,6 +19,8 @@ final class XMLFeed {
     var firstWarning: Problem?
     /// External entities refused since the last record was taken.
     private var refusals: [Problem] = []
+    /// XSD validity errors, handed over as they come (validation does not stop the reader).
+    var onValidityProblem: ((Problem) -> Void)?
 
     init(input: TextInput) {
         self.input = input
@@ -48,6 +50,10 @@ final class XMLFeed {
 
     private func record(_ error: xmlError) {
         let text = error.message.map { String(cString: $0) } ?? "malformed XML"
+        if error.domain == Int32(XML_FROM_SCHEMASV.rawValue), let onValidityProblem {
+            onValidityProblem(Problem(message: text.trimmingWhitespace(), line: Int(error.line), hint: nil))
+            return
+        }
         var message = text.trimmingWhitespace()
         var hint: String?
         if message.contains("entity") && (message.contains("amplification") || message.contains("loop")) {
@@ -91,6 +97,19 @@ final class XMLFeed {
         ("Excessive depth in document", "elements are nested deeper than 256 levels", "real exports are never this deep: the file is damaged, or built to harm"),
         ("Input is not proper UTF-8", "the text is not valid UTF-8", "pass --encoding with the file's real encoding"),
     ]
+
+    /// Opens a libxml2 streaming reader over this feed with Crocevia's safe options.
+    func openReader() -> xmlTextReaderPtr? {
+        XMLSafety.install()
+        let options = XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
+            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_IGNORE_ENC.rawValue
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        // The text arrives as UTF-8 from TextInput, whatever the file's declaration says.
+        guard let reader = xmlReaderForIO(Self.read, nil, context, input.name, "UTF-8", Int32(options)) else { return nil }
+        xmlTextReaderSetStructuredErrorHandler(reader, Self.report, context)
+        XMLSafety.register(reader: reader, feed: context)
+        return reader
+    }
 
     static let read: xmlInputReadCallback = { context, buffer, length in
         guard let context, let buffer else { return -1 }

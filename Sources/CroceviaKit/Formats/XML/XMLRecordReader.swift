@@ -91,16 +91,9 @@ public final class XMLRecordReader: RecordReader {
 
     private func open() throws -> xmlTextReaderPtr {
         if let reader { return reader }
-        XMLSafety.install()
-        let options = XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_IGNORE_ENC.rawValue
-        let context = Unmanaged.passUnretained(feed).toOpaque()
-        // The text arrives as UTF-8 from TextInput, whatever the file's declaration says.
-        guard let reader = xmlReaderForIO(XMLFeed.read, nil, context, input.name, "UTF-8", Int32(options)) else {
+        guard let reader = feed.openReader() else {
             throw CroceviaError.unreadableInput(file: input.name, line: 1, message: "libxml2 could not start reading", hint: nil)
         }
-        xmlTextReaderSetStructuredErrorHandler(reader, XMLFeed.report, context)
-        XMLSafety.register(reader: reader, feed: context)
         self.reader = reader
         return reader
     }
