@@ -24,6 +24,8 @@ final class HSDSChecks {
     private let schemas: HSDSSchemas
     private let root: String
     private let strict: Bool
+    /// The input is an HSDS tabular package: `tabular_required` applies.
+    private let tabular: Bool
     private let findings: FindingLog
     /// Object type → its properties: nested object types and unique fields.
     private var shapes: [String: Shape] = [:]
@@ -34,6 +36,10 @@ final class HSDSChecks {
         var nested: [String: (type: String, isList: Bool)] = [:]
         var unique: [String] = []
         var known: Set<String> = []
+        /// Fields required in the tabular form only (`tabular_required`).
+        var tabularRequired: [String] = []
+        /// Fields whose text must read as a Table Schema date, time or datetime (`datapackage_type`).
+        var datapackageTypes: [String: String] = [:]
     }
 
     /// Foreign-key fields and the object type they name.
@@ -43,10 +49,11 @@ final class HSDSChecks {
         "phone_id": "phone", "taxonomy_term_id": "taxonomy_term", "taxonomy_id": "taxonomy",
     ]
 
-    init(schemas: HSDSSchemas, root: String, strict: Bool, findings: FindingLog) {
+    init(schemas: HSDSSchemas, root: String, strict: Bool, tabular: Bool, findings: FindingLog) {
         self.schemas = schemas
         self.root = root
         self.strict = strict
+        self.tabular = tabular
         self.findings = findings
     }
 
@@ -68,12 +75,40 @@ final class HSDSChecks {
         return dangling
     }
 
+    /// Table Schema's default forms: date `2026-11-03`, time `09:30` or `09:30:00`, datetime as
+    /// RFC 3339.
+    static func reads(_ text: String, as kind: String) -> Bool {
+        switch kind {
+        case "date": return FormatCheck.isDate(Substring(text))
+        case "datetime": return FormatCheck.dateTime.accepts(text)
+        case "time":
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2 || parts.count == 3,
+                  parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let hour = Int(parts[0]), let minute = Int(parts[1]) else { return false }
+            return hour <= 23 && minute <= 59 && (parts.count == 2 || Int(parts[2])! <= 59)
+        default: return true
+        }
+    }
+
+    static func example(_ kind: String) -> String {
+        switch kind {
+        case "date": return "2026-11-03"
+        case "time": return "09:30"
+        case "datetime": return "2026-11-03T09:30:00Z"
+        default: return kind
+        }
+    }
+
     private func shape(_ type: String) -> Shape {
         if let known = shapes[type] { return known }
         var shape = Shape()
-        if case .object(let properties)? = try? schemas.schema(type)["properties"] {
+        let schema = try? schemas.schema(type)
+        if case .array(let names)? = schema?["tabular_required"] { shape.tabularRequired = names.compactMap(\.stringValue) }
+        if case .object(let properties)? = schema?["properties"] {
             for (name, property) in properties.members {
                 shape.known.insert(name)
+                if let kind = property["datapackage_type"]?.stringValue { shape.datapackageTypes[name] = kind }
                 if case .object(let constraints)? = property["constraints"], constraints["unique"] == .bool(true) { shape.unique.append(name) }
                 let isList = property["type"]?.stringValue == "array"
                 if let reference = (isList ? property["items"]?["$ref"] : property["$ref"])?.stringValue {
@@ -117,6 +152,17 @@ final class HSDSChecks {
             } else {
                 ids[type, default: [:]][id] = Seen(digest: digest, record: provenance.record, line: provenance.line)
             }
+        }
+        if tabular {
+            for name in shape.tabularRequired where object[name] == nil {
+                findings.add(finding("hsds.tabular-required", "is required in the tabular form of the HSDS \(type)", hint: "fill in the \(name) column",
+                                     member: name, value: nil))
+            }
+        }
+        for (name, kind) in shape.datapackageTypes {
+            guard case .string(let text)? = object[name], !Self.reads(text, as: kind) else { continue }
+            findings.add(finding("hsds.datapackage-type", "is not a \(kind) as the HSDS tabular form writes it (\(Self.example(kind)))",
+                                 hint: "write it as \(Self.example(kind))", member: name, value: text))
         }
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {

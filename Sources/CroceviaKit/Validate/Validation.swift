@@ -84,8 +84,9 @@ public final class Validation {
             hsdsObject = profile.target
         }
         let columns = mapper.map(Self.columnsByPath) ?? [:]
+        let tabular = from == .hsdsCSV || (from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         let checks = try hsdsObject.map {
-            HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, findings: findings)
+            HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, tabular: tabular, findings: findings)
         }
         var summary = ValidationSummary()
         /// The invalid records (file and number), to count each once.

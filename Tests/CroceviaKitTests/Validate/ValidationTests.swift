@@ -76,4 +76,23 @@ import Testing
         #expect(findings.findings.last?.message == "organization_id: names organization \"7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10\", which is not in the input")
         #expect(summary.invalidRecords == 2)
     }
+
+    @Test func tabularRequiredAndDatapackageTypes() throws {
+        let folder = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("pacchetto").path
+        let writer = try Format.hsdsCSV.makeWriter(path: folder, options: WriterOptions(), findings: FindingLog())
+        let service = JSONValue.object(JSONObject([
+            ("id", .string("6b85ea6e-fe14-50c8-ba59-176d99398178")), ("name", .string("A")), ("status", .string("active")),
+            ("assured_date", .string("03/11/2026")),
+            ("schedules", .array([.object(JSONObject([("id", .string("214d872b-2228-5fd6-8f7e-f82bdd6f8a70")), ("opens_at", .string("9.30")),
+                                                      ("closes_at", .string("12:00"))]))])),
+        ]))
+        try writer.write(Record(value: service, provenance: Provenance(source: "t", file: "in.jsonl", line: 1, record: 1)))
+        try writer.finish()
+        try writer.commit()
+        let findings = FindingLog()
+        _ = try Validation(options: ValidateOptions(inputs: [folder], target: .hsds(object: "service")), findings: findings).run()
+        #expect(findings.findings.map(\.rule) == ["hsds.tabular-required", "hsds.datapackage-type", "hsds.datapackage-type"])
+        #expect(findings.findings.map(\.path) == ["/organization_id", "/assured_date", "/schedules/0/opens_at"])
+        #expect(findings.findings.map(\.line) == [2, 2, 2])
+    }
 }
