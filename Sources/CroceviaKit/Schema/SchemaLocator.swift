@@ -41,11 +41,27 @@ public enum SchemaLocator {
 public enum JSONDocument {
     public static func load(path: String) throws -> JSONValue {
         let findings = FindingLog()
-        let reader = JSONRecordReader(input: TextInput(source: try ByteSource(path: path), encoding: .utf8, findings: findings), mode: .jsonl, source: "", findings: findings)
-        guard let first = try reader.next(), findings.errorCount == 0 else {
-            let detail = findings.findings.first.map { $0.formatted } ?? "\(path): holds no JSON value"
-            throw CroceviaError.configuration(file: path, line: findings.findings.first?.line, column: nil, message: "not valid JSON: \(detail)")
+        let reader = JSONRecordReader(input: TextInput(source: try ByteSource(path: path), encoding: .utf8, findings: findings), mode: .json, source: "", findings: findings)
+        do {
+            // A top-level array would be read element by element: take the document whole.
+            var values: [JSONValue] = []
+            while let record = try reader.next() { values.append(record.value) }
+            if let problem = findings.findings.first(where: { $0.severity == .error }) {
+                throw CroceviaError.configuration(file: path, line: problem.line, column: nil, message: problem.message)
+            }
+            guard !values.isEmpty else {
+                throw CroceviaError.configuration(file: path, line: nil, column: nil, message: "the file holds no JSON value")
+            }
+            return values.count == 1 && !isArrayDocument(path) ? values[0] : .array(values)
+        } catch CroceviaError.unreadableInput(_, let line, let message, _) {
+            throw CroceviaError.configuration(file: path, line: line, column: nil, message: message)
         }
-        return first.value
+    }
+
+    /// Whether the document's first non-blank byte opens an array.
+    private static func isArrayDocument(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path), let head = try? handle.read(upToCount: 4096) else { return false }
+        try? handle.close()
+        return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "[")
     }
 }
