@@ -40,6 +40,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "HSDS: a field the object's schema does not define is an error.")
     var strict = false
 
+    @Option(help: "HSDS: a tabular package (folder) whose objects the records' foreign keys may name.")
+    var package: String?
+
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
 
@@ -81,6 +84,7 @@ struct ValidateCommand: ParsableCommand {
         options.from = from
         options.assertFormats = assertFormat
         options.strict = strict
+        options.package = package
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.recordElement = recordElement
 

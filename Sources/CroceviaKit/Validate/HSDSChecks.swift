@@ -1,3 +1,5 @@
+import Foundation
+
 /// What HSDS says outside standard JSON Schema keywords, checked across the records of a
 /// validation: fields marked `constraints.unique` (every `id`) are unique per object type, foreign
 /// keys (`organization_id`, `service_id`, `location_id`...) name an object of the input, and, with
@@ -30,6 +32,8 @@ final class HSDSChecks {
     /// Object type → its properties: nested object types and unique fields.
     private var shapes: [String: Shape] = [:]
     private var ids: [String: [String: Seen]] = [:]
+    /// Ids of a given package (`--package`): references may name them too.
+    private var packageIDs: [String: Set<String>] = [:]
     private var pending: [Reference] = []
 
     private struct Shape {
@@ -57,11 +61,30 @@ final class HSDSChecks {
         self.findings = findings
     }
 
+    /// Reads the ids of every table of an HSDS tabular package, for references to resolve against.
+    func addPackage(_ path: String, schemas: HSDSSchemas) throws {
+        let folder = path.hasSuffix("datapackage.json") ? String(path.dropLast("datapackage.json".count)) : path + "/"
+        let document = try JSONDocument.load(path: folder + "datapackage.json")
+        let package = try TabularSchema(datapackage: document, file: folder + "datapackage.json", schemas: schemas,
+                                        fallback: try TabularSchema.bundled(schemas: schemas))
+        for resource in package.resources where FileManager.default.fileExists(atPath: folder + resource.path) {
+            let quiet = FindingLog()
+            let reader = CSVRecordReader(input: TextInput(source: try ByteSource(path: folder + resource.path), findings: quiet),
+                                         options: .init(warnsWhenEmpty: false), source: "package", findings: quiet)
+            var ids = packageIDs[resource.name, default: []]
+            while let row = try reader.next() {
+                if case .string(let id)? = row.value["id"], !id.isEmpty { ids.insert(id) }
+            }
+            packageIDs[resource.name] = ids
+        }
+    }
+
     /// Checks one record (an HSDS object of the root type).
     func check(_ record: Record, fields: (String) -> String?) {
         var references: [Reference] = []
         walk(record.value, type: root, path: "", record: record, fields: fields, references: &references)
-        for reference in references where ids[reference.target]?[reference.value] == nil {
+        for reference in references where ids[reference.target]?[reference.value] == nil
+            && packageIDs[reference.target]?.contains(reference.value) != true {
             pending.append(reference)
         }
     }
@@ -167,7 +190,7 @@ final class HSDSChecks {
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
                 references.append(Reference(target: target, value: id,
-                                            finding: finding("hsds.foreign-key", "names \(target) \"\(id)\", which is not in the input",
+                                            finding: finding("hsds.foreign-key", "names \(target) \"\(id)\", which is not in the input\(packageIDs.isEmpty ? "" : " or the package")",
                                                              hint: "include the \(target), or check the id", member: key, value: id)))
             }
             if let nested = shape.nested[key] {

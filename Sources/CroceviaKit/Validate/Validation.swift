@@ -19,6 +19,8 @@ public struct ValidateOptions: Sendable {
     public var assertFormats = false
     /// HSDS: a field the object's schema does not define is an error.
     public var strict = false
+    /// HSDS: a tabular package whose objects references may also name.
+    public var package: String?
     public var encoding: TextEncoding?
     public var reader = ReaderOptions()
 
@@ -87,6 +89,14 @@ public final class Validation {
         let tabular = from == .hsdsCSV || (from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         let checks = try hsdsObject.map {
             HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, tabular: tabular, findings: findings)
+        }
+        if let package = options.package {
+            guard let checks else { throw CroceviaError.usage("--package goes with --hsds or --profile") }
+            do {
+                try checks.addPackage(package, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
+            } catch CroceviaError.unreadableInput(let file, let line, let message, _) {
+                throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
+            }
         }
         var summary = ValidationSummary()
         /// The invalid records (file and number), to count each once.

@@ -95,4 +95,27 @@ import Testing
         #expect(findings.findings.map(\.path) == ["/organization_id", "/assured_date", "/schedules/0/opens_at"])
         #expect(findings.findings.map(\.line) == [2, 2, 2])
     }
+
+    @Test func foreignKeysMayNameTheObjectsOfAGivenPackage() throws {
+        let org = "0f0e2c5e-1111-4a6b-9c1d-000000000001"
+        let folder = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("rete").path
+        var options = WriterOptions()
+        options.hsdsObject = "organization"
+        let writer = try Format.hsdsCSV.makeWriter(path: folder, options: options, findings: FindingLog())
+        try writer.write(Record(value: .object(JSONObject([("id", .string(org)), ("name", .string("Coop")), ("description", .string("x"))])),
+                                provenance: Provenance(source: "t", file: "in", line: 1, record: 1)))
+        try writer.finish()
+        try writer.commit()
+        let lines = [
+            #"{"id": "6b85ea6e-fe14-50c8-ba59-176d99398178", "name": "A", "status": "active", "organization_id": "\#(org)"}"#,
+            #"{"id": "214d872b-2228-5fd6-8f7e-f82bdd6f8a70", "name": "B", "status": "active", "organization_id": "7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10"}"#,
+        ]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "servizi.jsonl")
+        var validate = ValidateOptions(inputs: [input], target: .hsds(object: "service"))
+        validate.package = folder
+        let findings = FindingLog()
+        _ = try Validation(options: validate, findings: findings).run()
+        #expect(findings.findings.map(\.message) == ["organization_id: names organization \"7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10\", which is not in the input or the package"])
+        #expect(findings.findings.map(\.line) == [2])
+    }
 }
