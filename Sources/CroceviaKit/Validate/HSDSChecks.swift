@@ -21,6 +21,8 @@ final class HSDSChecks {
         var target: String
         var value: String
         var finding: Finding
+        /// Whether its record had errors already (then it is counted invalid already).
+        var recordInvalid = false
     }
 
     private let schemas: HSDSSchemas
@@ -79,23 +81,31 @@ final class HSDSChecks {
         }
     }
 
-    /// Checks one record (an HSDS object of the root type).
-    func check(_ record: Record, fields: (String) -> String?) {
+    /// Checks one record (an HSDS object of the root type); `invalid` says whether it has errors
+    /// already. Returns whether it has errors now.
+    func check(_ record: Record, invalid: Bool, fields: (String) -> String?) -> Bool {
+        let errorsBefore = findings.errorCount
         var references: [Reference] = []
         walk(record.value, type: root, path: "", record: record, fields: fields, references: &references)
-        for reference in references where ids[reference.target]?[reference.value] == nil
+        let invalidNow = invalid || findings.errorCount > errorsBefore
+        for var reference in references where ids[reference.target]?[reference.value] == nil
             && packageIDs[reference.target]?.contains(reference.value) != true {
+            reference.recordInvalid = invalidNow
             pending.append(reference)
         }
+        return invalidNow
     }
 
-    /// After the last record: references that never found their object, reported; returns
-    /// their findings (the caller counts the records they make invalid).
-    func finish() -> [Finding] {
-        let dangling = pending.filter { ids[$0.target]?[$0.value] == nil }.map(\.finding)
-        for finding in dangling { findings.add(finding) }
+    /// After the last record: reports the references that never found their object; returns how
+    /// many records that had no other error they make invalid.
+    func finish() -> Int {
+        var newlyInvalid: Set<String> = []
+        for reference in pending where ids[reference.target]?[reference.value] == nil {
+            findings.add(reference.finding)
+            if !reference.recordInvalid { newlyInvalid.insert("\(reference.finding.record ?? 0)\u{1F}\(reference.finding.file)") }
+        }
         pending.removeAll()
-        return dangling
+        return newlyInvalid.count
     }
 
     /// Table Schema's default forms: date `2026-11-03`, time `09:30` or `09:30:00`, datetime as

@@ -99,8 +99,6 @@ public final class Validation {
             }
         }
         var summary = ValidationSummary()
-        /// The invalid records (file and number), to count each once.
-        var invalid: Set<String> = []
         for input in options.inputs {
             guard let format = from ?? Format(guessingFrom: input) else {
                 throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
@@ -122,11 +120,9 @@ public final class Validation {
                     let errorsBefore = findings.errorCount
                     let failures = validator.validate(record.value)
                     for failure in failures { report(failure, record: record, columns: columns) }
-                    checks?.check(record) { columns[$0] }
-                    if findings.errorCount > errorsBefore {
-                        summary.invalidRecords += 1
-                        invalid.insert(Self.key(record.provenance.file, record.provenance.record))
-                    }
+                    var invalid = findings.errorCount > errorsBefore
+                    if let checks { invalid = checks.check(record, invalid: invalid) { columns[$0] } }
+                    if invalid { summary.invalidRecords += 1 }
                     progress?.tick(records: summary.records, reader: reader)
                 }
             } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
@@ -136,10 +132,8 @@ public final class Validation {
                 findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
             }
         }
-        // References resolved at the end make their records invalid too, once each.
-        for finding in checks?.finish() ?? [] where invalid.insert(Self.key(finding.file, finding.record ?? 0)).inserted {
-            summary.invalidRecords += 1
-        }
+        // References still open at the end make their records invalid too.
+        summary.invalidRecords += checks?.finish() ?? 0
         mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
         return summary
     }
@@ -162,8 +156,6 @@ public final class Validation {
         }
         return summary
     }
-
-    private static func key(_ file: String, _ record: Int) -> String { "\(record)\u{1F}\(file)" }
 
     private func report(_ failure: SchemaValidator.Failure, record: Record, columns: [String: String]) {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []
