@@ -55,7 +55,6 @@ public final class Validation {
 
     public func run() throws -> ValidationSummary {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        if case .xsd(let path) = options.target { return try runXSD(path) }
         var readerOptions = options.reader
         var from = options.from
         var encoding = options.encoding
@@ -69,8 +68,8 @@ public final class Validation {
             validator = try SchemaLoader.hsds(object)
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
             hsdsObject = object
-        case .xsd:
-            preconditionFailure("handled by runXSD")
+        case .xsd(let path):
+            return try runXSD(path)
         case .profile(let path):
             let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
             if let from, from != profile.source.format {
