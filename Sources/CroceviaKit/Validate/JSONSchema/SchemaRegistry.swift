@@ -147,10 +147,9 @@ public final class SchemaRegistry {
         if fragment.isEmpty { return resource }
         if let tokens = JSONPointer.tokens(fragment) {
             let pointer = resource.pointer + tokens.map { "/" + JSONPointer.escape($0) }.joined()
-            guard let target = JSONPointer.resolve(JSONPointer.tokens(pointer) ?? [], in: documents[resource.document].root) else {
+            guard JSONPointer.resolve(JSONPointer.tokens(pointer) ?? [], in: documents[resource.document].root) != nil else {
                 throw SchemaError.unresolvable(reference: reference, uri: absolute.text)
             }
-            _ = target
             return Location(document: resource.document, pointer: pointer)
         }
         guard let anchor = anchors[uri + "#" + fragment] else { throw SchemaError.unresolvable(reference: reference, uri: absolute.text) }
