@@ -18,13 +18,7 @@ public final class Converter {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
         let mappers = try options.profile.map { try loadMappers(profilePath: $0, options: &options) }
         let mapper = mappers?.caller
-        let formats = try options.inputs.map { input -> Format in
-            if let from = options.from { return from }
-            guard let guessed = Format(guessingFrom: input) else {
-                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml or hsds-csv")
-            }
-            return guessed
-        }
+        let formats = try options.inputs.map { try Format.of($0, given: options.from) }
         let to = try outputFormat(options, mapped: mapper != nil, inputsAreHSDS: formats.allSatisfy(\.isHSDS))
         for input in options.inputs where input != "-" && input == options.output {
             throw CroceviaError.usage("the output \(input) is also an input")
@@ -55,14 +49,7 @@ public final class Converter {
     private func loadMappers(profilePath: String, options: inout ConvertOptions) throws -> (caller: Mapper, writer: Mapper) {
         let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
         let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
-        if let from = options.from, from != profile.source.format {
-            throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
-        }
-        options.from = profile.source.format
-        options.encoding = options.encoding ?? profile.source.encoding
-        options.reader.delimiter = options.reader.delimiter ?? profile.source.delimiter
-        if options.reader.recordsPath.isEmpty { options.reader.recordsPath = profile.source.records }
-        options.reader.recordElement = options.reader.recordElement ?? profile.source.recordElement
+        try profile.source.apply(to: &options.reader, from: &options.from, encoding: &options.encoding)
         options.writer.hsdsObject = profile.target
         options.writer.recordElement = options.writer.recordElement ?? profile.target
         let caller = try Mapper(profile: profile, findings: findings)
@@ -75,27 +62,14 @@ public final class Converter {
                          summary: inout ConvertSummary) throws {
         summary.inputs += 1
         let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
-        let before = summary.records
-        progress?.start(input: input)
-        defer { progress?.finish() }
-        do {
-            let reader = try format.makeReader(path: input, encoding: options.encoding ?? .auto, source: sourceName, options: options.reader, findings: findings)
-            if let csv = reader as? CSVRecordReader, let mapper {
-                let header = try csv.readHeader()
-                if !header.isEmpty { try mapper.check(header: header, inputName: input) }
-            }
-            while let record = try reader.next() {
+        var records = summary.records
+        let whole = try InputRun(findings: findings, progress: progress, verb: "converted")
+            .read(input, format: format, encoding: options.encoding, source: sourceName, options: options.reader, mapper: mapper) { record in
                 try writer.write(record)
-                summary.records += 1
-                progress?.tick(records: summary.records, reader: reader)
+                records += 1
             }
-        } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
-            summary.unreadableInputs += 1
-            let converted = summary.records - before
-            let consequence = converted == 0 ? "nothing of the file was converted"
-                : "\(plural(converted, "record")) of the file \(converted == 1 ? "was" : "were") converted, the rest was not"
-            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
-        }
+        summary.records = records
+        if !whole { summary.unreadableInputs += 1 }
     }
 
     private func outputFormat(_ options: ConvertOptions, mapped: Bool, inputsAreHSDS: Bool) throws -> Format {

@@ -36,6 +36,16 @@ public enum Format: String, Sendable, CaseIterable {
         self.init(fileExtensionOf: path)
     }
 
+    /// The format to read `input` in: the one given, else a guess from its name (usage error
+    /// when there is none).
+    public static func of(_ input: String, given: Format?) throws -> Format {
+        if let given { return given }
+        guard let guessed = Format(guessingFrom: input) else {
+            throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
+        }
+        return guessed
+    }
+
     /// Whether records in this format are HSDS objects already.
     public var isHSDS: Bool { self == .hsdsJSON || self == .hsdsJSONL || self == .hsdsCSV }
 

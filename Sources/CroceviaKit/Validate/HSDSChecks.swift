@@ -108,6 +108,34 @@ final class HSDSChecks {
         return newlyInvalid.count
     }
 
+    /// A digest of a value's content, members in order (copies of one object come from one
+    /// mapping, so their members are in the same order).
+    static func digest(_ value: JSONValue) -> Int {
+        var hasher = Hasher()
+        combine(value, into: &hasher)
+        return hasher.finalize()
+    }
+
+    private static func combine(_ value: JSONValue, into hasher: inout Hasher) {
+        switch value {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .number(let text): hasher.combine(1); hasher.combine(text)
+        case .string(let text): hasher.combine(2); hasher.combine(text)
+        case .array(let items):
+            hasher.combine(3)
+            hasher.combine(items.count)
+            for item in items { combine(item, into: &hasher) }
+        case .object(let object):
+            hasher.combine(4)
+            hasher.combine(object.count)
+            for member in object.members {
+                hasher.combine(member.key)
+                combine(member.value, into: &hasher)
+            }
+        }
+    }
+
     /// Table Schema's default forms: date `2026-11-03`, time `09:30` or `09:30:00`, datetime as
     /// RFC 3339.
     static func reads(_ text: String, as kind: String) -> Bool {
@@ -165,11 +193,8 @@ final class HSDSChecks {
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
-            var hasher = Hasher()
-            var buffer = ByteBuffer()
-            JSONText.write(value, to: &buffer, pretty: false)
-            buffer.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            let digest = hasher.finalize()
+            // Only nested objects may repeat, so only they need their content's digest.
+            let digest = path.isEmpty ? 0 : Self.digest(value)
             if let seen = ids[type]?[id] {
                 if path.isEmpty {
                     // Each record is its own object: its id may not repeat at all.

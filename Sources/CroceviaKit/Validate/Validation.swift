@@ -72,14 +72,7 @@ public final class Validation {
             return try runXSD(path)
         case .profile(let path):
             let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
-            if let from, from != profile.source.format {
-                throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(profile.source.format.rawValue)")
-            }
-            from = profile.source.format
-            encoding = encoding ?? profile.source.encoding
-            readerOptions.delimiter = readerOptions.delimiter ?? profile.source.delimiter
-            if readerOptions.recordsPath.isEmpty { readerOptions.recordsPath = profile.source.records }
-            readerOptions.recordElement = readerOptions.recordElement ?? profile.source.recordElement
+            try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
             mapper = try Mapper(profile: profile, findings: findings)
             validator = try SchemaLoader.hsds(profile.target)
             hsdsObject = profile.target
@@ -99,37 +92,20 @@ public final class Validation {
         }
         var summary = ValidationSummary()
         for input in options.inputs {
-            guard let format = from ?? Format(guessingFrom: input) else {
-                throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
-            }
+            let format = try Format.of(input, given: from)
             summary.inputs += 1
-            let before = summary.records
-            progress?.start(input: input)
-            defer { progress?.finish() }
-            do {
-                let reader = try format.makeReader(path: input, encoding: encoding ?? .auto,
-                                                   source: mapper?.profile.source.name ?? Converter.baseName(input), options: readerOptions, findings: findings)
-                if let csv = reader as? CSVRecordReader, let mapper {
-                    let header = try csv.readHeader()
-                    if !header.isEmpty { try mapper.check(header: header, inputName: input) }
-                }
-                while let raw = try reader.next() {
+            let whole = try InputRun(findings: findings, progress: progress, verb: "checked")
+                .read(input, format: format, encoding: encoding, source: mapper?.profile.source.name ?? Converter.baseName(input),
+                      options: readerOptions, mapper: mapper) { raw in
                     let record = mapper?.map(raw) ?? raw
                     summary.records += 1
                     let errorsBefore = findings.errorCount
-                    let failures = validator.validate(record.value)
-                    for failure in failures { report(failure, record: record, columns: columns) }
+                    for failure in validator.validate(record.value) { report(failure, record: record, columns: columns) }
                     var invalid = findings.errorCount > errorsBefore
                     if let checks { invalid = checks.check(record, invalid: invalid) { columns[$0] } }
                     if invalid { summary.invalidRecords += 1 }
-                    progress?.tick(records: summary.records, reader: reader)
                 }
-            } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
-                summary.unreadableInputs += 1
-                let checked = summary.records - before
-                let consequence = checked == 0 ? "nothing of the file was checked" : "\(plural(checked, "record")) of the file checked, the rest was not"
-                findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
-            }
+            if !whole { summary.unreadableInputs += 1 }
         }
         // References still open at the end make their records invalid too.
         summary.invalidRecords += checks?.finish() ?? 0

@@ -1,0 +1,51 @@
+/// One input read for a run (`convert`, `validate`): the reader opened, a CSV header checked
+/// against the profile's columns, each record handed on, progress shown. Input that cannot be
+/// read any further is an error finding that says how many of the file's records were handled
+/// (the next input still runs); bad profiles and I/O failures throw.
+struct InputRun {
+    let findings: FindingLog
+    let progress: ProgressReporter?
+    /// What was done to the records, for the message: "converted", "checked".
+    let verb: String
+
+    /// Reads `input`; returns false when it stopped early.
+    func read(_ input: String, format: Format, encoding: TextEncoding?, source: String, options: ReaderOptions,
+              mapper: Mapper?, handle: (Record) throws -> Void) throws -> Bool {
+        var handled = 0
+        progress?.start(input: input)
+        defer { progress?.finish() }
+        do {
+            let reader = try format.makeReader(path: input, encoding: encoding ?? .auto, source: source, options: options, findings: findings)
+            if let csv = reader as? CSVRecordReader, let mapper {
+                let header = try csv.readHeader()
+                if !header.isEmpty { try mapper.check(header: header, inputName: input) }
+            }
+            while let record = try reader.next() {
+                try handle(record)
+                handled += 1
+                progress?.tick(records: handled, reader: reader)
+            }
+            return true
+        } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
+            let consequence = handled == 0 ? "nothing of the file was \(verb)"
+                : "\(plural(handled, "record")) of the file \(handled == 1 ? "was" : "were") \(verb), the rest was not"
+            findings.add(Finding(.error, rule: "input.unreadable", message: message + "; " + consequence, hint: hint, file: file, line: line))
+            return false
+        }
+    }
+}
+
+extension Profile.Source {
+    /// Fills in how to read the input as the profile says, where the command line left it open;
+    /// a `--from` that contradicts the profile is a usage error.
+    func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
+        if let from, from != format {
+            throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(format.rawValue)")
+        }
+        from = format
+        encoding = encoding ?? self.encoding
+        reader.delimiter = reader.delimiter ?? delimiter
+        if reader.recordsPath.isEmpty { reader.recordsPath = records }
+        reader.recordElement = reader.recordElement ?? recordElement
+    }
+}
