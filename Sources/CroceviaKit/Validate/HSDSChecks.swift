@@ -17,12 +17,26 @@ final class HSDSChecks {
         var line: Int
     }
 
+    /// A foreign key met in a record: its finding is made only if it never resolves.
     private struct Reference {
         var target: String
         var value: String
-        var finding: Finding
+        var place: Place
         /// Whether its record had errors already (then it is counted invalid already).
         var recordInvalid = false
+    }
+
+    /// Where a member sits: its JSON Pointer, its dotted field path, the partner's field, the record.
+    private struct Place {
+        var path: String
+        var fieldPath: String
+        var field: String
+        var provenance: Provenance
+
+        func finding(_ rule: String, _ message: String, hint: String?, value: String?, severity: Finding.Severity = .error) -> Finding {
+            Finding(severity, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file, line: provenance.line,
+                    record: provenance.record, field: field, value: value, path: path)
+        }
     }
 
     private let schemas: HSDSSchemas
@@ -86,7 +100,7 @@ final class HSDSChecks {
     func check(_ record: Record, invalid: Bool, fields: (String) -> String?) -> Bool {
         let errorsBefore = findings.errorCount
         var references: [Reference] = []
-        walk(record.value, type: root, path: "", record: record, fields: fields, references: &references)
+        walk(record.value, type: root, path: "", fieldPath: "", record: record, fields: fields, references: &references)
         let invalidNow = invalid || findings.errorCount > errorsBefore
         for var reference in references where ids[reference.target]?[reference.value] == nil
             && packageIDs[reference.target]?.contains(reference.value) != true {
@@ -101,8 +115,11 @@ final class HSDSChecks {
     func finish() -> Int {
         var newlyInvalid: Set<String> = []
         for reference in pending where ids[reference.target]?[reference.value] == nil {
-            findings.add(reference.finding)
-            if !reference.recordInvalid { newlyInvalid.insert("\(reference.finding.record ?? 0)\u{1F}\(reference.finding.file)") }
+            findings.add(reference.place.finding("hsds.foreign-key",
+                                                 "names \(reference.target) \"\(reference.value)\", which is not in the input\(packageIDs.isEmpty ? "" : " or the package")",
+                                                 hint: "include the \(reference.target), or check the id", value: reference.value))
+            let provenance = reference.place.provenance
+            if !reference.recordInvalid { newlyInvalid.insert("\(provenance.record)\u{1F}\(provenance.file)") }
         }
         pending.removeAll()
         return newlyInvalid.count
@@ -181,15 +198,14 @@ final class HSDSChecks {
         return shape
     }
 
-    private func walk(_ value: JSONValue, type: String, path: String, record: Record, fields: (String) -> String?, references: inout [Reference]) {
+    private func walk(_ value: JSONValue, type: String, path: String, fieldPath: String, record: Record, fields: (String) -> String?,
+                      references: inout [Reference]) {
         guard case .object(let object) = value else { return }
         let shape = shape(type)
         let provenance = record.provenance
-        func finding(_ rule: String, _ message: String, hint: String?, member: String, value: String?) -> Finding {
-            let memberPath = path + "/" + JSONPointer.escape(member)
-            let fieldPath = (JSONPointer.tokens(memberPath) ?? []).filter { Int($0) == nil }.joined(separator: ".")
-            return Finding(.error, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file, line: provenance.line,
-                           record: provenance.record, field: fields(fieldPath) ?? fieldPath, value: value, path: memberPath)
+        func place(_ member: String) -> Place {
+            let memberField = fieldPath.isEmpty ? member : fieldPath + "." + member
+            return Place(path: path + "/" + JSONPointer.escape(member), fieldPath: memberField, field: fields(memberField) ?? memberField, provenance: provenance)
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
@@ -198,14 +214,12 @@ final class HSDSChecks {
             if let seen = ids[type]?[id] {
                 if path.isEmpty {
                     // Each record is its own object: its id may not repeat at all.
-                    findings.add(finding("hsds.unique", "\(type) \(name) \"\(id)\" is also the \(name) of record \(seen.record) (line \(seen.line))",
-                                         hint: "give each \(type) its own \(name)", member: name, value: id))
+                    findings.add(place(name).finding("hsds.unique", "\(type) \(name) \"\(id)\" is also the \(name) of record \(seen.record) (line \(seen.line))",
+                                                     hint: "give each \(type) its own \(name)", value: id))
                 } else if seen.digest != digest {
-                    var copy = finding("hsds.conflicting-copies", "\(type) \(name) \"\(id)\" also appears in record \(seen.record) (line \(seen.line)) with other content",
-                                       hint: "the same \(type) is written differently in different records: make them agree, or give each its own \(name)",
-                                       member: name, value: id)
-                    copy.severity = .warning
-                    findings.add(copy)
+                    findings.add(place(name).finding("hsds.conflicting-copies", "\(type) \(name) \"\(id)\" also appears in record \(seen.record) (line \(seen.line)) with other content",
+                                                     hint: "the same \(type) is written differently in different records: make them agree, or give each its own \(name)",
+                                                     value: id, severity: .warning))
                 }
             } else {
                 ids[type, default: [:]][id] = Seen(digest: digest, record: provenance.record, line: provenance.line)
@@ -213,33 +227,32 @@ final class HSDSChecks {
         }
         if tabular {
             for name in shape.tabularRequired where object[name] == nil {
-                findings.add(finding("hsds.tabular-required", "is required in the tabular form of the HSDS \(type)", hint: "fill in the \(name) column",
-                                     member: name, value: nil))
+                findings.add(place(name).finding("hsds.tabular-required", "is required in the tabular form of the HSDS \(type)", hint: "fill in the \(name) column",
+                                                 value: nil))
             }
         }
         for (name, kind) in shape.datapackageTypes {
             guard case .string(let text)? = object[name], !Self.reads(text, as: kind) else { continue }
-            findings.add(finding("hsds.datapackage-type", "is not a \(kind) as the HSDS tabular form writes it (\(Self.example(kind)))",
-                                 hint: "write it as \(Self.example(kind))", member: name, value: text))
+            findings.add(place(name).finding("hsds.datapackage-type", "is not a \(kind) as the HSDS tabular form writes it (\(Self.example(kind)))",
+                                             hint: "write it as \(Self.example(kind))", value: text))
         }
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
-                references.append(Reference(target: target, value: id,
-                                            finding: finding("hsds.foreign-key", "names \(target) \"\(id)\", which is not in the input\(packageIDs.isEmpty ? "" : " or the package")",
-                                                             hint: "include the \(target), or check the id", member: key, value: id)))
+                references.append(Reference(target: target, value: id, place: place(key)))
             }
             if let nested = shape.nested[key] {
                 let childPath = path + "/" + JSONPointer.escape(key)
+                let childField = fieldPath.isEmpty ? key : fieldPath + "." + key
                 if nested.isList, case .array(let items) = member {
                     for (index, item) in items.enumerated() {
-                        walk(item, type: nested.type, path: childPath + "/\(index)", record: record, fields: fields, references: &references)
+                        walk(item, type: nested.type, path: childPath + "/\(index)", fieldPath: childField, record: record, fields: fields, references: &references)
                     }
                 } else {
-                    walk(member, type: nested.type, path: childPath, record: record, fields: fields, references: &references)
+                    walk(member, type: nested.type, path: childPath, fieldPath: childField, record: record, fields: fields, references: &references)
                 }
             } else if strict && !shape.known.contains(key) {
-                findings.add(finding("hsds.unknown-field", "is not a field of the HSDS \(type)", hint: "remove it, or map it to an HSDS field", member: key,
-                                     value: member.stringValue))
+                findings.add(place(key).finding("hsds.unknown-field", "is not a field of the HSDS \(type)", hint: "remove it, or map it to an HSDS field",
+                                                value: member.stringValue))
             }
         }
     }

@@ -108,7 +108,7 @@ struct URIReference: Equatable {
 /// JSON Pointers (RFC 6901): `/properties/a~1b` names a place in a JSON document.
 enum JSONPointer {
     static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
         return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
