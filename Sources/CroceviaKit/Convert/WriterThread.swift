@@ -30,23 +30,13 @@ public final class WriterThread {
         // The caller maps the first batch, so a small file is mapped in order on one thread.
         batch.records.reserveCapacity(Self.batchSize)
         self.writer = HandOver(writer)
-        let handOver = HandOver((writer, mappers?.writer))
+        let slot = Slot((writer, mappers?.writer))
         let done = self.done
         let thread = Thread {
-            let (writer, mapper) = handOver.value
-            do {
-                while let batch = pipe.take() {
-                    if batch.mapped || mapper == nil {
-                        for record in batch.records { try writer.write(record) }
-                    } else {
-                        for record in batch.records { try writer.write(mapper!.map(record)) }
-                    }
-                    pipe.giveBack(batch)
-                }
-                try writer.finish()
-            } catch {
-                pipe.fail(error)
-            }
+            // The work runs in a function of its own, so that this thread holds no reference to
+            // the writer once it signals: the caller's last release then closes the output (and
+            // removes an unfinished file) on the caller's thread, before `run` returns.
+            Self.drain(slot, pipe)
             done.signal()
         }
         thread.name = "crocevia-writer"
@@ -84,6 +74,34 @@ public final class WriterThread {
     /// After `finish()`: moves the output into place.
     public func commit() throws {
         try writer.value.commit()
+    }
+
+    private static func drain(_ slot: Slot, _ pipe: RecordPipe) {
+        guard let (writer, mapper) = slot.take() else { return }
+        do {
+            while let batch = pipe.take() {
+                if batch.mapped || mapper == nil {
+                    for record in batch.records { try writer.write(record) }
+                } else {
+                    for record in batch.records { try writer.write(mapper!.map(record)) }
+                }
+                pipe.giveBack(batch)
+            }
+            try writer.finish()
+        } catch {
+            pipe.fail(error)
+        }
+    }
+
+    /// The writer and its mapper on their way to the thread, which takes them out once.
+    private final class Slot: @unchecked Sendable {
+        private var value: (RecordWriter, Mapper?)?
+        init(_ value: (RecordWriter, Mapper?)) { self.value = value }
+
+        func take() -> (RecordWriter, Mapper?)? {
+            defer { value = nil }
+            return value
+        }
     }
 
     /// A value moved to another thread and used only there (see the type's note).
