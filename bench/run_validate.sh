@@ -15,10 +15,19 @@ csv=bench/data/directory-$rows.csv
 services=bench/data/services-$rows.jsonl
 [ -s "$services" ] || "$crocevia" convert -q --profile bench/directory-profile.yaml "$csv" -o "$services"
 
-/usr/bin/time -f "%e %M" -o /tmp/crocevia-validate-time "$crocevia" validate -q --hsds service "$services" 2>/tmp/crocevia-validate-out || true
-read -r ours kib < /tmp/crocevia-validate-time
-echo "crocevia validate --hsds service: $ours s, peak $((kib / 1024)) MiB; $(tail -1 /tmp/crocevia-validate-out)"
+# The same work as Python's: the HSDS service schema, formats asserted. Then --hsds, which adds the
+# checks across records (unique ids, copies that disagree, foreign keys) on top.
+measure() {  # label, crocevia arguments...
+  local label=$1
+  shift
+  /usr/bin/time -f "%e %M" -o /tmp/crocevia-validate-time "$crocevia" validate -q "$@" "$services" 2>/tmp/crocevia-validate-out || true
+  read -r seconds kib < /tmp/crocevia-validate-time
+  echo "$label: $seconds s, peak $((kib / 1024)) MiB; $(tail -1 /tmp/crocevia-validate-out)" >&2
+  echo "$seconds"
+}
+schema_only=$(measure "crocevia validate --schema Schemas/hsds/service.json --assert-format" --schema Schemas/hsds/service.json --assert-format)
+with_checks=$(measure "crocevia validate --hsds service" --hsds service)
 theirs_line=$(python3 bench/validate_python.py service "$services")
 echo "python jsonschema (Draft202012Validator, format checker): $theirs_line"
 theirs=$(echo "$theirs_line" | sed -E 's/.* ([0-9.]+) s,.*/\1/')
-python3 -c "print('records per second, crocevia over python: %.1fx (target 20x)' % ($theirs / $ours))"
+python3 -c "print('schema and formats, crocevia over python: %.1fx (target 20x); with the HSDS checks across records: %.1fx' % ($theirs / $schema_only, $theirs / $with_checks))"

@@ -17,13 +17,24 @@ final class HSDSChecks {
         var line: Int
     }
 
-    /// A foreign key met in a record: its finding is made only if it never resolves.
+    /// A foreign key met in a record: where it sits is spelt out only if it never resolves.
     private struct Reference {
         var target: String
         var value: String
-        var place: Place
+        var key: String
+        /// The pointer and the dotted field path of the object holding the key.
+        var objectPath: String
+        var objectField: String
+        var provenance: Provenance
+        /// The partner's field for the key, when a profile names one.
+        var field: String?
         /// Whether its record had errors already (then it is counted invalid already).
         var recordInvalid = false
+
+        var place: Place {
+            let fieldPath = objectField.isEmpty ? key : objectField + "." + key
+            return Place(path: objectPath + "/" + JSONPointer.escape(key), fieldPath: fieldPath, field: field ?? fieldPath, provenance: provenance)
+        }
     }
 
     /// Where a member sits: its JSON Pointer, its dotted field path, the partner's field, the record.
@@ -118,7 +129,7 @@ final class HSDSChecks {
             findings.add(reference.place.finding("hsds.foreign-key",
                                                  "names \(reference.target) \"\(reference.value)\", which is not in the input\(packageIDs.isEmpty ? "" : " or the package")",
                                                  hint: "include the \(reference.target), or check the id", value: reference.value))
-            let provenance = reference.place.provenance
+            let provenance = reference.provenance
             if !reference.recordInvalid { newlyInvalid.insert("\(provenance.record)\u{1F}\(provenance.file)") }
         }
         pending.removeAll()
@@ -238,7 +249,9 @@ final class HSDSChecks {
         }
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
-                references.append(Reference(target: target, value: id, place: place(key)))
+                let field = fields(fieldPath.isEmpty ? key : fieldPath + "." + key)
+                references.append(Reference(target: target, value: id, key: key, objectPath: path, objectField: fieldPath,
+                                            provenance: provenance, field: field))
             }
             if let nested = shape.nested[key] {
                 let childPath = path + "/" + JSONPointer.escape(key)
