@@ -12,7 +12,10 @@ import Testing
         var options = ConvertOptions(inputs: [input])
         options.output = folder.appendingPathComponent("out.jsonl").path
         options.profile = profilePath
-        #expect(throws: CroceviaError.self) { try Converter(options: options, findings: FindingLog()).run() }
+        #expect(throws: CroceviaError.configuration(file: profilePath, line: 4, column: 17,
+                                                    message: "column \"Nmoe\" is not in the header of \(input); did you mean \"Nome\"? (its columns: Codice, Nome)")) {
+            try Converter(options: options, findings: FindingLog()).run()
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["input.csv", "p.yaml"])
 
         try "crocevia_profile: 1\nsource: { name: p, format: csv }\ntarget: service\nfields: { name: Nome }\n"

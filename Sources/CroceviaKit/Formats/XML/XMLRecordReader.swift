@@ -119,6 +119,10 @@ public final class XMLRecordReader: RecordReader {
     private func failure() -> CroceviaError {
         finished = true
         if let error = feed.inputError { return error }
+        if input.source.bytesRead == 0 {
+            // libxml2 has no good words for a file with nothing in it.
+            return .unreadableInput(file: input.name, line: 1, message: "the file is empty", hint: "check that the export wrote its data")
+        }
         let parserLine = Int(xmlTextReaderGetParserLineNumber(reader))
         var problem = feed.firstError ?? XMLFeed.Problem(message: "the XML is malformed", line: parserLine)
         // Errors inside an entity's text count lines from the entity: say where the parser was.

@@ -125,7 +125,10 @@ import Testing
             try readPackage(folder)
         }
         try FileManager.default.removeItem(atPath: folder + "/datapackage.json")
-        #expect(throws: CroceviaError.self) { try readPackage(folder) }
+        #expect(throws: CroceviaError.unreadableInput(file: folder, line: 1, message: "there is no datapackage.json in \(folder)",
+                                                      hint: "an HSDS tabular package is a folder with datapackage.json and one CSV per table")) {
+            try readPackage(folder)
+        }
     }
 
     @Test func aRootThatIsNotInThePackageIsNamed() throws {

@@ -143,7 +143,14 @@ import Testing
     }
 
     @Test func anEmptyFileIsAnError() throws {
-        #expect(throws: CroceviaError.self) { try readRecords("", format: .xml) }
+        do {
+            _ = try readRecords("", format: .xml)
+            Issue.record("an empty file was accepted")
+        } catch CroceviaError.unreadableInput(_, let line, let message, let hint) {
+            #expect(line == 1)
+            #expect(message == "the file is empty")
+            #expect(hint == "check that the export wrote its data")
+        }
     }
 
     private func xmlReader(_ text: String) throws -> RecordReader {
