@@ -8,7 +8,7 @@ public enum ProfileLoader {
     static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "transforms", "required"]
     static let originKeys = ["column", "columns", "template", "const", "uuid", "copy"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
-                                 "split", "join", "replace", "map", "date", "drop"]
+                                 "split", "join", "replace", "map", "date", "drop"] + Normalizer.allCases.map(\.rawValue)
 
     public static func load(path: String, schemas: HSDSSchemas?) throws -> Profile {
         guard let root = try YAMLLoader.load(path: path) else {
@@ -206,6 +206,14 @@ public enum ProfileLoader {
         case "number": return .number(decimalComma: false)
         case "decimal_comma": return .number(decimalComma: true)
         case "integer": return .integer
+        case let name where Normalizer(rawValue: name) != nil:
+            let normalizer = Normalizer(rawValue: name)!
+            guard normalizer.needsMunicipalities else { return .normalize(normalizer, nil) }
+            do {
+                return .normalize(normalizer, try Municipalities.standard())
+            } catch {
+                throw failure(node, "\(name) needs the municipality list: \(error)")
+            }
         case "join": return .join(try argument!.text(file: file, what: "join"))
         case "drop":
             return .drop(Set(try argument!.textList(file: file, what: "drop").map { $0.text.trimmingWhitespace().lowercased() }))

@@ -19,6 +19,8 @@ public enum Transform: Sendable {
     case integer
     /// Drops placeholder values such as `-`, `n.d.`, `/` (compared without case).
     case drop(Set<String>)
+    /// A normalizer (`phone`, `tax_code`, `istat_code`, …); the municipality list when it needs one.
+    case normalize(Normalizer, Municipalities?)
 
     /// A literal separator or a regular expression.
     public enum Splitter: Sendable {
@@ -70,7 +72,7 @@ public enum Transform: Sendable {
     /// value).
     func apply(_ values: inout FieldValues, report: (Finding.Severity, String, String, String) -> Void) {
         switch self {
-        case .join, .split:
+        case .join, .split, .normalize:
             values = FieldValues(applyToList(values.array, report: report))
         default:
             switch values {
@@ -85,6 +87,15 @@ public enum Transform: Sendable {
         if case .join(let separator) = self {
             let text = values.map(\.cellText).filter { !$0.isEmpty }.joined(separator: separator)
             return text.isEmpty ? [] : [.string(text)]
+        }
+        if case .normalize(let normalizer, let municipalities) = self {
+            return values.flatMap { value -> [JSONValue] in
+                guard case .string(let text) = value else { return [value] }
+                if text.trimmingWhitespace().isEmpty { return [] }
+                return normalizer.apply(text, municipalities: municipalities) { severity, rule, message in
+                    report(severity, rule, message, text)
+                }.map { .string($0) }
+            }
         }
         guard case .split(let splitter) = self else { return values }
         var output: [JSONValue] = []
@@ -106,7 +117,7 @@ public enum Transform: Sendable {
     /// Steps worth remembering the result of: regular expressions, title case, dates.
     var isCostly: Bool {
         switch self {
-        case .replace, .title, .date, .split(.pattern): return true
+        case .replace, .title, .date, .split(.pattern), .normalize: return true
         default: return false
         }
     }
@@ -172,7 +183,7 @@ public enum Transform: Sendable {
             if let number = Self.number(trimmed, decimalComma: true), let whole = Int(number) { return .number(String(whole)) }
             report(.error, "map.integer", "not a whole number; the value was left out", text)
             return nil
-        case .split, .join:
+        case .split, .join, .normalize:
             return .string(text)
         }
     }

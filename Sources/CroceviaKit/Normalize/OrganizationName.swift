@@ -1,0 +1,101 @@
+/// Organization names: legal-form suffixes (ONLUS, APS, ODV, ETS, ASD, s.c.s., a r.l.) set apart,
+/// abbreviations of the body's kind spelt out (`Ass.ne` → `Associazione`, `Coop. Soc.` →
+/// `Cooperativa Sociale`, `Parr.` → `Parrocchia`), shouted names in title case.
+public enum OrganizationName {
+    public struct Result: Sendable, Equatable {
+        /// The name without its legal-form suffixes (`Associazione Il Ponte`).
+        public var name: String
+        /// The legal forms found, in canonical spelling (`ONLUS`, `APS`).
+        public var legalForms: [String]
+        /// The folded words of the name, abbreviations spelt out, suffixes left out.
+        public var words: [String]
+    }
+
+    /// Suffixes, as folded word sequences, and their canonical spelling.
+    static let legalForms: [([String], String)] = [
+        (["onlus"], "ONLUS"), (["o", "n", "l", "u", "s"], "ONLUS"), (["aps"], "APS"), (["a", "p", "s"], "APS"),
+        (["odv"], "ODV"), (["o", "d", "v"], "ODV"), (["ets"], "ETS"), (["e", "t", "s"], "ETS"),
+        (["asd"], "ASD"), (["a", "s", "d"], "ASD"), (["ssd"], "SSD"), (["impresa", "sociale"], "Impresa sociale"),
+        (["s", "c", "s"], "s.c.s."), (["scs"], "s.c.s."), (["soc", "coop", "soc"], "s.c.s."), (["societa", "cooperativa", "sociale"], "s.c.s."),
+        (["scrl"], "s.c.r.l."), (["s", "c", "r", "l"], "s.c.r.l."), (["a", "r", "l"], "a r.l."), (["arl"], "a r.l."),
+        (["srl"], "s.r.l."), (["s", "r", "l"], "s.r.l."), (["spa"], "S.p.A."), (["s", "p", "a"], "S.p.A."),
+        (["coop", "soc"], "s.c.s."), (["coop", "sociale"], "s.c.s."), (["scarl"], "s.c.a r.l."), (["s", "c", "a", "r", "l"], "s.c.a r.l."),
+    ]
+
+    /// Abbreviations of the body's kind, folded, and the words they stand for.
+    static let abbreviations: [String: [String]] = [
+        "ass": ["associazione"], "assoc": ["associazione"], "assne": ["associazione"], "ass ne": ["associazione"],
+        "coop": ["cooperativa"], "soc": ["sociale"], "parr": ["parrocchia"], "fond": ["fondazione"],
+        "cons": ["consorzio"], "circ": ["circolo"], "comit": ["comitato"], "fed": ["federazione"],
+        "ist": ["istituto"], "osp": ["ospedale"], "ente": ["ente"], "sez": ["sezione"], "naz": ["nazionale"],
+        "s": ["san"], "ss": ["santi"], "sta": ["santa"], "sto": ["santo"], "sant": ["san"], "santa": ["san"], "santo": ["san"],
+        "st": ["san"], "c": ["casa"],
+    ]
+
+    /// Words so common in names that sharing them says little (`associazione`, `parrocchia`, `san`).
+    public static let commonWords: Set<String> = [
+        "associazione", "cooperativa", "sociale", "parrocchia", "fondazione", "consorzio", "circolo", "comitato",
+        "federazione", "istituto", "centro", "casa", "gruppo", "comunita", "rete", "servizi", "servizio", "onlus",
+        "di", "del", "della", "dello", "dei", "degli", "delle", "e", "ed", "a", "al", "alla", "ai", "da", "in", "per",
+        "con", "il", "lo", "la", "i", "gli", "le", "l", "d", "un", "una", "san", "santi", "beata", "vergine", "maria",
+        "sezione", "provinciale", "regionale", "nazionale", "italiana", "italia", "torino", "volontariato", "volontari",
+        "amici", "insieme", "progetto", "sportello", "punto", "quartiere", "the", "of", "and",
+    ]
+
+    public static func normalize(_ text: String) -> Result {
+        let trimmed = text.squashingWhitespace()
+        // Split into written tokens keeping their spelling, with the folded form beside.
+        var tokens: [(written: String, folded: [String])] = []
+        for piece in trimmed.split(separator: " ") {
+            tokens.append((String(piece), TextFold.words(String(piece))))
+        }
+        // Legal-form suffixes at the end (`… ONLUS`, `… s.c.s.`, `… Soc. Coop. Soc. a r.l.`).
+        var forms: [String] = []
+        var removed = true
+        while removed && tokens.count > 1 {
+            removed = false
+            let foldedTail = tokens.flatMap(\.folded)
+            for (pattern, canonical) in legalForms where foldedTail.count > pattern.count && Array(foldedTail.suffix(pattern.count)) == pattern {
+                var toDrop = pattern.count
+                while toDrop > 0, let last = tokens.last {
+                    if last.folded.count <= toDrop { toDrop -= last.folded.count; tokens.removeLast() } else { break }
+                }
+                if toDrop == 0 {
+                    forms.insert(canonical, at: 0)
+                    removed = true
+                    while let last = tokens.last, last.folded.isEmpty { tokens.removeLast() }  // `-`, `–`
+                }
+                break
+            }
+        }
+        // Written words with abbreviations spelt out.
+        var writtenWords: [String] = []
+        var words: [String] = []
+        for (index, token) in tokens.enumerated() {
+            let key = token.folded.joined(separator: " ")
+            let isAbbreviation = token.written.hasSuffix(".") || key == "assne" || key == "ass ne"
+            if isAbbreviation, let expanded = abbreviations[key], !(key == "c" && index > 0) {
+                words.append(contentsOf: expanded)
+                writtenWords.append(key == "s" || key == "ss" || key == "sta" || key == "sto" || key == "st" ? token.written : expanded.map(titledWord).joined(separator: " "))
+            } else {
+                words.append(contentsOf: token.folded.map { canonicalWord($0) })
+                writtenWords.append(token.written)
+            }
+        }
+        var name = writtenWords.joined(separator: " ").trimmingCharacters(in: " ,-–")
+        if TextFold.isShouting(trimmed) || trimmed == trimmed.lowercased() { name = TextFold.titled(name) }
+        return Result(name: name, legalForms: forms, words: words)
+    }
+
+    /// Saints' names in any spelling compare as `san`.
+    static func canonicalWord(_ word: String) -> String {
+        switch word {
+        case "santa", "santo", "sant", "s", "st": return "san"
+        default: return word
+        }
+    }
+
+    static func titledWord(_ word: String) -> String {
+        word.prefix(1).uppercased() + word.dropFirst()
+    }
+}

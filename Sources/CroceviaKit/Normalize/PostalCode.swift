@@ -1,0 +1,92 @@
+/// Italian postal codes (CAP): five digits. A spreadsheet that read `00184` as a number wrote
+/// `184`; the zeros are put back. The CAP lists are not shipped (their licence is unclear), so a
+/// code is checked by its shape only.
+public enum PostalCode {
+    public enum Result: Sendable, Equatable {
+        case valid(String, restoredZeros: Int)
+        case invalid(String)
+    }
+
+    public static func normalize(_ text: String) -> Result {
+        var digits = text.trimmingWhitespace()
+        if digits.uppercased().hasPrefix("I-") { digits = String(digits.dropFirst(2)) }
+        digits = digits.filter { $0 != " " }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .invalid(text.trimmingWhitespace()) }
+        if digits.count == 5 { return .valid(digits, restoredZeros: 0) }
+        if (3...4).contains(digits.count) {
+            return .valid(String(repeating: "0", count: 5 - digits.count) + digits, restoredZeros: 5 - digits.count)
+        }
+        return .invalid(digits)
+    }
+}
+
+/// E-mail addresses: `mailto:` and angle brackets dropped, lower case, several in one cell split.
+public enum Email {
+    public struct Result: Sendable, Equatable {
+        public var addresses: [String]
+        public var unreadable: [String]
+    }
+
+    public static func normalize(_ text: String) -> Result {
+        var result = Result(addresses: [], unreadable: [])
+        for part in text.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == " " || $0 == "\n" || $0 == "/" }) {
+            var address = String(part).trimmingCharacters(in: "<>()\"'").lowercased()
+            if address.hasPrefix("mailto:") { address = String(address.dropFirst(7)) }
+            if address.isEmpty { continue }
+            if isAddress(address) { result.addresses.append(address) } else { result.unreadable.append(String(part)) }
+        }
+        return result
+    }
+
+    /// `local@domain.tld` with no spaces, one `@`, a dot in the domain.
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && (labels.last?.count ?? 0) >= 2
+            && text.allSatisfy { $0.isASCII && !$0.isWhitespace }
+    }
+
+    /// The domain of a normalized address (`parrocchia.it`).
+    public static func domain(_ address: String) -> String? {
+        address.split(separator: "@").last.map(String.init)
+    }
+}
+
+/// Web addresses: a scheme added when missing (`https://`), the host in lower case, a bare
+/// trailing slash dropped. `domain` gives the host without `www.` for comparing.
+public enum Website {
+    public enum Result: Sendable, Equatable {
+        case valid(String)
+        case invalid(String)
+    }
+
+    public static func normalize(_ text: String) -> Result {
+        var rest = Substring(text.trimmingWhitespace())
+        if rest.isEmpty { return .invalid(text) }
+        var scheme = "https"
+        if let range = rest.range(of: "://") {
+            scheme = rest[..<range.lowerBound].lowercased()
+            rest = rest[range.upperBound...]
+            guard scheme == "http" || scheme == "https" else { return .invalid(text.trimmingWhitespace()) }
+        }
+        let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let host = rest[..<slash].lowercased()
+        var path = String(rest[slash...])
+        while path.hasSuffix("/") { path.removeLast() }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), !host.contains(" "), !host.contains("@") else {
+            return .invalid(text.trimmingWhitespace())
+        }
+        return .valid(scheme + "://" + host + path)
+    }
+
+    /// The host without scheme and `www.` (`comune.collegno.to.it`), or nil.
+    public static func domain(_ text: String) -> String? {
+        guard case .valid(let url) = normalize(text) else { return nil }
+        var host = url.drop(while: { $0 != ":" }).dropFirst(3)
+        if let slash = host.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { host = host[..<slash] }
+        if host.hasPrefix("www.") { host = host.dropFirst(4) }
+        return String(host)
+    }
+}

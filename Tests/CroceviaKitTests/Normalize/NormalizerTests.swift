@@ -1,0 +1,134 @@
+import Testing
+@testable import CroceviaKit
+
+@Suite struct NormalizerTests {
+    /// The values and the findings (severity, rule, message) of one normalizer on one text.
+    func run(_ normalizer: Normalizer, _ text: String) -> (values: [String], findings: [String]) {
+        var findings: [String] = []
+        let municipalities = normalizer.needsMunicipalities ? try? Municipalities.standard() : nil
+        let values = normalizer.apply(text, municipalities: municipalities) { severity, rule, message in
+            findings.append("\(severity) \(rule): \(message)")
+        }
+        return (values, findings)
+    }
+
+    @Test func phonesWrittenFiveWays() {
+        for written in ["0111234567", "011-123.45.67", "(011) 123 4567", "tel. 011 1234567", "+39 011 1234567", "0039 011 1234567", "011/1234567"] {
+            #expect(Phone.normalize(written) == .init(numbers: ["+390111234567"], unreadable: []), "\(written)")
+        }
+        #expect(Phone.normalize("333 1234567").numbers == ["+393331234567"])
+        #expect(Phone.normalize("800 123 456").numbers == ["+39800123456"])
+        #expect(Phone.normalize("+41 22 123 45 67").numbers == ["+41221234567"])
+    }
+
+    @Test func twoPhonesInOneCell() {
+        #expect(Phone.normalize("011 1234567 / 333 7654321").numbers == ["+390111234567", "+393337654321"])
+        #expect(Phone.normalize("011.1234567 - 333.7654321").numbers == ["+390111234567", "+393337654321"])
+        #expect(Phone.normalize("tel 011 1234567 oppure cell. 347 1112223").numbers == ["+390111234567", "+393471112223"])
+        #expect(Phone.normalize("011 1234567; 011 7654321").numbers == ["+390111234567", "+390117654321"])
+    }
+
+    @Test func unreadablePhoneIsKeptAndReported() {
+        let (values, findings) = run(.phone, "chiedere in segreteria 12")
+        #expect(values == ["chiedere in segreteria 12"])
+        #expect(findings == ["warning normalize.phone: \"chiedere in segreteria 12\" is not a phone number Crocevia can read; it was kept as written"])
+    }
+
+    @Test func organizationTaxCodes() {
+        #expect(TaxCode.normalize("00743110157") == .organization("00743110157", restoredZeros: 0))
+        #expect(TaxCode.normalize("IT 00743110157") == .organization("00743110157", restoredZeros: 0))
+        #expect(TaxCode.normalize("P.IVA: 007 4311 0157") == .organization("00743110157", restoredZeros: 0))
+        #expect(TaxCode.normalize("743110157") == .organization("00743110157", restoredZeros: 2))
+        #expect(TaxCode.normalize("00743110158") == .invalid("00743110158", reason: "fails its check digit (7 expected at the end)"))
+        #expect(TaxCode.normalize("00000001234") == .invalid("00000001234", reason: "has a zero company number"))
+        #expect(TaxCode.normalize("12345675000") == .invalid("12345675000", reason: "has office code 500, which no tax office uses"))
+        #expect(TaxCode.normalize("743110158") == .invalid("743110158", reason: "has 9 digits, not 11 (and does not check with the leading zeros put back)"))
+    }
+
+    @Test func personalCodes() {
+        #expect(TaxCode.normalize("rccmnl83s18d969h") == .person("RCCMNL83S18D969H"))
+        #expect(TaxCode.normalize("CF: CNTCHR83T41D969D") == .person("CNTCHR83T41D969D"))
+        #expect(TaxCode.normalize("RCCMNL83S18D969A") == .invalid("RCCMNL83S18D969A", reason: "fails its check letter (H expected at the end)"))
+        let (values, findings) = run(.codiceFiscale, "00743110157")
+        #expect(values == ["00743110157"])
+        #expect(findings == ["error normalize.codice_fiscale: is an organization's number, not a person's codice fiscale; it was kept as written"])
+        #expect(run(.taxCode, "743110157").findings == ["info normalize.tax_code: 2 leading zeros lost by a spreadsheet put back: 00743110157"])
+    }
+
+    @Test func postalCodes() {
+        #expect(PostalCode.normalize(" 10093 ") == .valid("10093", restoredZeros: 0))
+        #expect(PostalCode.normalize("184") == .valid("00184", restoredZeros: 2))
+        #expect(PostalCode.normalize("1009") == .valid("01009", restoredZeros: 1))
+        #expect(run(.postalCode, "TO-10100").findings == ["warning normalize.postal_code: \"TO-10100\" is not a five-digit postal code; it was kept as written"])
+    }
+
+    @Test func municipalities() throws {
+        let list = try Municipalities.standard()
+        func code(_ text: String) -> String? {
+            if case .found(let m) = list.find(text) { return m.code }
+            return nil
+        }
+        #expect(code("Torino") == "001272")
+        #expect(code("TORINO") == "001272")
+        #expect(code("Settimo T.se") == "001265")
+        #expect(code("Rivarolo C.se") == "001217")
+        #expect(code("Cirie'") == "001086")
+        #expect(code("CIRIÈ") == "001086")
+        #expect(code("S. Mauro Torinese") == "001249")
+        #expect(code("Calliano (TN)") == "022035")
+        #expect(code("L219") == "001272")
+        if case .ambiguous(let candidates) = list.find("Calliano") {
+            #expect(candidates.map(\.province).sorted() == ["AT", "TN"])
+        } else {
+            Issue.record("Calliano without its province should be ambiguous")
+        }
+        #expect(run(.istatCode, "Collegno").values == ["001090"])
+        #expect(run(.municipality, "settimo t.se").values == ["Settimo Torinese"])
+        #expect(run(.municipality, "Calliano").findings == ["warning normalize.municipality: could be any of Calliano (AT), Calliano (TN); add the province, as in \"Calliano (AT)\"; it was kept as written"])
+        #expect(run(.istatCode, "Gotham City").findings == ["warning normalize.municipality: is not an Italian municipality in the ISTAT list; it was kept as written"])
+    }
+
+    @Test func streets() {
+        #expect(Street.normalize("C.so Vittorio Emanuele II, 12/A").text == "Corso Vittorio Emanuele II, 12/A")
+        #expect(Street.normalize("VIA GARIBALDI N. 12").text == "Via Garibaldi, 12")
+        #expect(Street.normalize("P.zza della Repubblica N° 4").text == "Piazza della Repubblica, 4")
+        #expect(Street.normalize("p.le Croce Rossa civ. 7").text == "Piazzale Croce Rossa, 7")
+        #expect(Street.normalize("Via Roma 12a").text == "Via Roma, 12/A")
+        #expect(Street.normalize("Via Roma 12 bis").text == "Via Roma, 12 bis")
+        #expect(Street.normalize("L.go Saluzzo 25").key == "largo saluzzo 25")
+        #expect(Street.normalize("Fraz. Pianezza").text == "Frazione Pianezza")
+        #expect(Street.normalize("via XX Settembre").text == "Via XX Settembre")
+        #expect(Street.normalize("Str. del Drosso, 33 / B").key == Street.normalize("Strada del Drosso 33b").key)
+    }
+
+    @Test func organizationNames() {
+        let ponte = OrganizationName.normalize("ASS.NE IL PONTE ONLUS")
+        #expect(ponte.name == "Associazione il Ponte")
+        #expect(ponte.legalForms == ["ONLUS"])
+        #expect(ponte.words == ["associazione", "il", "ponte"])
+        let coop = OrganizationName.normalize("Porta Aperta Soc. Coop. Soc. a r.l.")
+        #expect(coop.name == "Porta Aperta")
+        #expect(coop.legalForms == ["s.c.s.", "a r.l."])
+        #expect(OrganizationName.normalize("Coop. Soc. Porta Aperta").name == "Cooperativa Sociale Porta Aperta")
+        #expect(OrganizationName.normalize("Parr. S. Giuseppe Cafasso").words == ["parrocchia", "san", "giuseppe", "cafasso"])
+        #expect(OrganizationName.normalize("Il Riparo A.P.S. - ETS").legalForms == ["APS", "ETS"])
+        #expect(OrganizationName.normalize("Il Riparo A.P.S. - ETS").name == "Il Riparo")
+        #expect(run(.legalForm, "Banco Alimentare ODV").values == ["ODV"])
+        #expect(run(.legalForm, "Banco Alimentare").values == [])
+    }
+
+    @Test func emailsAndWebsites() {
+        #expect(Email.normalize("mailto:Info@IlPonte.it").addresses == ["info@ilponte.it"])
+        #expect(Email.normalize("a@b.it; c@d.org").addresses == ["a@b.it", "c@d.org"])
+        #expect(run(.email, "info(at)ilponte.it").findings == ["warning normalize.email: \"info(at)ilponte.it\" is not an e-mail address; it was kept as written"])
+        #expect(Website.normalize("www.IlPonte.it/") == .valid("https://www.ilponte.it"))
+        #expect(Website.normalize("http://ilponte.it/chi-siamo/") == .valid("http://ilponte.it/chi-siamo"))
+        #expect(Website.domain("HTTPS://www.comune.collegno.to.it/servizi") == "comune.collegno.to.it")
+        #expect(Website.normalize("ftp://x.it") == .invalid("ftp://x.it"))
+    }
+
+    @Test func foldedText() {
+        #expect(TextFold.words("Cirie' PERCHÉ dell'Arco") == ["cirie", "perche", "dell", "arco"])
+        #expect(TextFold.titled("CASA DEL QUARTIERE SAN SALVARIO") == "Casa del Quartiere San Salvario")
+    }
+}
