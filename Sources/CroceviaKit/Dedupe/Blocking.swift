@@ -1,0 +1,82 @@
+/// Candidate pairs: only records that share a blocking key are compared. Keys: the tax code,
+/// each phone, each e-mail, the website's domain, the street address, and the name's rarer
+/// words (the two rarest together; each of the three rarest with the municipality), so a typo
+/// in one word still leaves a key in common.
+public struct Blocking {
+    public struct Block: Sendable {
+        public let key: String
+        public let size: Int
+    }
+
+    public struct Diagnostics: Sendable {
+        public var keys = 0
+        public var candidatePairs = 0
+        public var pairsByKind: [String: Int] = [:]
+        /// The largest blocks, with their sizes.
+        public var largest: [Block] = []
+        /// Blocks over the size limit, left out (their records still meet through other keys).
+        public var skipped: [Block] = []
+    }
+
+    /// A block larger than this is not compared pair by pair.
+    let maxBlockSize: Int
+
+    func keys(of record: DedupeRecord, vocabulary: Vocabulary) -> [String] {
+        var keys: [String] = []
+        if let tax = record.taxCode { keys.append("tax:" + tax) }
+        for phone in record.phones { keys.append("phone:" + phone) }
+        for email in record.emails { keys.append("email:" + email) }
+        if let domain = record.webDomain { keys.append("web:" + domain) }
+        var towns = Set<String>()
+        for location in record.locations {
+            if location.hasAddress && !location.number.isEmpty {
+                keys.append("address:" + location.municipality + "|" + location.street + "|" + location.number)
+            }
+            if !location.municipality.isEmpty { towns.insert(location.municipality) }
+        }
+        let rare = Set(record.nameWords).filter { !OrganizationName.commonWords.contains(vocabulary.words[Int($0)]) }
+            .sorted { (vocabulary.recordCounts[Int($0)], $0) < (vocabulary.recordCounts[Int($1)], $1) }
+        if rare.count >= 2 {
+            keys.append("name:" + [rare[0], rare[1]].map { vocabulary.words[Int($0)] }.sorted().joined(separator: " "))
+        } else if let only = rare.first {
+            keys.append("name:" + vocabulary.words[Int(only)])
+        }
+        for word in rare.prefix(3) {
+            for town in towns { keys.append("name+town:" + vocabulary.words[Int(word)] + "|" + town) }
+        }
+        return keys
+    }
+
+    /// The candidate pairs (`a < b`, packed in one integer) and what blocking did.
+    func candidatePairs(_ records: [DedupeRecord], vocabulary: Vocabulary) -> ([UInt64], Diagnostics) {
+        var blocks: [String: [Int32]] = [:]
+        for (index, record) in records.enumerated() {
+            for key in Set(keys(of: record, vocabulary: vocabulary)) { blocks[key, default: []].append(Int32(index)) }
+        }
+        var diagnostics = Diagnostics()
+        diagnostics.keys = blocks.count
+        var pairs = Set<UInt64>()
+        var sizes: [Block] = []
+        for (key, members) in blocks where members.count > 1 {
+            sizes.append(Block(key: key, size: members.count))
+            if members.count > maxBlockSize {
+                diagnostics.skipped.append(Block(key: key, size: members.count))
+                continue
+            }
+            let kind = String(key.prefix(while: { $0 != ":" }))
+            var added = 0
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count {
+                    let a = UInt64(min(members[i], members[j])), b = UInt64(max(members[i], members[j]))
+                    if records[Int(a)].source == records[Int(b)].source && records[Int(a)].recordID == records[Int(b)].recordID { continue }
+                    if pairs.insert(a << 32 | b).inserted { added += 1 }
+                }
+            }
+            diagnostics.pairsByKind[kind, default: 0] += added
+        }
+        diagnostics.largest = Array(sizes.sorted { ($0.size, $1.key) > ($1.size, $0.key) }.prefix(10))
+        diagnostics.skipped.sort { ($0.size, $1.key) > ($1.size, $0.key) }
+        diagnostics.candidatePairs = pairs.count
+        return (pairs.sorted(), diagnostics)
+    }
+}

@@ -1,0 +1,183 @@
+/// The typed view of one input record the deduplicator compares: an HSDS organization with its
+/// locations, or a service whose `organization` and `service_at_locations` give them. Every text
+/// is normalized on the way in (see `Normalize/`); words are interned as numbers.
+struct DedupeRecord: Sendable {
+    /// The input's name for the partner (`--source` or the file's name).
+    let source: Int
+    let recordID: String
+    /// Where the record came from, for messages (`file:line`).
+    let origin: String
+    let name: String
+    /// The name's words (interned), common words included, legal forms left out.
+    let nameWords: [Int32]
+    /// A valid 11-digit (or 16-character) tax code.
+    let taxCode: String?
+    let phones: [String]
+    let emails: [String]
+    /// The e-mail domains that are not free mail providers.
+    let emailDomains: [String]
+    let webDomain: String?
+    let locations: [DedupeLocation]
+    /// `last_modified` when the record carries one (ISO 8601 compares as text).
+    let lastModified: String?
+    /// The record as compact JSON, parsed again only to build merged records.
+    let json: [UInt8]
+}
+
+struct DedupeLocation: Sendable {
+    /// The location's `id`, or empty when the input gave none.
+    let id: String
+    let nameWords: [Int32]
+    /// Street type and folded name (`corso vittorio emanuele ii`) and the house number.
+    let street: String
+    let streetWords: [Int32]
+    let number: String
+    /// ISTAT code, else the folded town name.
+    let municipality: String
+    let postalCode: String
+    let phones: [String]
+    let latitude: Double?
+    let longitude: Double?
+
+    var hasAddress: Bool { !street.isEmpty }
+}
+
+/// Interned words with the number of records each occurs in, for weighting rare words.
+final class Vocabulary {
+    private(set) var ids: [String: Int32] = [:]
+    private(set) var words: [String] = []
+    private(set) var recordCounts: [Int32] = []
+
+    func id(_ word: String) -> Int32 {
+        if let id = ids[word] { return id }
+        let id = Int32(words.count)
+        ids[word] = id
+        words.append(word)
+        recordCounts.append(0)
+        return id
+    }
+
+    func intern(_ words: [String]) -> [Int32] { words.map(id) }
+
+    func count(_ wordsOfRecord: [Int32]) {
+        var seen = Set<Int32>()
+        for word in wordsOfRecord where seen.insert(word).inserted { recordCounts[Int(word)] += 1 }
+    }
+}
+
+/// Builds `DedupeRecord`s from HSDS JSON.
+struct DedupeRecordBuilder {
+    let vocabulary: Vocabulary
+    let municipalities: Municipalities?
+
+    static let freeMail: Set<String> = [
+        "gmail.com", "libero.it", "yahoo.it", "yahoo.com", "hotmail.it", "hotmail.com", "outlook.it", "outlook.com",
+        "alice.it", "tiscali.it", "virgilio.it", "fastwebnet.it", "tin.it", "live.it", "icloud.com", "email.it",
+        "pec.it", "legalmail.it", "pec.libero.it", "arubapec.it", "postecert.it", "inwind.it",
+    ]
+
+    /// The record's features, or nil (with the reason) when it is no organization.
+    func build(_ value: JSONValue, source: Int, origin: String) -> (DedupeRecord?, String?) {
+        guard case .object(let object) = value else { return (nil, "is not a JSON object") }
+        let parts = OrganizationParts(object)
+        let organization = parts.organization
+        guard let recordID = object["id"]?.stringValue, !recordID.isEmpty else { return (nil, "has no id") }
+        let nameText = organization["name"]?.stringValue ?? ""
+        let name = OrganizationName.normalize(nameText)
+        var taxCode: String?
+        var taxTexts: [String] = []
+        if let tax = organization["tax_id"]?.stringValue { taxTexts.append(tax) }
+        if case .array(let identifiers)? = organization["organization_identifiers"] {
+            for identifier in identifiers {
+                let type = TextFold.folded(identifier["identifier_type"]?.stringValue ?? "")
+                if type.contains("fisc") || type.contains("iva") || type.contains("tax") || type.contains("vat") || type == "cf" {
+                    if let text = identifier["identifier"]?.stringValue { taxTexts.append(text) }
+                }
+            }
+        }
+        for text in taxTexts {
+            switch TaxCode.normalize(text) {
+            case .organization(let digits, _): taxCode = digits
+            case .person(let code): taxCode = code
+            case .invalid: continue
+            }
+            break
+        }
+        var phones: [String] = []
+        for phone in (organization["phones"]?.arrayValue ?? []) + parts.extraPhones {
+            if let number = phone["number"]?.stringValue { phones.append(contentsOf: Phone.normalize(number).numbers) }
+        }
+        var emails: [String] = []
+        if let email = organization["email"]?.stringValue { emails = Email.normalize(email).addresses }
+        let emailDomains = emails.compactMap(Email.domain).filter { !Self.freeMail.contains($0) }
+        let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.domain)
+        let locations = parts.locations.map(buildLocation)
+        for location in locations { phones.append(contentsOf: location.phones) }
+        var json = ByteBuffer()
+        JSONText.write(value, to: &json, pretty: false)
+        let record = DedupeRecord(
+            source: source, recordID: recordID, origin: origin, name: name.name, nameWords: vocabulary.intern(name.words),
+            taxCode: taxCode, phones: Array(Set(phones)).sorted(), emails: emails, emailDomains: emailDomains,
+            webDomain: webDomain, locations: locations, lastModified: parts.lastModified, json: json.withBytes { Array($0) })
+        return (record, nil)
+    }
+
+    private func buildLocation(_ place: JSONObject) -> DedupeLocation {
+        let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
+        let street = (address["address_1"]?.stringValue).map(Street.normalize)
+        let streetWords = street.map { [$0.type] + TextFold.words($0.name) }?.filter { !$0.isEmpty } ?? []
+        var municipality = ""
+        if let city = address["city"]?.stringValue, !city.isEmpty {
+            if let municipalities, case .found(let found) = municipalities.find(city) {
+                municipality = found.code
+            } else {
+                municipality = TextFold.folded(city)
+            }
+        }
+        var postal = ""
+        if let text = address["postal_code"]?.stringValue, case .valid(let code, _) = PostalCode.normalize(text) { postal = code }
+        var phones: [String] = []
+        for phone in place["phones"]?.arrayValue ?? [] {
+            if let number = phone["number"]?.stringValue { phones.append(contentsOf: Phone.normalize(number).numbers) }
+        }
+        return DedupeLocation(
+            id: place["id"]?.stringValue ?? "",
+            nameWords: vocabulary.intern(OrganizationName.normalize(place["name"]?.stringValue ?? "").words),
+            street: streetWords.joined(separator: " "), streetWords: vocabulary.intern(streetWords),
+            number: street?.number.lowercased() ?? "", municipality: municipality, postalCode: postal, phones: phones,
+            latitude: place["latitude"].flatMap(Self.double), longitude: place["longitude"].flatMap(Self.double))
+    }
+
+    static func double(_ value: JSONValue) -> Double? {
+        switch value {
+        case .number(let text), .string(let text): return Double(text)
+        default: return nil
+        }
+    }
+}
+
+/// An organization and its places as the deduplicator sees them, from an organization record or
+/// from a service (its `organization`, with the places of its `service_at_locations`).
+struct OrganizationParts {
+    var organization: JSONObject
+    var locations: [JSONObject]
+    var extraPhones: [JSONValue] = []
+    var lastModified: String?
+
+    init(_ object: JSONObject) {
+        organization = object
+        locations = []
+        lastModified = object["last_modified"]?.stringValue
+        var places = object["locations"]?.arrayValue ?? []
+        if case .object(let nested)? = object["organization"] {
+            organization = nested
+            places = nested["locations"]?.arrayValue ?? []
+            for link in object["service_at_locations"]?.arrayValue ?? [] {
+                if let location = link["location"] { places.append(location) }
+            }
+            extraPhones = object["phones"]?.arrayValue ?? []
+            lastModified = lastModified ?? nested["last_modified"]?.stringValue
+        }
+        locations = places.compactMap(\.objectValue)
+    }
+}

@@ -1,0 +1,121 @@
+/// What a deduplication run found, and the files it can write: `clusters.csv`, the merged
+/// records, the review queue (CSV and HTML) and a summary.
+public struct DedupeResult {
+    public struct Summary: Sendable {
+        public var records: Int
+        public var sources: Int
+        public var blocking: Blocking.Diagnostics
+        public var organizationClusters = 0
+        public var locationClusters = 0
+        /// Pairs at or above the merge threshold.
+        public var merged = 0
+        public var reviewPairs = 0
+        /// Strong links refused because they would have chained disagreeing records.
+        public var refusedLinks = 0
+    }
+
+    let deduplicator: Deduplicator
+    /// The organization cluster of each record, in input order.
+    public let organizationID: [String]
+    /// The location cluster of each record's locations.
+    public let locationID: [[String]]
+    public let review: [ReviewPair]
+    public let summary: Summary
+
+    /// `record_id,location_id,organization_cluster,location_cluster`: one row per record and
+    /// location; a record without locations has one row with empty location columns.
+    public func writeClusters(to path: String) throws {
+        let sink = try OutputSink(path: path)
+        var buffer = ByteBuffer()
+        buffer.append("record_id,location_id,organization_cluster,location_cluster\n")
+        for (index, record) in deduplicator.records.enumerated() {
+            if record.locations.isEmpty {
+                buffer.append(CSVCell.row([record.recordID, "", organizationID[index], ""]))
+            }
+            for (position, location) in record.locations.enumerated() {
+                buffer.append(CSVCell.row([record.recordID, location.id, organizationID[index], locationID[index][position]]))
+            }
+            if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
+        }
+        try sink.write(&buffer)
+        try sink.commit()
+    }
+
+    /// The review queue as CSV: one row per pair, the evidence for and against in two columns.
+    public func writeReviewCSV(to path: String) throws {
+        let sink = try OutputSink(path: path)
+        var buffer = ByteBuffer()
+        buffer.append("score,left_source,left_record_id,left_name,right_source,right_record_id,right_name,evidence_for,evidence_against,note\n")
+        for pair in review {
+            let against = pair.evidence.filter { $0.points < 0 }.map { "\($0.field) \(Deduplicator.format($0.points)): \($0.detail)" }
+            let support = pair.evidence.filter { $0.points > 0 }.map { "\($0.field) +\(Deduplicator.format($0.points)): \($0.detail)" }
+            buffer.append(CSVCell.row([Deduplicator.format(pair.score), pair.left.source, pair.left.recordID, pair.left.name,
+                                       pair.right.source, pair.right.recordID, pair.right.name,
+                                       support.joined(separator: "; "), against.joined(separator: "; "), pair.note ?? ""]))
+        }
+        try sink.write(&buffer)
+        try sink.commit()
+    }
+
+    /// One merged organization per cluster, in the order of each cluster's first record.
+    public func writeMerged(to path: String) throws {
+        let sink = try OutputSink(path: path)
+        var buffer = ByteBuffer()
+        let merger = Merger(result: self)
+        var done = Set<String>()
+        var members: [String: [Int]] = [:]
+        for (index, id) in organizationID.enumerated() { members[id, default: []].append(index) }
+        for id in organizationID where done.insert(id).inserted {
+            JSONText.write(.object(merger.merge(cluster: id, members: members[id]!)), to: &buffer, pretty: false)
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
+        }
+        try sink.write(&buffer)
+        try sink.commit()
+    }
+
+    /// The run's figures as JSON (blocking diagnostics included).
+    public var summaryJSON: JSONValue {
+        func block(_ b: Blocking.Block) -> JSONValue { .object(JSONObject([("key", .string(b.key)), ("size", .number(String(b.size)))])) }
+        let blocking = summary.blocking
+        return .object(JSONObject([
+            ("records", .number(String(summary.records))),
+            ("sources", .number(String(summary.sources))),
+            ("organization_clusters", .number(String(summary.organizationClusters))),
+            ("location_clusters", .number(String(summary.locationClusters))),
+            ("pairs_merged", .number(String(summary.merged))),
+            ("pairs_for_review", .number(String(summary.reviewPairs))),
+            ("links_refused", .number(String(summary.refusedLinks))),
+            ("thresholds", .object(JSONObject([
+                ("merge", .number(Deduplicator.format(deduplicator.settings.mergeThreshold))),
+                ("review", .number(Deduplicator.format(deduplicator.settings.reviewThreshold))),
+                ("location", .number(Deduplicator.format(deduplicator.settings.locationThreshold))),
+            ]))),
+            ("blocking", .object(JSONObject([
+                ("keys", .number(String(blocking.keys))),
+                ("candidate_pairs", .number(String(blocking.candidatePairs))),
+                ("pairs_by_key", .object(JSONObject(blocking.pairsByKind.sorted { $0.key < $1.key }.map { ($0.key, .number(String($0.value))) }))),
+                ("largest_blocks", .array(blocking.largest.map(block))),
+                ("blocks_skipped", .array(blocking.skipped.map(block))),
+            ]))),
+        ]))
+    }
+}
+
+/// CSV cells quoted when they need it (RFC 4180).
+enum CSVCell {
+    static func row(_ cells: [String]) -> String {
+        cells.map(quote).joined(separator: ",") + "\n"
+    }
+
+    static func quote(_ cell: String) -> String {
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        splitting(on: target).joined(separator: replacement)
+    }
+}

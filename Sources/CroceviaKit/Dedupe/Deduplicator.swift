@@ -1,0 +1,199 @@
+import Foundation
+
+/// Finds the organizations, and within each the places, that several records describe.
+///
+/// Flow: records are read and normalized into `DedupeRecord`s; blocking gives candidate pairs;
+/// each pair is scored with per-field evidence; organization clusters are formed without
+/// chaining; within each, the locations of all members are clustered the same way; cluster ids
+/// are UUIDv5 of the smallest member id, so they stay the same from run to run and a new record
+/// changes at most the id of the cluster it joins.
+public final class Deduplicator {
+    public let settings: DedupeSettings
+    let vocabulary = Vocabulary()
+    let builder: DedupeRecordBuilder
+    var records: [DedupeRecord] = []
+    public private(set) var sources: [String] = []
+
+    public init(settings: DedupeSettings, municipalities: Municipalities?) {
+        self.settings = settings
+        builder = DedupeRecordBuilder(vocabulary: vocabulary, municipalities: municipalities)
+    }
+
+    /// Reads every record of one input. Records that are no organization (no id, not an object)
+    /// are reported and left out; a reader error stops this input after the records before it.
+    public func read(path: String, source: String, format: Format, findings: FindingLog) throws -> Int {
+        let sourceIndex = sources.firstIndex(of: source) ?? { sources.append(source); return sources.count - 1 }()
+        let reader = try format.makeReader(path: path, source: source, findings: findings)
+        var count = 0
+        while let record = try reader.next() {
+            let origin = "\(path):\(record.provenance.line)"
+            let (built, problem) = builder.build(record.value, source: sourceIndex, origin: origin)
+            if let built {
+                vocabulary.count(built.nameWords)
+                records.append(built)
+                count += 1
+            } else if let problem {
+                findings.add(Finding(.error, rule: "dedupe.record", message: "the record \(problem); it was left out of deduplication",
+                                     file: path, line: record.provenance.line, record: record.provenance.record))
+            }
+        }
+        return count
+    }
+
+    public var recordCount: Int { records.count }
+
+    public func run() -> DedupeResult {
+        let scorer = PairScorer(records: records, vocabulary: vocabulary)
+        let blocking = Blocking(maxBlockSize: settings.maxBlockSize)
+        let (pairs, diagnostics) = blocking.candidatePairs(records, vocabulary: vocabulary)
+
+        // Organization level.
+        var links: [Clustering.Link] = []
+        var reviewCandidates: [Clustering.Link] = []
+        let scores = Self.scoreAll(pairs, scorer: scorer)
+        for (index, pair) in pairs.enumerated() {
+            let link = Clustering.Link(a: Int32(pair >> 32), b: Int32(pair & 0xFFFF_FFFF), score: scores[index])
+            if link.score >= settings.mergeThreshold { links.append(link) } else if link.score >= settings.reviewThreshold { reviewCandidates.append(link) }
+        }
+        let clustering = Clustering(threshold: settings.mergeThreshold, joinAverage: settings.reviewThreshold)
+        let organizations = clustering.run(count: records.count, links: links, score: { a, b in
+            var none: [Evidence]? = nil
+            return scorer.score(a, b, evidence: &none)
+        }, conflict: { a, b in
+            if let p = self.records[a].taxCode, let q = self.records[b].taxCode { return p != q }
+            return false
+        })
+
+        // Members of each organization cluster, and the cluster ids.
+        var membersOf: [Int: [Int]] = [:]
+        for (index, group) in organizations.group.enumerated() { membersOf[group, default: []].append(index) }
+        var organizationID = [String](repeating: "", count: records.count)
+        var locationID: [[String]] = records.map { [String](repeating: "", count: $0.locations.count) }
+        for members in membersOf.values {
+            let id = clusterID("organization", members.map { records[$0].recordID }.min()!)
+            for member in members { organizationID[member] = id }
+            clusterLocations(members, scorer: scorer, into: &locationID)
+        }
+
+        // The review queue: uncertain pairs that ended apart, and strong links refused to stop a chain.
+        var review: [ReviewPair] = []
+        for link in reviewCandidates where organizations.group[Int(link.a)] != organizations.group[Int(link.b)] {
+            review.append(reviewPair(link.a, link.b, scorer: scorer, note: nil))
+        }
+        for (link, average) in organizations.refused where organizations.group[Int(link.a)] != organizations.group[Int(link.b)] {
+            let note = average == -.infinity
+                ? "kept apart: their clusters hold different tax codes"
+                : "kept apart: the clusters they would join score \(Self.format(average)) on average, below \(Self.format(settings.reviewThreshold))"
+            review.append(reviewPair(link.a, link.b, scorer: scorer, note: note))
+        }
+        review.sort { ($0.score, $1.left.recordID, $1.right.recordID) > ($1.score, $0.left.recordID, $0.right.recordID) }
+
+        var summary = DedupeResult.Summary(records: records.count, sources: sources.count, blocking: diagnostics)
+        summary.organizationClusters = membersOf.count
+        summary.locationClusters = Set(locationID.joined()).count
+        summary.merged = links.count
+        summary.reviewPairs = review.count
+        summary.refusedLinks = organizations.refused.count
+        return DedupeResult(deduplicator: self, organizationID: organizationID, locationID: locationID, review: review, summary: summary)
+    }
+
+    /// The scores of the candidate pairs, on two threads.
+    private static func scoreAll(_ pairs: [UInt64], scorer: PairScorer) -> [Double] {
+        [Double](unsafeUninitializedCapacity: pairs.count) { buffer, initialized in
+            let base = UnsafeSendable(buffer.baseAddress)
+            let scorer = UnsafeSendable(scorer)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                var none: [Evidence]? = nil
+                for index in stride(from: part, to: pairs.count, by: 2) {
+                    base.value![index] = scorer.value.score(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF), evidence: &none)
+                }
+            }
+            initialized = pairs.count
+        }
+    }
+
+    /// Clusters the places of one organization cluster's members.
+    private func clusterLocations(_ members: [Int], scorer: PairScorer, into locationID: inout [[String]]) {
+        var items: [(record: Int, location: Int)] = []
+        for member in members { for index in records[member].locations.indices { items.append((member, index)) } }
+        if items.isEmpty { return }
+        func location(_ item: Int) -> DedupeLocation { records[items[item].record].locations[items[item].location] }
+        var links: [Clustering.Link] = []
+        var cache: [UInt64: Double] = [:]
+        func score(_ a: Int, _ b: Int) -> Double {
+            let key = UInt64(min(a, b)) << 32 | UInt64(max(a, b))
+            if let known = cache[key] { return known }
+            var none: [Evidence]? = nil
+            let value = scorer.locationScore(location(a), location(b), evidence: &none)
+            cache[key] = value
+            return value
+        }
+        if items.count > 1 {
+            for a in 0..<(items.count - 1) {
+                for b in (a + 1)..<items.count {
+                    let value = score(a, b)
+                    if value >= settings.locationThreshold { links.append(Clustering.Link(a: Int32(a), b: Int32(b), score: value)) }
+                }
+            }
+        }
+        let clustering = Clustering(threshold: settings.locationThreshold, joinAverage: settings.locationThreshold / 2)
+        let result = clustering.run(count: items.count, links: links, score: score, conflict: { a, b in
+            // Two places of one record are two places; strong disagreement keeps places apart.
+            items[a].record == items[b].record || score(a, b) <= -4
+        })
+        var keysOf: [Int: [String]] = [:]
+        for (item, group) in result.group.enumerated() { keysOf[group, default: []].append(locationKey(items[item])) }
+        for (item, group) in result.group.enumerated() {
+            locationID[items[item].record][items[item].location] = clusterID("location", keysOf[group]!.min()!)
+        }
+    }
+
+    /// `record id#location id`, or the location's position when it has no id.
+    func locationKey(_ item: (record: Int, location: Int)) -> String {
+        let location = records[item.record].locations[item.location]
+        return records[item.record].recordID + "#" + (location.id.isEmpty ? String(item.location) : location.id)
+    }
+
+    func clusterID(_ level: String, _ smallestMember: String) -> String {
+        UUIDv5.make(namespace: settings.namespace, name: "crocevia:\(level)-cluster:\(smallestMember)").text
+    }
+
+    private func reviewPair(_ a: Int32, _ b: Int32, scorer: PairScorer, note: String?) -> ReviewPair {
+        var evidence: [Evidence]? = []
+        let score = scorer.score(Int(a), Int(b), evidence: &evidence)
+        func side(_ index: Int32) -> ReviewPair.Side {
+            let record = records[Int(index)]
+            return ReviewPair.Side(source: sources[record.source], recordID: record.recordID, name: record.name, origin: record.origin)
+        }
+        return ReviewPair(left: side(a), right: side(b), score: score, evidence: evidence ?? [], note: note)
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}
+
+/// A pair the deduplicator was not sure of, with the evidence on each side.
+public struct ReviewPair: Sendable {
+    public struct Side: Sendable {
+        public let source: String
+        public let recordID: String
+        public let name: String
+        public let origin: String
+    }
+
+    public let left: Side
+    public let right: Side
+    public let score: Double
+    public let evidence: [Evidence]
+    /// Why a strong pair was nonetheless kept apart.
+    public let note: String?
+}
+
+/// Hands a value to the scoring threads, which only read it (the scorer) or write disjoint
+/// elements (the scores).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// One piece of evidence for or against two records being the same: the field, the points it
+/// adds (negative against) and what was seen.
+public struct Evidence: Sendable, Equatable {
+    public let field: String
+    public let points: Double
+    public let detail: String
+}
+
+/// Scores pairs of records (organization level) and pairs of locations (within an
+/// organization). Points are log-odds-like: each field adds what its agreement says for a match
+/// and subtracts what its disagreement says against one; the sum is compared with the thresholds.
+struct PairScorer {
+    let records: [DedupeRecord]
+    let vocabulary: Vocabulary
+    /// Each word's weight: rare words say more than common ones (`associazione`, `san`).
+    let weights: [Double]
+
+    init(records: [DedupeRecord], vocabulary: Vocabulary) {
+        self.records = records
+        self.vocabulary = vocabulary
+        let total = Double(max(records.count, 1))
+        weights = vocabulary.words.indices.map { index in
+            let word = vocabulary.words[index]
+            let idf = log(total / Double(max(vocabulary.recordCounts[index], 1))) + 1
+            if OrganizationName.commonWords.contains(word) { return min(idf, 2) * 0.2 }
+            if word.count <= 1 { return 0.2 }
+            return idf
+        }
+    }
+
+    /// The score of records `a` and `b`, with the evidence when asked for.
+    func score(_ a: Int, _ b: Int, evidence: inout [Evidence]?) -> Double {
+        let x = records[a], y = records[b]
+        var total = 0.0
+        func add(_ field: String, _ points: Double, _ detail: @autoclosure () -> String) {
+            total += points
+            if evidence != nil, points != 0 { evidence!.append(Evidence(field: field, points: points, detail: detail())) }
+        }
+        if let p = x.taxCode, let q = y.taxCode {
+            if p == q { add("tax_id", 6, "same tax code \(p)") } else { add("tax_id", -8, "different tax codes \(p) and \(q)") }
+        }
+        let similarity = nameSimilarity(x.nameWords, y.nameWords)
+        let namePoints: Double
+        switch similarity {
+        case 0.95...: namePoints = 4
+        case 0.85..<0.95: namePoints = 3
+        case 0.7..<0.85: namePoints = 1.5
+        case 0.5..<0.7: namePoints = 0
+        case 0.3..<0.5: namePoints = -2.5
+        default: namePoints = -5
+        }
+        add("name", namePoints, "names \(Int((similarity * 100).rounded()))% alike: \"\(x.name)\" and \"\(y.name)\"")
+        if !x.phones.isEmpty && !y.phones.isEmpty {
+            if let shared = x.phones.first(where: { y.phones.contains($0) }) {
+                add("phone", 2.5, "same phone \(shared)")
+            } else {
+                add("phone", -0.5, "no phone in common")
+            }
+        }
+        if let shared = x.emails.first(where: { y.emails.contains($0) }) {
+            add("email", 3, "same e-mail \(shared)")
+        } else if let domain = x.emailDomains.first(where: { y.emailDomains.contains($0) }) {
+            add("email", 1.5, "e-mails at the same domain \(domain)")
+        }
+        if let p = x.webDomain, let q = y.webDomain {
+            if p == q { add("website", 2.5, "same website \(p)") } else { add("website", -1, "different websites \(p) and \(q)") }
+        }
+        addPlaceEvidence(x, y, add)
+        return total
+    }
+
+    private func addPlaceEvidence(_ x: DedupeRecord, _ y: DedupeRecord, _ add: (String, Double, @autoclosure () -> String) -> Void) {
+        let townsX = Set(x.locations.map(\.municipality).filter { !$0.isEmpty })
+        let townsY = Set(y.locations.map(\.municipality).filter { !$0.isEmpty })
+        for p in x.locations where p.hasAddress && !p.number.isEmpty {
+            for q in y.locations where q.street == p.street && q.number == p.number && q.municipality == p.municipality {
+                add("address", 2, "same address \(p.street) \(p.number)")
+                return
+            }
+        }
+        guard !townsX.isEmpty, !townsY.isEmpty else { return }
+        if !townsX.isDisjoint(with: townsY) {
+            add("municipality", 0.5, "same municipality")
+        } else {
+            add("municipality", -2.5, "no municipality in common (\(townsX.sorted().joined(separator: ", ")) / \(townsY.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// Weighted Dice similarity of two word lists; a word matches a near spelling (one edit in
+    /// five letters or more) for 80% of its weight.
+    func nameSimilarity(_ a: [Int32], _ b: [Int32]) -> Double {
+        if a.isEmpty || b.isEmpty { return 0 }
+        if a == b { return 1 }
+        var weightA = 0.0, weightB = 0.0, shared = 0.0
+        for word in a { weightA += weights[Int(word)] }
+        for word in b { weightB += weights[Int(word)] }
+        var usedB = [Bool](repeating: false, count: b.count)
+        var unmatchedA: [Int32] = []
+        for word in a {
+            if let index = b.indices.first(where: { !usedB[$0] && b[$0] == word }) {
+                usedB[index] = true
+                shared += weights[Int(word)] * 2
+            } else {
+                unmatchedA.append(word)
+            }
+        }
+        for word in unmatchedA {
+            let text = vocabulary.words[Int(word)]
+            guard text.utf8.count >= 5 else { continue }
+            if let index = b.indices.first(where: { !usedB[$0] && Self.withinOneEdit(text, vocabulary.words[Int(b[$0])]) }) {
+                usedB[index] = true
+                shared += (weights[Int(word)] + weights[Int(b[index])]) * 0.8
+            }
+        }
+        return shared / (weightA + weightB)
+    }
+
+    /// Whether two words differ by at most one insertion, deletion, substitution or swap of
+    /// neighbours.
+    static func withinOneEdit(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if abs(x.count - y.count) > 1 || x == y { return x == y }
+        var i = 0
+        while i < x.count && i < y.count && x[i] == y[i] { i += 1 }
+        if x.count == y.count {
+            if x[(i + 1)...] == y[(i + 1)...] { return true }
+            return i + 1 < x.count && x[i] == y[i + 1] && x[i + 1] == y[i] && x[(i + 2)...] == y[(i + 2)...]
+        }
+        return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
+    }
+
+    // MARK: Locations
+
+    /// The score of two locations of one organization.
+    func locationScore(_ p: DedupeLocation, _ q: DedupeLocation, evidence: inout [Evidence]?) -> Double {
+        var total = 0.0
+        func add(_ field: String, _ points: Double, _ detail: @autoclosure () -> String) {
+            total += points
+            if evidence != nil, points != 0 { evidence!.append(Evidence(field: field, points: points, detail: detail())) }
+        }
+        if !p.municipality.isEmpty && !q.municipality.isEmpty && p.municipality != q.municipality {
+            add("municipality", -6, "different municipalities \(p.municipality) and \(q.municipality)")
+        }
+        if p.hasAddress && q.hasAddress {
+            let streetSimilarity = p.street == q.street ? 1 : nameSimilarity(p.streetWords, q.streetWords)
+            if streetSimilarity >= 0.85 {
+                if !p.number.isEmpty && !q.number.isEmpty {
+                    if p.number == q.number { add("address", 5, "same street and number") } else { add("address", -4, "same street, numbers \(p.number) and \(q.number)") }
+                } else {
+                    add("address", 1.5, "same street, a number missing")
+                }
+            } else {
+                add("address", -5, "different streets")
+            }
+        }
+        if let a = p.latitude, let b = p.longitude, let c = q.latitude, let d = q.longitude {
+            let metres = Self.distance(a, b, c, d)
+            if metres < 40 { add("coordinates", 2, "\(Int(metres)) m apart") } else if metres > 300 { add("coordinates", -3, "\(Int(metres)) m apart") }
+        }
+        if !p.phones.isEmpty, p.phones.contains(where: q.phones.contains) { add("phone", 1, "same phone") }
+        if !p.nameWords.isEmpty && !q.nameWords.isEmpty {
+            let similarity = nameSimilarity(p.nameWords, q.nameWords)
+            if similarity >= 0.85 { add("name", 1.5, "names alike") } else if similarity < 0.3 { add("name", -1, "names differ") }
+        }
+        if !p.postalCode.isEmpty && !q.postalCode.isEmpty && p.postalCode != q.postalCode && p.postalCode.suffix(3) != "100" && q.postalCode.suffix(3) != "100" {
+            add("postal_code", -1, "postal codes \(p.postalCode) and \(q.postalCode)")
+        }
+        return total
+    }
+
+    static func distance(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let rad = Double.pi / 180
+        let x = (lon2 - lon1) * rad * cos((lat1 + lat2) / 2 * rad)
+        let y = (lat2 - lat1) * rad
+        return (x * x + y * y).squareRoot() * 6_371_000
+    }
+}
