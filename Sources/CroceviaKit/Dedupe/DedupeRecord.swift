@@ -83,7 +83,7 @@ struct DedupeRecordBuilder {
         let organization = parts.organization
         guard let recordID = object["id"]?.stringValue, !recordID.isEmpty else { return (nil, "has no id") }
         let nameText = organization["name"]?.stringValue ?? ""
-        let name = OrganizationName.normalize(nameText)
+        let name = OrganizationName.normalize(nameText, isMunicipality: municipalities?.isName)
         var taxCode: String?
         var taxTexts: [String] = []
         if let tax = organization["tax_id"]?.stringValue { taxTexts.append(tax) }

@@ -16,11 +16,13 @@ struct PairScorer {
     let vocabulary: Vocabulary
     /// Each word's weight: rare words say more than common ones (`associazione`, `san`).
     let weights: [Double]
+    let isCommon: [Bool]
 
     init(records: [DedupeRecord], vocabulary: Vocabulary) {
         self.records = records
         self.vocabulary = vocabulary
         let total = Double(max(records.count, 1))
+        isCommon = vocabulary.words.map { OrganizationName.commonWords.contains($0) || $0.count <= 1 }
         weights = vocabulary.words.indices.map { index in
             let word = vocabulary.words[index]
             let idf = log(total / Double(max(vocabulary.recordCounts[index], 1))) + 1
@@ -41,10 +43,12 @@ struct PairScorer {
         if let p = x.taxCode, let q = y.taxCode {
             if p == q { add("tax_id", 6, "same tax code \(p)") } else { add("tax_id", -8, "different tax codes \(p) and \(q)") }
         }
-        let similarity = nameSimilarity(x.nameWords, y.nameWords)
+        let (similarity, sharedRareWeight) = nameMatch(x.nameWords, y.nameWords)
         let namePoints: Double
         switch similarity {
-        case 0.95...: namePoints = 4
+        // An identical name says more when its shared words are rare (`Arcobaleno Basket`)
+        // than when they are common (`Parrocchia San Giuseppe`).
+        case 0.95...: namePoints = 4 + min(1.5, sharedRareWeight / 8)
         case 0.85..<0.95: namePoints = 3
         case 0.7..<0.85: namePoints = 1.5
         case 0.5..<0.7: namePoints = 0
@@ -67,11 +71,16 @@ struct PairScorer {
         if let p = x.webDomain, let q = y.webDomain {
             if p == q { add("website", 2.5, "same website \(p)") } else { add("website", -1, "different websites \(p) and \(q)") }
         }
-        addPlaceEvidence(x, y, add)
+        let sameBody = (x.taxCode != nil && x.taxCode == y.taxCode)
+            || (x.webDomain != nil && x.webDomain == y.webDomain)
+            || x.emails.contains(where: y.emails.contains)
+        addPlaceEvidence(x, y, sameBody: sameBody, add)
         return total
     }
 
-    private func addPlaceEvidence(_ x: DedupeRecord, _ y: DedupeRecord, _ add: (String, Double, @autoclosure () -> String) -> Void) {
+    /// Branches of one body are in other towns: with a tax code, website or e-mail in common,
+    /// towns that differ count for nothing.
+    private func addPlaceEvidence(_ x: DedupeRecord, _ y: DedupeRecord, sameBody: Bool, _ add: (String, Double, @autoclosure () -> String) -> Void) {
         let townsX = Set(x.locations.map(\.municipality).filter { !$0.isEmpty })
         let townsY = Set(y.locations.map(\.municipality).filter { !$0.isEmpty })
         for p in x.locations where p.hasAddress && !p.number.isEmpty {
@@ -83,7 +92,7 @@ struct PairScorer {
         guard !townsX.isEmpty, !townsY.isEmpty else { return }
         if !townsX.isDisjoint(with: townsY) {
             add("municipality", 0.5, "same municipality")
-        } else {
+        } else if !sameBody {
             add("municipality", -2.5, "no municipality in common (\(townsX.sorted().joined(separator: ", ")) / \(townsY.sorted().joined(separator: ", ")))")
         }
     }
@@ -91,9 +100,13 @@ struct PairScorer {
     /// Weighted Dice similarity of two word lists; a word matches a near spelling (one edit in
     /// five letters or more) for 80% of its weight.
     func nameSimilarity(_ a: [Int32], _ b: [Int32]) -> Double {
-        if a.isEmpty || b.isEmpty { return 0 }
-        if a == b { return 1 }
-        var weightA = 0.0, weightB = 0.0, shared = 0.0
+        nameMatch(a, b).similarity
+    }
+
+    /// The similarity and the weight of the rare (not common) words both names share.
+    func nameMatch(_ a: [Int32], _ b: [Int32]) -> (similarity: Double, sharedRareWeight: Double) {
+        if a.isEmpty || b.isEmpty { return (0, 0) }
+        var weightA = 0.0, weightB = 0.0, shared = 0.0, rare = 0.0
         for word in a { weightA += weights[Int(word)] }
         for word in b { weightB += weights[Int(word)] }
         var usedB = [Bool](repeating: false, count: b.count)
@@ -102,6 +115,7 @@ struct PairScorer {
             if let index = b.indices.first(where: { !usedB[$0] && b[$0] == word }) {
                 usedB[index] = true
                 shared += weights[Int(word)] * 2
+                if !isCommon[Int(word)] { rare += weights[Int(word)] }
             } else {
                 unmatchedA.append(word)
             }
@@ -109,26 +123,13 @@ struct PairScorer {
         for word in unmatchedA {
             let text = vocabulary.words[Int(word)]
             guard text.utf8.count >= 5 else { continue }
-            if let index = b.indices.first(where: { !usedB[$0] && Self.withinOneEdit(text, vocabulary.words[Int(b[$0])]) }) {
+            if let index = b.indices.first(where: { !usedB[$0] && TextFold.withinOneEdit(text, vocabulary.words[Int(b[$0])]) }) {
                 usedB[index] = true
                 shared += (weights[Int(word)] + weights[Int(b[index])]) * 0.8
+                if !isCommon[Int(word)] { rare += weights[Int(word)] * 0.8 }
             }
         }
-        return shared / (weightA + weightB)
-    }
-
-    /// Whether two words differ by at most one insertion, deletion, substitution or swap of
-    /// neighbours.
-    static func withinOneEdit(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        if abs(x.count - y.count) > 1 || x == y { return x == y }
-        var i = 0
-        while i < x.count && i < y.count && x[i] == y[i] { i += 1 }
-        if x.count == y.count {
-            if x[(i + 1)...] == y[(i + 1)...] { return true }
-            return i + 1 < x.count && x[i] == y[i + 1] && x[i + 1] == y[i] && x[(i + 2)...] == y[(i + 2)...]
-        }
-        return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
+        return (shared / (weightA + weightB), rare)
     }
 
     // MARK: Locations
@@ -149,7 +150,7 @@ struct PairScorer {
                 if !p.number.isEmpty && !q.number.isEmpty {
                     if p.number == q.number { add("address", 5, "same street and number") } else { add("address", -4, "same street, numbers \(p.number) and \(q.number)") }
                 } else {
-                    add("address", 1.5, "same street, a number missing")
+                    add("address", 3, "same street, a number missing")
                 }
             } else {
                 add("address", -5, "different streets")

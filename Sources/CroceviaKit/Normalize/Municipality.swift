@@ -64,6 +64,11 @@ public final class Municipalities: Sendable {
         return Municipalities(tsv: String(decoding: data, as: UTF8.self))
     }
 
+    /// Whether folded words are exactly a municipality's name.
+    public func isName(_ words: [String]) -> Bool {
+        byFolded[words.joined(separator: " ")] != nil
+    }
+
     public func municipality(code: String) -> Municipality? {
         byCode[code.uppercased()].map { all[$0] }
     }

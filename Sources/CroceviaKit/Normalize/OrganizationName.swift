@@ -9,6 +9,9 @@ public enum OrganizationName {
         public var legalForms: [String]
         /// The folded words of the name, abbreviations spelt out, suffixes left out.
         public var words: [String]
+        /// What the name says of a branch or office rather than of the body (`sede di Ivrea`,
+        /// `Servizi Sociali` after `Comune di Collegno -`), folded.
+        public var unitWords: [String] = []
     }
 
     /// Suffixes, as folded word sequences, and their canonical spelling.
@@ -42,8 +45,11 @@ public enum OrganizationName {
         "amici", "insieme", "progetto", "sportello", "punto", "quartiere", "the", "of", "and",
     ]
 
-    public static func normalize(_ text: String) -> Result {
-        let trimmed = text.squashingWhitespace()
+    /// - Parameter isMunicipality: whether folded words name a municipality, to tell where the
+    ///   body ends in `Comune di Settimo Torinese Ufficio Casa`.
+    public static func normalize(_ text: String, isMunicipality: (([String]) -> Bool)? = nil) -> Result {
+        // A comma separates like a dash: `Comune di None, Ufficio Casa`.
+        let trimmed = text.contains(",") ? text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: " , ").squashingWhitespace() : text.squashingWhitespace()
         // Split into written tokens keeping their spelling, with the folded form beside.
         var tokens: [(written: String, folded: [String])] = []
         for piece in trimmed.split(separator: " ") {
@@ -68,6 +74,22 @@ public enum OrganizationName {
                 break
             }
         }
+        // A branch (`- sede di Ivrea`, `sezione di Chieri`) and, after a public body's name, an
+        // office (`Comune di Collegno - Servizi Sociali`) describe a place, not the body.
+        var unitWords: [String] = []
+        if let cut = tokens.firstIndex(where: { ["sede", "sezione", "filiale", "presidio"].contains($0.folded.first ?? "") }), cut > 0 {
+            unitWords = tokens[cut...].flatMap(\.folded)
+            tokens.removeSubrange(cut...)
+        }
+        if let bodyEnd = publicBodyEnd(tokens.map(\.folded), isMunicipality: isMunicipality), bodyEnd < tokens.count {
+            unitWords = tokens[bodyEnd...].flatMap(\.folded) + unitWords
+            tokens.removeSubrange(bodyEnd...)
+        }
+        // A legal form before the cut (`Il Ponte ODV - sede di Ivrea`).
+        while tokens.count > 1, let last = tokens.last, last.folded.isEmpty || legalForms.contains(where: { $0.0 == last.folded }) {
+            if let form = legalForms.first(where: { $0.0 == last.folded }) { forms.insert(form.1, at: 0) }
+            tokens.removeLast()
+        }
         // Written words with abbreviations spelt out.
         var writtenWords: [String] = []
         var words: [String] = []
@@ -82,9 +104,38 @@ public enum OrganizationName {
                 writtenWords.append(token.written)
             }
         }
-        var name = writtenWords.joined(separator: " ").trimmingCharacters(in: " ,-–")
+        var name = writtenWords.joined(separator: " ").replacingCommaSpacing().trimmingCharacters(in: " ,-–")
         if TextFold.isShouting(trimmed) || trimmed == trimmed.lowercased() { name = TextFold.titled(name) }
-        return Result(name: name, legalForms: forms, words: words)
+        return Result(name: name, legalForms: forms, words: words, unitWords: unitWords)
+    }
+
+    /// Public bodies whose name an office's follows: the municipality (`Comune di` and its
+    /// name), the health authority (`ASL TO3`), the province, the region.
+    static func publicBodyEnd(_ folded: [[String]], isMunicipality: (([String]) -> Bool)?) -> Int? {
+        guard var first = folded.first?.first else { return nil }
+        // `Comune` with a typo (`Coumne`, `Comue`) is still the municipality.
+        if first != "comune" && TextFold.withinOneEdit(first, "comune") { first = "comune" }
+        // Where the written separator (`-`, `,`) ends the body's name.
+        func separatorAfter(_ start: Int) -> Int? {
+            (start..<folded.count).first { folded[$0].isEmpty }
+        }
+        switch first {
+        case "asl", "aslto", "asp", "ausl", "ats", "ulss", "ao", "aou":
+            let end = folded[0].count > 1 ? 1 : min(2, folded.count)
+            return end
+        case "comune", "citta", "provincia", "regione", "circoscrizione", "unione":
+            guard folded.count >= 3, folded[1] == ["di"] || folded[1] == ["del"] || folded[1] == ["della"] else { return separatorAfter(1) }
+            if let separator = separatorAfter(2) { return separator }
+            if let isMunicipality {
+                // The longest run of words after `di` that names a municipality.
+                for end in stride(from: min(folded.count, 8), to: 2, by: -1) where isMunicipality(folded[2..<end].flatMap { $0 }) {
+                    return end
+                }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// Saints' names in any spelling compare as `san`.
@@ -97,5 +148,12 @@ public enum OrganizationName {
 
     static func titledWord(_ word: String) -> String {
         word.prefix(1).uppercased() + word.dropFirst()
+    }
+}
+
+private extension String {
+    /// `a , b` (as split above) back to `a, b`.
+    func replacingCommaSpacing() -> String {
+        splitting(on: " , ").joined(separator: ", ")
     }
 }

@@ -95,4 +95,19 @@ public enum TextFold {
         }
         return result.joined(separator: " ")
     }
+
+    /// Whether two words differ by at most one insertion, deletion, substitution or swap of
+    /// neighbours.
+    public static func withinOneEdit(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if abs(x.count - y.count) > 1 || x == y { return x == y }
+        var i = 0
+        while i < x.count && i < y.count && x[i] == y[i] { i += 1 }
+        if x.count == y.count {
+            if x[(i + 1)...] == y[(i + 1)...] { return true }
+            return i + 1 < x.count && x[i] == y[i + 1] && x[i + 1] == y[i] && x[(i + 2)...] == y[(i + 2)...]
+        }
+        return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
+    }
+
 }
