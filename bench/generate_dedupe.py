@@ -28,10 +28,16 @@ ADJECTIVES = ["", "Solidale", "Aperto", "Nuovo", "Comune", "Sociale", "Verde", "
               "di Quartiere", "Insieme", "Onda", "Blu", "Rosso", "Antico", "Giovane", "Libero", "Vivo",
               "Sereno", "Felice", "Lontano", "Vicino", "Grande", "Piccolo", "di Luce", "in Festa", "Amico"]
 GIVEN = ["Carlo", "Giovanni", "Maria", "Anna", "Luigi", "Giuseppe", "Teresa", "Pier Giorgio", "Francesco",
-         "Lucia", "Paolo", "Angela", "Domenico", "Rosa", "Vittorio", "Elena", "Michele", "Clara", "Alberto", "Rita"]
+         "Lucia", "Paolo", "Angela", "Domenico", "Rosa", "Vittorio", "Elena", "Michele", "Clara", "Alberto", "Rita",
+         "Bruno", "Giorgio", "Franca", "Renato", "Ada", "Enrico", "Marisa", "Sergio", "Emilia", "Aldo", "Nella",
+         "Primo", "Lidia", "Ettore", "Gianna", "Cesare", "Irene", "Oreste", "Silvia", "Dario", "Nives", "Tullio"]
 SURNAMES = ["Rossi", "Ferrero", "Bianchi", "Molo", "Gallo", "Bertolino", "Gribaudo", "Chiesa", "Martini",
             "Rinaldi", "Costa", "Fontana", "Marchetti", "Barbero", "Conti", "Greco", "Bruno", "Ricci", "Villa",
-            "Colombo", "Sacco", "Bosio", "Operti", "Cena", "Allamano", "Murialdo", "Faà di Bruno", "Lazzati"]
+            "Colombo", "Sacco", "Bosio", "Operti", "Cena", "Allamano", "Murialdo", "Faà di Bruno", "Lazzati",
+            "Bertola", "Cravero", "Gianotti", "Peyron", "Revelli", "Olivetti", "Levi", "Ginzburg", "Pavese", "Gobetti",
+            "Einaudi", "Lajolo", "Fenoglio", "Arpino", "Natta", "Pertini", "Salvemini", "Gramsci", "Montessori",
+            "Agnesi", "Cottolengo", "Cafasso", "Lanza", "Sella", "Giolitti", "Bonelli", "Audisio", "Crosetto",
+            "Druetta", "Giordano", "Mondino", "Rabbia", "Tesio", "Viotti", "Zanotti", "Balbo", "Boggio", "Cerutti"]
 SAINTS = ["San Giuseppe", "Sant'Anna", "San Giovanni Battista", "Santa Maria Assunta", "San Martino",
           "San Lorenzo", "San Michele Arcangelo", "Santa Rita", "San Francesco d'Assisi", "San Pietro",
           "Santi Pietro e Paolo", "San Grato", "San Secondo", "Santa Croce", "San Giorgio", "San Rocco"]
@@ -122,6 +128,8 @@ class World:
         self.entities = []
         self.next_place = 0
         self.bodies = set()
+        self.names = set()
+        self.taken = set()
         self.by_province = {}
         for c in self.towns:
             self.by_province.setdefault(c["sigla"], []).append(c)
@@ -155,9 +163,31 @@ class World:
         return {"id": self.next_place, "town": town, "kind": kind, "street": street, "number": number,
                 "phone": self.phone(town) if self.rng.random() < 0.6 else None}
 
+    def unique(self, base, town):
+        """`base`, or `base` + town, or with a number: a name no other body has taken."""
+        for candidate in [base, base + town] + [base + town + str(i) for i in range(2, 1000)]:
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+
     def slug(self, name):
         base = "".join(ch for ch in strip_accents(name.lower()) if ch.isalnum())
         return base[:24] or "ente"
+
+
+def name_core(rng, world):
+    """Names as varied as real ones: a few well-worn ones (`Il Ponte`) recur across towns,
+    most combine words, people or places."""
+    roll = rng.random()
+    if roll < 0.1:
+        return rng.choice(NOUNS)
+    if roll < 0.35:
+        return rng.choice(NOUNS) + " " + rng.choice(ADJECTIVES[1:])
+    if roll < 0.55:
+        return rng.choice(NOUNS) + " " + rng.choice(["di ", "del ", ""]) + world.town()["nome"]
+    if roll < 0.8:
+        return rng.choice(GIVEN) + " " + rng.choice(SURNAMES)
+    return rng.choice(NOUNS) + " e " + rng.choice(NOUNS)
 
 
 def make_entities(world, count):
@@ -168,18 +198,12 @@ def make_entities(world, count):
         roll = rng.random()
         entity = {"n": n, "tax": luhn_piva(rng) if rng.random() < 0.92 else None, "places": []}
         if roll < 0.34:
-            core = rng.choice(NOUNS) + (" " + rng.choice(ADJECTIVES) if rng.random() < 0.7 else "")
-            if rng.random() < 0.35:
-                core = rng.choice(GIVEN) + " " + rng.choice(SURNAMES)
-            if rng.random() < 0.2:
-                core += " " + world.town()["nome"]
-            article = rng.choice(["Il ", "La ", "", ""]) if not core[0].isupper() or rng.random() < 0.4 else ""
+            core = name_core(rng, world)
+            article = rng.choice(["Il ", "La ", "", ""]) if rng.random() < 0.3 else ""
             entity.update(kind="association", name="Associazione " + article + core.strip(),
                           forms=rng.choice([["APS"], ["ODV"], ["ONLUS"], ["APS", "ETS"], ["ODV", "ETS"], []]))
         elif roll < 0.54:
-            core = rng.choice(NOUNS) + (" " + rng.choice(ADJECTIVES) if rng.random() < 0.6 else "")
-            if rng.random() < 0.15:
-                core += " " + world.town()["nome"]
+            core = name_core(rng, world)
             entity.update(kind="cooperative", name="Cooperativa Sociale " + core.strip(), forms=["s.c.s."])
         elif roll < 0.66:
             entity.update(kind="parish", name="Parrocchia " + rng.choice(SAINTS), forms=[])
@@ -207,9 +231,16 @@ def make_entities(world, count):
         else:
             entity.update(kind="sports", name="A.S.D. " + rng.choice(NOUNS) + " " + rng.choice(["Sport", "Volley", "Basket", "Calcio", "Danza"]), forms=[])
         home = entity.get("home") or world.town()
-        domain = world.slug(entity["name"].split(" ", 1)[-1] + (home["nome"] if rng.random() < 0.5 else "")) + rng.choice([".it", ".org", ".it"])
+        # Two bodies of one name in one town are rare (registries refuse them): draw again.
+        if (entity["name"], home["codice"]) in world.names:
+            continue
+        world.names.add((entity["name"], home["codice"]))
+        entity["home"] = home
+        # A domain or mailbox belongs to one body: namesakes elsewhere add their town or a number.
+        domain = world.unique(world.slug(entity["name"].split(" ", 1)[-1]), world.slug(home["nome"])) + rng.choice([".it", ".org", ".it"])
         entity["domain"] = domain if rng.random() < 0.75 else None
-        entity["email"] = ("info@" + domain) if entity["domain"] and rng.random() < 0.8 else (world.slug(entity["name"]) + "@" + rng.choice(FREE_MAIL))
+        entity["email"] = ("info@" + domain) if entity["domain"] and rng.random() < 0.8 else \
+            (world.unique(world.slug(entity["name"]), world.slug(home["nome"])) + "@" + rng.choice(FREE_MAIL))
         entity["switchboard"] = world.phone(home)
         # Places: offices, branches, or one seat (hosted at a parish or house for some).
         if entity["kind"] in ("municipality", "health"):

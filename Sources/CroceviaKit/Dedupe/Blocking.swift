@@ -36,10 +36,14 @@ public struct Blocking {
         }
         let rare = Set(record.nameWords).filter { !OrganizationName.commonWords.contains(vocabulary.words[Int($0)]) }
             .sorted { (vocabulary.recordCounts[Int($0)], $0) < (vocabulary.recordCounts[Int($1)], $1) }
-        if rare.count >= 2 {
-            keys.append("name:" + [rare[0], rare[1]].map { vocabulary.words[Int($0)] }.sorted().joined(separator: " "))
-        } else if let only = rare.first {
-            keys.append("name:" + vocabulary.words[Int(only)])
+        // The same name in another province is most often another body (parishes, `Il Ponte`):
+        // name keys stay within a province (the ISTAT code's first three digits) or a town.
+        let provinces = Set(towns.map { $0.count == 6 && $0.allSatisfy(\.isNumber) ? String($0.prefix(3)) : $0 })
+        let pair = rare.count >= 2 ? [rare[0], rare[1]].map { vocabulary.words[Int($0)] }.sorted().joined(separator: " ")
+            : rare.first.map { vocabulary.words[Int($0)] }
+        if let pair {
+            if provinces.isEmpty { keys.append("name:" + pair) }
+            for province in provinces { keys.append("name:" + pair + "|" + province) }
         }
         for word in rare.prefix(3) {
             for town in towns { keys.append("name+town:" + vocabulary.words[Int(word)] + "|" + town) }

@@ -8,8 +8,10 @@ struct DedupeRecord: Sendable {
     /// Where the record came from, for messages (`file:line`).
     let origin: String
     let name: String
+    /// The kind of body the name starts with (`associazione`, `cooperativa`, `parrocchia`…).
+    let bodyKind: String?
     /// The name's words (interned), common words included, legal forms left out.
-    let nameWords: [Int32]
+    var nameWords: [Int32] = []
     /// A valid 11-digit (or 16-character) tax code.
     let taxCode: String?
     let phones: [String]
@@ -17,7 +19,7 @@ struct DedupeRecord: Sendable {
     /// The e-mail domains that are not free mail providers.
     let emailDomains: [String]
     let webDomain: String?
-    let locations: [DedupeLocation]
+    var locations: [DedupeLocation]
     /// `last_modified` when the record carries one (ISO 8601 compares as text).
     let lastModified: String?
     /// The record as compact JSON, parsed again only to build merged records.
@@ -27,10 +29,10 @@ struct DedupeRecord: Sendable {
 struct DedupeLocation: Sendable {
     /// The location's `id`, or empty when the input gave none.
     let id: String
-    let nameWords: [Int32]
+    var nameWords: [Int32] = []
     /// Street type and folded name (`corso vittorio emanuele ii`) and the house number.
     let street: String
-    let streetWords: [Int32]
+    var streetWords: [Int32] = []
     let number: String
     /// ISTAT code, else the folded town name.
     let municipality: String
@@ -65,10 +67,26 @@ final class Vocabulary {
     }
 }
 
-/// Builds `DedupeRecord`s from HSDS JSON.
-struct DedupeRecordBuilder {
-    let vocabulary: Vocabulary
+/// The words of a record before they are interned: records are built on several threads, words
+/// are numbered on one, in input order, so every run numbers them alike.
+struct PendingWords: Sendable {
+    var name: [String]
+    var locations: [(name: [String], street: [String])] = []
+
+    func intern(into record: inout DedupeRecord, vocabulary: Vocabulary) {
+        record.nameWords = vocabulary.intern(name)
+        for index in record.locations.indices {
+            record.locations[index].nameWords = vocabulary.intern(locations[index].name)
+            record.locations[index].streetWords = vocabulary.intern(locations[index].street)
+        }
+    }
+}
+
+/// Builds `DedupeRecord`s from HSDS JSON; it keeps no state, so threads may share it.
+struct DedupeRecordBuilder: Sendable {
     let municipalities: Municipalities?
+
+    static let kinds: Set<String> = ["associazione", "cooperativa", "fondazione", "parrocchia", "comune", "consorzio", "comitato", "circolo", "asd"]
 
     static let freeMail: Set<String> = [
         "gmail.com", "libero.it", "yahoo.it", "yahoo.com", "hotmail.it", "hotmail.com", "outlook.it", "outlook.com",
@@ -76,12 +94,12 @@ struct DedupeRecordBuilder {
         "pec.it", "legalmail.it", "pec.libero.it", "arubapec.it", "postecert.it", "inwind.it",
     ]
 
-    /// The record's features, or nil (with the reason) when it is no organization.
-    func build(_ value: JSONValue, source: Int, origin: String) -> (DedupeRecord?, String?) {
-        guard case .object(let object) = value else { return (nil, "is not a JSON object") }
+    /// The record's features and words, or the reason it is no organization.
+    func build(_ value: JSONValue, source: Int, origin: String) -> Result<(DedupeRecord, PendingWords), Problem> {
+        guard case .object(let object) = value else { return .failure(Problem(text: "is not a JSON object")) }
         let parts = OrganizationParts(object)
         let organization = parts.organization
-        guard let recordID = object["id"]?.stringValue, !recordID.isEmpty else { return (nil, "has no id") }
+        guard let recordID = object["id"]?.stringValue, !recordID.isEmpty else { return .failure(Problem(text: "has no id")) }
         let nameText = organization["name"]?.stringValue ?? ""
         let name = OrganizationName.normalize(nameText, isMunicipality: municipalities?.isName)
         var taxCode: String?
@@ -111,18 +129,27 @@ struct DedupeRecordBuilder {
         if let email = organization["email"]?.stringValue { emails = Email.normalize(email).addresses }
         let emailDomains = emails.compactMap(Email.domain).filter { !Self.freeMail.contains($0) }
         let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.domain)
-        let locations = parts.locations.map(buildLocation)
+        var pending = PendingWords(name: name.words)
+        let locations = parts.locations.map { place in
+            let (location, words) = buildLocation(place)
+            pending.locations.append(words)
+            return location
+        }
         for location in locations { phones.append(contentsOf: location.phones) }
         var json = ByteBuffer()
         JSONText.write(value, to: &json, pretty: false)
         let record = DedupeRecord(
-            source: source, recordID: recordID, origin: origin, name: name.name, nameWords: vocabulary.intern(name.words),
+            source: source, recordID: recordID, origin: origin, name: name.name, bodyKind: name.words.first.flatMap { Self.kinds.contains($0) ? $0 : nil },
             taxCode: taxCode, phones: Array(Set(phones)).sorted(), emails: emails, emailDomains: emailDomains,
             webDomain: webDomain, locations: locations, lastModified: parts.lastModified, json: json.withBytes { Array($0) })
-        return (record, nil)
+        return .success((record, pending))
     }
 
-    private func buildLocation(_ place: JSONObject) -> DedupeLocation {
+    struct Problem: Error {
+        let text: String
+    }
+
+    private func buildLocation(_ place: JSONObject) -> (DedupeLocation, (name: [String], street: [String])) {
         let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
         let street = (address["address_1"]?.stringValue).map(Street.normalize)
         let streetWords = street.map { [$0.type] + TextFold.words($0.name) }?.filter { !$0.isEmpty } ?? []
@@ -140,12 +167,12 @@ struct DedupeRecordBuilder {
         for phone in place["phones"]?.arrayValue ?? [] {
             if let number = phone["number"]?.stringValue { phones.append(contentsOf: Phone.normalize(number).numbers) }
         }
-        return DedupeLocation(
+        let location = DedupeLocation(
             id: place["id"]?.stringValue ?? "",
-            nameWords: vocabulary.intern(OrganizationName.normalize(place["name"]?.stringValue ?? "").words),
-            street: streetWords.joined(separator: " "), streetWords: vocabulary.intern(streetWords),
+            street: streetWords.joined(separator: " "),
             number: street?.number.lowercased() ?? "", municipality: municipality, postalCode: postal, phones: phones,
             latitude: place["latitude"].flatMap(Self.double), longitude: place["longitude"].flatMap(Self.double))
+        return (location, (OrganizationName.normalize(place["name"]?.stringValue ?? "").words, streetWords))
     }
 
     static func double(_ value: JSONValue) -> Double? {

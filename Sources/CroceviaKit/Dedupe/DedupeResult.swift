@@ -15,12 +15,18 @@ public struct DedupeResult {
     }
 
     let deduplicator: Deduplicator
+    let scorer: PairScorer
     /// The organization cluster of each record, in input order.
     public let organizationID: [String]
     /// The location cluster of each record's locations.
     public let locationID: [[String]]
-    public let review: [ReviewPair]
+    let reviewLinks: [Deduplicator.ReviewLink]
     public let summary: Summary
+
+    /// The review queue, strongest pairs first, with the evidence of each.
+    public func reviewPairs(limit: Int = .max) -> [ReviewPair] {
+        reviewLinks.prefix(limit).map { deduplicator.reviewPair($0, scorer: scorer) }
+    }
 
     /// `record_id,location_id,organization_cluster,location_cluster`: one row per record and
     /// location; a record without locations has one row with empty location columns.
@@ -46,12 +52,14 @@ public struct DedupeResult {
         let sink = try OutputSink(path: path)
         var buffer = ByteBuffer()
         buffer.append("score,left_source,left_record_id,left_name,right_source,right_record_id,right_name,evidence_for,evidence_against,note\n")
-        for pair in review {
+        for link in reviewLinks {
+            let pair = deduplicator.reviewPair(link, scorer: scorer)
             let against = pair.evidence.filter { $0.points < 0 }.map { "\($0.field) \(Deduplicator.format($0.points)): \($0.detail)" }
             let support = pair.evidence.filter { $0.points > 0 }.map { "\($0.field) +\(Deduplicator.format($0.points)): \($0.detail)" }
             buffer.append(CSVCell.row([Deduplicator.format(pair.score), pair.left.source, pair.left.recordID, pair.left.name,
                                        pair.right.source, pair.right.recordID, pair.right.name,
                                        support.joined(separator: "; "), against.joined(separator: "; "), pair.note ?? ""]))
+            if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
         }
         try sink.write(&buffer)
         try sink.commit()

@@ -16,7 +16,7 @@ public final class Deduplicator {
 
     public init(settings: DedupeSettings, municipalities: Municipalities?) {
         self.settings = settings
-        builder = DedupeRecordBuilder(vocabulary: vocabulary, municipalities: municipalities)
+        builder = DedupeRecordBuilder(municipalities: municipalities)
     }
 
     /// Reads every record of one input. Records that are no organization (no id, not an object)
@@ -25,18 +25,48 @@ public final class Deduplicator {
         let sourceIndex = sources.firstIndex(of: source) ?? { sources.append(source); return sources.count - 1 }()
         let reader = try format.makeReader(path: path, source: source, findings: findings)
         var count = 0
-        while let record = try reader.next() {
-            let origin = "\(path):\(record.provenance.line)"
-            let (built, problem) = builder.build(record.value, source: sourceIndex, origin: origin)
-            if let built {
-                vocabulary.count(built.nameWords)
-                records.append(built)
-                count += 1
-            } else if let problem {
-                findings.add(Finding(.error, rule: "dedupe.record", message: "the record \(problem); it was left out of deduplication",
-                                     file: path, line: record.provenance.line, record: record.provenance.record))
+        var batch: [Record] = []
+        func flush() {
+            // Normalizing is most of the reading: a batch is built on two threads, then its words
+            // are interned in input order.
+            let builder = self.builder
+            let origins = batch.map { "\(path):\($0.provenance.line)" }
+            let built = [Result<(DedupeRecord, PendingWords), DedupeRecordBuilder.Problem>](unsafeUninitializedCapacity: batch.count) { buffer, initialized in
+                let base = UnsafeSendable(buffer.baseAddress!)
+                let records = UnsafeSendable(batch)
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    for index in stride(from: part, to: records.value.count, by: 2) {
+                        (base.value + index).initialize(to: builder.build(records.value[index].value, source: sourceIndex, origin: origins[index]))
+                    }
+                }
+                initialized = batch.count
             }
+            for (index, result) in built.enumerated() {
+                switch result {
+                case .success(let built):
+                    var record = built.0
+                    built.1.intern(into: &record, vocabulary: vocabulary)
+                    vocabulary.count(record.nameWords)
+                    records.append(record)
+                    count += 1
+                case .failure(let problem):
+                    let line = batch[index].provenance.line
+                    findings.add(Finding(.error, rule: "dedupe.record", message: "the record \(problem.text); it was left out of deduplication",
+                                         file: path, line: line, record: batch[index].provenance.record))
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
         }
+        do {
+            while let record = try reader.next() {
+                batch.append(record)
+                if batch.count == 4096 { flush() }
+            }
+        } catch {
+            flush()  // the records read before the error still count
+            throw error
+        }
+        flush()
         return count
     }
 
@@ -75,18 +105,16 @@ public final class Deduplicator {
             clusterLocations(members, scorer: scorer, into: &locationID)
         }
 
-        // The review queue: uncertain pairs that ended apart, and strong links refused to stop a chain.
-        var review: [ReviewPair] = []
+        // The review queue: uncertain pairs that ended apart, and strong links refused to stop a
+        // chain. Their evidence is gathered only when the queue is written.
+        var review: [ReviewLink] = []
         for link in reviewCandidates where organizations.group[Int(link.a)] != organizations.group[Int(link.b)] {
-            review.append(reviewPair(link.a, link.b, scorer: scorer, note: nil))
+            review.append(ReviewLink(link: link, refusedAverage: nil))
         }
         for (link, average) in organizations.refused where organizations.group[Int(link.a)] != organizations.group[Int(link.b)] {
-            let note = average == -.infinity
-                ? "kept apart: their clusters hold different tax codes"
-                : "kept apart: the clusters they would join score \(Self.format(average)) on average, below \(Self.format(settings.reviewThreshold))"
-            review.append(reviewPair(link.a, link.b, scorer: scorer, note: note))
+            review.append(ReviewLink(link: link, refusedAverage: average))
         }
-        review.sort { ($0.score, $1.left.recordID, $1.right.recordID) > ($1.score, $0.left.recordID, $0.right.recordID) }
+        review.sort { ($0.link.score, $1.link.a, $1.link.b) > ($1.link.score, $0.link.a, $0.link.b) }
 
         var summary = DedupeResult.Summary(records: records.count, sources: sources.count, blocking: diagnostics)
         summary.organizationClusters = membersOf.count
@@ -94,7 +122,8 @@ public final class Deduplicator {
         summary.merged = links.count
         summary.reviewPairs = review.count
         summary.refusedLinks = organizations.refused.count
-        return DedupeResult(deduplicator: self, organizationID: organizationID, locationID: locationID, review: review, summary: summary)
+        return DedupeResult(deduplicator: self, scorer: scorer, organizationID: organizationID, locationID: locationID,
+                            reviewLinks: review, summary: summary)
     }
 
     /// The scores of the candidate pairs, on two threads.
@@ -158,14 +187,27 @@ public final class Deduplicator {
         UUIDv5.make(namespace: settings.namespace, name: "crocevia:\(level)-cluster:\(smallestMember)").text
     }
 
-    private func reviewPair(_ a: Int32, _ b: Int32, scorer: PairScorer, note: String?) -> ReviewPair {
+    struct ReviewLink {
+        let link: Clustering.Link
+        /// For a strong link refused: the mean score across the clusters (-infinity for a tax
+        /// code conflict).
+        let refusedAverage: Double?
+    }
+
+    func reviewPair(_ review: ReviewLink, scorer: PairScorer) -> ReviewPair {
         var evidence: [Evidence]? = []
-        let score = scorer.score(Int(a), Int(b), evidence: &evidence)
+        let score = scorer.score(Int(review.link.a), Int(review.link.b), evidence: &evidence)
         func side(_ index: Int32) -> ReviewPair.Side {
             let record = records[Int(index)]
             return ReviewPair.Side(source: sources[record.source], recordID: record.recordID, name: record.name, origin: record.origin)
         }
-        return ReviewPair(left: side(a), right: side(b), score: score, evidence: evidence ?? [], note: note)
+        var note: String?
+        if let average = review.refusedAverage {
+            note = average == -.infinity
+                ? "kept apart: their clusters hold different tax codes"
+                : "kept apart: the clusters they would join score \(Self.format(average)) on average, below \(Self.format(settings.reviewThreshold))"
+        }
+        return ReviewPair(left: side(review.link.a), right: side(review.link.b), score: score, evidence: evidence ?? [], note: note)
     }
 
     static func format(_ value: Double) -> String {

@@ -55,6 +55,9 @@ struct PairScorer {
         case 0.3..<0.5: namePoints = -2.5
         default: namePoints = -5
         }
+        if let p = x.bodyKind, let q = y.bodyKind, p != q {
+            add("kind", -3, "an \(p) and a \(q)")
+        }
         add("name", namePoints, "names \(Int((similarity * 100).rounded()))% alike: \"\(x.name)\" and \"\(y.name)\"")
         if !x.phones.isEmpty && !y.phones.isEmpty {
             if let shared = x.phones.first(where: { y.phones.contains($0) }) {

@@ -1,6 +1,9 @@
 /// The deduplicator's review queue as one HTML page for a coordinator: the run's figures, then
 /// each uncertain pair with the two records side by side and the evidence for and against.
 public enum ReviewReport {
+    /// Pairs shown on the page; the CSV queue (`--review-csv`) holds them all.
+    public static let limit = 1000
+
     public static func html(_ result: DedupeResult, inputs: [String], language: HTMLReport.Language) -> String {
         func pick(_ it: String, _ en: String) -> String { language == .it ? it : en }
         let escape = HTMLReport.escape
@@ -36,10 +39,13 @@ public enum ReviewReport {
             <p>\(pick("Soglie: unione da", "Thresholds: merge at")) \(Deduplicator.format(settings.mergeThreshold)), \(pick("verifica da", "review from")) \(Deduplicator.format(settings.reviewThreshold)). \(pick("Ogni coppia ha un punteggio: la somma dei punti a favore (verde) e contro (rosso).", "Each pair's score is the sum of the points for (green) and against (red)."))</p>
 
             """
-        if result.review.isEmpty {
+        let pairs = result.reviewPairs(limit: limit)
+        if pairs.isEmpty {
             page += "<p>\(pick("Nessuna coppia incerta.", "No uncertain pairs."))</p>\n"
+        } else if summary.reviewPairs > pairs.count {
+            page += "<p>\(pick("Qui le prime \(pairs.count) coppie su \(summary.reviewPairs), dal punteggio più alto; l'elenco completo è nel CSV (--review-csv).", "The first \(pairs.count) of \(summary.reviewPairs) pairs, highest score first; the CSV (--review-csv) has them all."))</p>\n"
         }
-        for (number, pair) in result.review.enumerated() {
+        for (number, pair) in pairs.enumerated() {
             page += "<section class=\"pair\">\n<p class=\"score\">\(number + 1). \(pick("Punteggio", "Score")) \(Deduplicator.format(pair.score))</p>\n"
             if let note = pair.note { page += "<p class=\"note\">\(escape(note))</p>\n" }
             page += "<table>\n<tr><th></th><th>\(pick("Fonte", "Source"))</th><th>\(pick("Nome", "Name"))</th><th>id</th><th>\(pick("Riga", "Line"))</th></tr>\n"
