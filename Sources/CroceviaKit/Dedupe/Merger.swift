@@ -16,7 +16,6 @@ struct Merger {
         let index: Int
         let object: JSONObject
         let locations: [JSONObject]
-        let extraPhones: [JSONValue]
         let rank: Int
         let lastModified: String?
     }
@@ -29,7 +28,8 @@ struct Merger {
         for member in members { for key in member.object.keys where !fields.contains(key) && !Self.ownFields.contains(key) { fields.append(key) } }
         for field in fields {
             if Self.unionFields.contains(field) {
-                let items = members.flatMap { $0.object[field]?.arrayValue ?? [] } + (field == "phones" ? members.flatMap(\.extraPhones) : [])
+                // A service's own phones stay with the service: only the organizations' are merged.
+                let items = members.flatMap { $0.object[field]?.arrayValue ?? [] }
                 merged.members.append((field, .array(Self.distinct(items, field: field))))
                 continue
             }
@@ -115,7 +115,7 @@ struct Merger {
         let trust = deduplicator.settings.sourceTrust
         let name = deduplicator.sources[record.source]
         let rank = trust.firstIndex(of: name) ?? (trust.count + record.source)
-        return Member(index: index, object: parts.organization, locations: parts.locations, extraPhones: parts.extraPhones,
+        return Member(index: index, object: parts.organization, locations: parts.locations,
                       rank: rank, lastModified: record.lastModified)
     }
 

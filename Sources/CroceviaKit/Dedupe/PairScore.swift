@@ -56,7 +56,7 @@ struct PairScorer {
         default: namePoints = -5
         }
         if let p = x.bodyKind, let q = y.bodyKind, p != q {
-            add("kind", -3, "an \(p) and a \(q)")
+            add("kind", -3, "kinds of body differ: \(p), \(q)")
         }
         add("name", namePoints, "names \(Int((similarity * 100).rounded()))% alike: \"\(x.name)\" and \"\(y.name)\"")
         if !x.phones.isEmpty && !y.phones.isEmpty {

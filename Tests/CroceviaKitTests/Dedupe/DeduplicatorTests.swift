@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+/// Hand-made organizations from two or three partners, one hard case of DOMAIN.md per test.
+@Suite struct DeduplicatorTests {
+    /// An HSDS organization as a partner would send it.
+    static func organization(_ id: String, _ name: String, tax: String? = nil, phone: String? = nil, email: String? = nil,
+                             website: String? = nil, description: String? = nil,
+                             places: [(id: String, street: String, city: String)] = []) -> String {
+        var members = ["\"id\": \"\(id)\"", "\"name\": \"\(name)\""]
+        if let tax { members.append("\"tax_id\": \"\(tax)\"") }
+        if let email { members.append("\"email\": \"\(email)\"") }
+        if let website { members.append("\"website\": \"\(website)\"") }
+        if let description { members.append("\"description\": \"\(description)\"") }
+        if let phone { members.append("\"phones\": [{\"number\": \"\(phone)\"}]") }
+        let locations = places.map { place in
+            "{\"id\": \"\(place.id)\", \"addresses\": [{\"address_1\": \"\(place.street)\", \"city\": \"\(place.city)\"}]}"
+        }
+        if !locations.isEmpty { members.append("\"locations\": [\(locations.joined(separator: ", "))]") }
+        return "{" + members.joined(separator: ", ") + "}"
+    }
+
+    /// Runs the deduplicator over sources (name, JSON Lines) and returns the result.
+    static func run(_ sources: [(String, [String])], settings: DedupeSettings = DedupeSettings()) throws -> DedupeResult {
+        let deduplicator = Deduplicator(settings: settings, municipalities: try Municipalities.standard())
+        for (name, lines) in sources {
+            let path = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "\(name).jsonl")
+            _ = try deduplicator.read(path: path, source: name, format: .jsonl, findings: FindingLog())
+        }
+        return deduplicator.run()
+    }
+
+    /// The organization cluster of each record id.
+    static func organizations(_ result: DedupeResult) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: zip(result.deduplicator.records.map(\.recordID), result.organizationID))
+    }
+
+    /// The location cluster of each location id.
+    static func locations(_ result: DedupeResult) -> [String: String] {
+        var clusters: [String: String] = [:]
+        for (index, record) in result.deduplicator.records.enumerated() {
+            for (position, location) in record.locations.enumerated() { clusters[location.id] = result.locationID[index][position] }
+        }
+        return clusters
+    }
+
+    @Test func branchesAreOneOrganizationWithTwoPlaces() throws {
+        let result = try Self.run([
+            ("portinerie", [Self.organization("a1", "Ass.ne Il Ponte ONLUS", tax: "IT 09123450018", phone: "011 436 1234",
+                                              website: "www.ilponte-coop.it", places: [("a1-l", "P.zza della Repubblica 14/A", "Torino")])]),
+            ("collegno", [Self.organization("b1", "ASSOCIAZIONE IL PONTE - SEDE DI COLLEGNO", tax: "9123450018", phone: "(011) 436.12.34",
+                                            places: [("b1-l", "Via Roma, 12", "Collegno")])]),
+            ("brescia", [Self.organization("c1", "Associazione Il Ponte", website: "https://www.ilponte-coop.it/",
+                                           places: [("c1-l", "Piazza della Repubblica n. 14/a", "TORINO")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(Set(organizations.values).count == 1)
+        let locations = Self.locations(result)
+        #expect(locations["a1-l"] == locations["c1-l"])
+        #expect(locations["a1-l"] != locations["b1-l"])
+        #expect(result.summary.organizationClusters == 1)
+        #expect(result.summary.locationClusters == 2)
+    }
+
+    @Test func namesakeParishesInOtherTownsStayApart() throws {
+        let result = try Self.run([
+            ("collegno", [Self.organization("p1", "Parrocchia San Giuseppe", phone: "011 4050505", places: [("p1-l", "Via Roma 3", "Collegno")])]),
+            ("ivrea", [Self.organization("p2", "Parr. S. Giuseppe", phone: "0125 641234", places: [("p2-l", "Via Castellamonte 20", "Ivrea")])]),
+            ("portinerie", [Self.organization("p3", "PARROCCHIA SAN GIUSEPPE", places: [("p3-l", "V. Roma, 3", "Collegno")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(organizations["p1"] == organizations["p3"])
+        #expect(organizations["p1"] != organizations["p2"])
+    }
+
+    @Test func hostedBodySharingAddressAndPhoneIsAnotherOrganization() throws {
+        let result = try Self.run([
+            ("portinerie", [
+                Self.organization("h1", "Parrocchia San Gioachino", phone: "011 5211122", places: [("h1-l", "Via Cigna 2", "Torino")]),
+                Self.organization("g1", "Associazione Vicini di Casa ODV", tax: "97123450013", phone: "011.521.11.22", places: [("g1-l", "Via Cigna, 2", "Torino")]),
+            ]),
+            ("solidale", [Self.organization("g2", "ASS. VICINI DI CASA", places: [("g2-l", "via Cigna n. 2", "TORINO")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(organizations["g1"] == organizations["g2"])
+        #expect(organizations["h1"] != organizations["g1"])
+        // The same building, two bodies: two places, one per organization.
+        let locations = Self.locations(result)
+        #expect(locations["h1-l"] != locations["g1-l"])
+        #expect(locations["g1-l"] == locations["g2-l"])
+    }
+
+    @Test func municipalOfficesShareTheMunicipality() throws {
+        let result = try Self.run([
+            ("collegno", [
+                Self.organization("m1", "Comune di Collegno - Servizi Sociali", tax: "01239870015", places: [("m1-l", "Piazza del Municipio 1", "Collegno")]),
+                Self.organization("m2", "Comune di Collegno, Informagiovani", tax: "01239870015", places: [("m2-l", "Via Alfieri 4", "Collegno")]),
+            ]),
+            ("portinerie", [Self.organization("m3", "COMUNE DI COLLEGNO SERVIZI SOCIALI", places: [("m3-l", "P.zza del Municipio, 1", "Collegno")])]),
+            ("brescia", [Self.organization("x1", "Comune di Brescia - Servizi Sociali", tax: "00761890177", places: [("x1-l", "Piazza Loggia 1", "Brescia")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(Set(["m1", "m2", "m3"].map { organizations[$0]! }).count == 1)
+        #expect(organizations["x1"] != organizations["m1"])
+        let locations = Self.locations(result)
+        #expect(locations["m1-l"] == locations["m3-l"])
+        #expect(locations["m1-l"] != locations["m2-l"])
+    }
+
+    @Test func noChainThroughARecordWithoutTaxCode() throws {
+        // a and c hold different tax codes; b, without one, is like both.
+        let result = try Self.run([
+            ("one", [Self.organization("a", "Cooperativa Sociale Arcobaleno", tax: "09123450018", phone: "011 1111111", places: [("a-l", "Via Po 1", "Torino")])]),
+            ("two", [Self.organization("b", "Cooperativa Sociale Arcobaleno", phone: "011 1111111", email: "info@arcobaleno.it", places: [("b-l", "Via Po 1", "Torino")])]),
+            ("three", [Self.organization("c", "Coop. Soc. Arcobaleno", tax: "97812340012", email: "info@arcobaleno.it", places: [("c-l", "Via Po 1", "Torino")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(organizations["a"] != organizations["c"])
+        #expect(organizations["b"] == organizations["a"] || organizations["b"] == organizations["c"])
+        let refused = result.reviewPairs().filter { $0.note == "kept apart: their clusters hold different tax codes" }
+        #expect(refused.count == 1)
+        #expect(refused.first?.evidence.contains(where: { $0.field == "tax_id" && $0.points < 0 }) != true)
+    }
+
+    @Test func clusterIDsAreStableAndANewRecordRenumbersNothingElse() throws {
+        let base: [(String, [String])] = [
+            ("one", [Self.organization("r1", "Associazione Il Ponte", tax: "09123450018", places: [("r1-l", "Via Po 1", "Torino")]),
+                     Self.organization("r2", "Associazione Porta Aperta APS", tax: "97812340012", places: [("r2-l", "Corso Giulio Cesare 45", "Torino")])]),
+            ("two", [Self.organization("s1", "ASS. IL PONTE", tax: "IT09123450018", places: [("s1-l", "via Po, 1", "Torino")])]),
+        ]
+        let first = Self.organizations(try Self.run(base))
+        let again = Self.organizations(try Self.run(base.reversed()))
+        #expect(first == again)
+        // The id is UUIDv5 of the smallest member id.
+        #expect(first["r1"] == UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:organization-cluster:r1").text)
+        var grown = base
+        grown.append(("three", [Self.organization("q9", "Associazione Vicini di Casa", tax: "97123450013", places: [("q9-l", "Via Di Nanni 27", "Torino")]),
+                                Self.organization("t1", "Associazione Porta Aperta", tax: "97812340012", places: [("t1-l", "C.so Giulio Cesare, 45", "Torino")])]))
+        let after = Self.organizations(try Self.run(grown))
+        for id in ["r1", "r2", "s1"] { #expect(after[id] == first[id], "\(id)") }
+        #expect(after["t1"] == first["r2"])
+    }
+
+    @Test func clustersFileHasARowPerRecordAndLocation() throws {
+        let result = try Self.run([
+            ("one", [Self.organization("r1", "Associazione Il Ponte", tax: "09123450018",
+                                       places: [("r1-a", "Via Po 1", "Torino"), ("r1-b", "Via Roma 12", "Collegno")]),
+                     Self.organization("r2", "Banco Alimentare ODV")]),
+        ])
+        let path = try temporaryFile("", name: "clusters.csv")
+        try result.writeClusters(to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let org1 = UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:organization-cluster:r1").text
+        let org2 = UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:organization-cluster:r2").text
+        let placeA = UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:location-cluster:r1#r1-a").text
+        let placeB = UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:location-cluster:r1#r1-b").text
+        #expect(lines == [
+            "record_id,location_id,organization_cluster,location_cluster",
+            "r1,r1-a,\(org1),\(placeA)",
+            "r1,r1-b,\(org1),\(placeB)",
+            "r2,,\(org2),",
+        ])
+    }
+
+    @Test func mergedRecordChoosesByRuleAndSaysWhere() throws {
+        var settings = DedupeSettings()
+        settings.sourceTrust = ["registro", "portinerie"]
+        settings.fieldRules["website"] = .complete
+        let result = try Self.run([
+            ("portinerie", [Self.organization("p", "ASS. IL PONTE", tax: "9123450018", phone: "011 436 1234", website: "www.ilponte.it",
+                                              description: "Aiuto agli anziani del quartiere, spesa e farmaci a domicilio",
+                                              places: [("p-l", "P.zza della Repubblica 14/A", "Torino")])]),
+            ("registro", [Self.organization("r", "Associazione Il Ponte ONLUS", tax: "09123450018", phone: "+39 333 1234567",
+                                            website: "https://www.ilponte.it/chi-siamo", description: "Associazione",
+                                            places: [("r-l", "Piazza della Repubblica, 14/A", "Torino")])]),
+        ], settings: settings)
+        let path = try temporaryFile("", name: "merged.jsonl")
+        try result.writeMerged(to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let merged = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(merged["id"] as? String == UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "crocevia:organization-cluster:p").text)
+        #expect(merged["name"] as? String == "Associazione Il Ponte ONLUS")  // most trusted source
+        #expect(merged["description"] as? String == "Aiuto agli anziani del quartiere, spesa e farmaci a domicilio")  // most complete
+        #expect(merged["website"] as? String == "https://www.ilponte.it/chi-siamo")  // configured: most complete
+        #expect((merged["phones"] as? [[String: Any]])?.compactMap { $0["number"] as? String } == ["+39 333 1234567", "011 436 1234"])
+        let provenance = try #require(merged["_provenance"] as? [String: [String: String]])
+        #expect(provenance["name"] == ["source": "registro", "record_id": "r", "rule": "trusted"])
+        #expect(provenance["description"] == ["source": "portinerie", "record_id": "p", "rule": "complete"])
+        let locations = try #require(merged["locations"] as? [[String: Any]])
+        #expect(locations.count == 1)
+        #expect(locations[0]["organization_id"] as? String == merged["id"] as? String)
+        #expect((merged["_merged_from"] as? [[String: String]])?.map { $0["record_id"]! } == ["p", "r"])
+    }
+
+    @Test func reviewQueueListsEvidenceForAndAgainst() throws {
+        let result = try Self.run([
+            ("one", [Self.organization("a", "Associazione Il Faro", places: [("a-l", "Via Po 1", "Torino")])]),
+            ("two", [Self.organization("b", "Associazione Il Faro", places: [("b-l", "Via Garibaldi 7", "Collegno")])]),
+        ], settings: { var s = DedupeSettings(); s.reviewThreshold = -5; return s }())
+        let pairs = result.reviewPairs()
+        #expect(pairs.count == 1)
+        let path = try temporaryFile("", name: "review.csv")
+        try result.writeReviewCSV(to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        // The same name (its words are in every record, so they weigh little) in two towns.
+        #expect(lines[1] == "1.6,one,a,Associazione Il Faro,two,b,Associazione Il Faro,"
+            + "\"name +4.1: names 100% alike: \"\"Associazione Il Faro\"\" and \"\"Associazione Il Faro\"\"\","
+            + "municipality -2.5: no municipality in common (001272 / 001090),")
+    }
+
+    @Test func recordsThatAreNoOrganizationAreReportedWithTheirLine() throws {
+        let deduplicator = Deduplicator(settings: DedupeSettings(), municipalities: nil)
+        let path = try temporaryFile("{\"id\": \"a\", \"name\": \"Il Ponte\"}\n[1, 2]\n{\"name\": \"senza id\"}\n", name: "feed.jsonl")
+        let findings = FindingLog()
+        #expect(try deduplicator.read(path: path, source: "feed", format: .jsonl, findings: findings) == 1)
+        #expect(findings.findings.map { "\($0.line ?? 0): \($0.message)" } == [
+            "2: the record is not a JSON object; it was left out of deduplication",
+            "3: the record has no id; it was left out of deduplication",
+        ])
+    }
+
+    @Test func settingsFileErrorsNameTheLine() throws {
+        let path = try temporaryFile("thresholds:\n  merge: 4\n  reviw: 1\n", name: "dedupe.yaml")
+        #expect(throws: CroceviaError.configuration(file: path, line: 3, column: 3,
+                                                    message: "unknown key \"reviw\" in thresholds; did you mean \"review\"? (known keys: merge, review, location)")) {
+            try DedupeSettings.load(path: path)
+        }
+        let order = try temporaryFile("thresholds: { merge: 2, review: 3 }\nsources: [registro]\nsurvivorship: { fields: { name: recent } }\n", name: "d.yaml")
+        #expect(throws: CroceviaError.configuration(file: order, line: 1, column: 13, message: "thresholds.review (3.0) must not be above thresholds.merge (2.0)")) {
+            try DedupeSettings.load(path: order)
+        }
+    }
+}
