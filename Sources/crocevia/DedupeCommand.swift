@@ -69,6 +69,7 @@ struct DedupeCommand: ParsableCommand {
             throw CroceviaError.usage("the review threshold (\(options.reviewThreshold)) must not be above the merge threshold (\(options.mergeThreshold))")
         }
         let deduplicator = Deduplicator(settings: options, municipalities: try Municipalities.standard())
+        if !quiet { deduplicator.log = { Terminal.line("crocevia: " + $0) } }
         let printer = FindingPrinter { Terminal.line($0) }
         let findings = FindingLog(observer: quiet ? nil : printer.print)
         var paths: [String] = []

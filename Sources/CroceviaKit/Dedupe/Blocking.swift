@@ -18,6 +18,9 @@ public struct Blocking {
         public var skipped: [Block] = []
     }
 
+    /// The kinds of key, most telling first (a pair several kinds find is counted for the first).
+    static let kinds = ["tax", "phone", "email", "web", "address", "name", "name+town"]
+
     /// A block larger than this is not compared pair by pair.
     let maxBlockSize: Int
 
@@ -59,7 +62,12 @@ public struct Blocking {
         }
         var diagnostics = Diagnostics()
         diagnostics.keys = blocks.count
-        var pairs = Set<UInt64>()
+        // Pairs are gathered with repeats and made unique by sorting, cheaper than a hash set of
+        // millions. Each is packed with the rank of the kind of key that found it (first
+        // record << 35 | second << 3 | rank), so a pair found by several kinds counts once, for
+        // the first in `kinds`.
+        precondition(records.count < 1 << 29, "the deduplicator takes at most 536,870,912 records")
+        var found: [UInt64] = []
         var sizes: [Block] = []
         for (key, members) in blocks where members.count > 1 {
             sizes.append(Block(key: key, size: members.count))
@@ -67,20 +75,31 @@ public struct Blocking {
                 diagnostics.skipped.append(Block(key: key, size: members.count))
                 continue
             }
-            let kind = String(key.prefix(while: { $0 != ":" }))
-            var added = 0
+            let kind = key.prefix(while: { $0 != ":" })
+            let rank = UInt64(Self.kinds.firstIndex(where: { $0 == kind }) ?? Self.kinds.count - 1)
             for i in 0..<members.count {
                 for j in (i + 1)..<members.count {
                     let a = UInt64(min(members[i], members[j])), b = UInt64(max(members[i], members[j]))
                     if records[Int(a)].source == records[Int(b)].source && records[Int(a)].recordID == records[Int(b)].recordID { continue }
-                    if pairs.insert(a << 32 | b).inserted { added += 1 }
+                    found.append(a << 35 | b << 3 | rank)
                 }
             }
-            diagnostics.pairsByKind[kind, default: 0] += added
         }
+        found.sort()
+        var pairs: [UInt64] = []
+        pairs.reserveCapacity(found.count)
+        var counts = [Int](repeating: 0, count: Self.kinds.count)
+        var last = UInt64.max
+        for key in found where key >> 3 != last {
+            last = key >> 3
+            pairs.append(last)  // first << 32 | second
+            counts[Int(key & 7)] += 1
+        }
+        found = []
+        for (index, kind) in Self.kinds.enumerated() where counts[index] > 0 { diagnostics.pairsByKind[kind] = counts[index] }
         diagnostics.largest = Array(sizes.sorted { ($0.size, $1.key) > ($1.size, $0.key) }.prefix(10))
         diagnostics.skipped.sort { ($0.size, $1.key) > ($1.size, $0.key) }
         diagnostics.candidatePairs = pairs.count
-        return (pairs.sorted(), diagnostics)
+        return (pairs, diagnostics)
     }
 }

@@ -1,7 +1,10 @@
 /// The typed view of one input record the deduplicator compares: an HSDS organization with its
 /// locations, or a service whose `organization` and `service_at_locations` give them. Every text
 /// is normalized on the way in (see `Normalize/`); words are interned as numbers.
-struct DedupeRecord: Sendable {
+///
+/// A class, so the millions of pair comparisons share each record rather than copy its fields.
+/// Its words are set once, on the reading thread, before any comparison; then it is read only.
+final class DedupeRecord: @unchecked Sendable {
     /// The input's name for the partner (`--source` or the file's name).
     let source: Int
     let recordID: String
@@ -20,10 +23,31 @@ struct DedupeRecord: Sendable {
     let emailDomains: [String]
     let webDomain: String?
     var locations: [DedupeLocation]
+    /// The municipalities of the locations, sorted, each once.
+    let towns: [String]
     /// `last_modified` when the record carries one (ISO 8601 compares as text).
     let lastModified: String?
     /// The record as compact JSON, parsed again only to build merged records.
     let json: [UInt8]
+
+    init(source: Int, recordID: String, origin: String, name: String, bodyKind: String?, taxCode: String?, phones: [String],
+         emails: [String], emailDomains: [String], webDomain: String?, locations: [DedupeLocation], towns: [String],
+         lastModified: String?, json: [UInt8]) {
+        self.source = source
+        self.recordID = recordID
+        self.origin = origin
+        self.name = name
+        self.bodyKind = bodyKind
+        self.taxCode = taxCode
+        self.phones = phones
+        self.emails = emails
+        self.emailDomains = emailDomains
+        self.webDomain = webDomain
+        self.locations = locations
+        self.towns = towns
+        self.lastModified = lastModified
+        self.json = json
+    }
 }
 
 struct DedupeLocation: Sendable {
@@ -73,7 +97,7 @@ struct PendingWords: Sendable {
     var name: [String]
     var locations: [(name: [String], street: [String])] = []
 
-    func intern(into record: inout DedupeRecord, vocabulary: Vocabulary) {
+    func intern(into record: DedupeRecord, vocabulary: Vocabulary) {
         record.nameWords = vocabulary.intern(name)
         for index in record.locations.indices {
             record.locations[index].nameWords = vocabulary.intern(locations[index].name)
@@ -141,7 +165,8 @@ struct DedupeRecordBuilder: Sendable {
         let record = DedupeRecord(
             source: source, recordID: recordID, origin: origin, name: name.name, bodyKind: name.words.first.flatMap { Self.kinds.contains($0) ? $0 : nil },
             taxCode: taxCode, phones: Array(Set(phones)).sorted(), emails: emails, emailDomains: emailDomains,
-            webDomain: webDomain, locations: locations, lastModified: parts.lastModified, json: json.withBytes { Array($0) })
+            webDomain: webDomain, locations: locations,
+            towns: Array(Set(locations.map(\.municipality).filter { !$0.isEmpty })).sorted(), lastModified: parts.lastModified, json: json.withBytes { Array($0) })
         return .success((record, pending))
     }
 

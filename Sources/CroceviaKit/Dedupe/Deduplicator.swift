@@ -13,6 +13,8 @@ public final class Deduplicator {
     let builder: DedupeRecordBuilder
     var records: [DedupeRecord] = []
     public private(set) var sources: [String] = []
+    /// Told when each stage of `run` starts (for a long run's progress on standard error).
+    public var log: ((String) -> Void)?
 
     public init(settings: DedupeSettings, municipalities: Municipalities?) {
         self.settings = settings
@@ -27,6 +29,7 @@ public final class Deduplicator {
         var count = 0
         var batch: [Record] = []
         func flush() {
+            if batch.isEmpty { return }
             // Normalizing is most of the reading: a batch is built on two threads, then its words
             // are interned in input order.
             let builder = self.builder
@@ -44,8 +47,8 @@ public final class Deduplicator {
             for (index, result) in built.enumerated() {
                 switch result {
                 case .success(let built):
-                    var record = built.0
-                    built.1.intern(into: &record, vocabulary: vocabulary)
+                    let record = built.0
+                    built.1.intern(into: record, vocabulary: vocabulary)
                     vocabulary.count(record.nameWords)
                     records.append(record)
                     count += 1
@@ -67,6 +70,9 @@ public final class Deduplicator {
             throw error
         }
         flush()
+        if count == 0 && findings.findings.allSatisfy({ $0.file != path }) {
+            findings.add(Finding(.error, rule: "dedupe.empty", message: "the file holds no records to deduplicate (check that the export finished and that the right file was sent)", file: path))
+        }
         return count
     }
 
@@ -75,7 +81,9 @@ public final class Deduplicator {
     public func run() -> DedupeResult {
         let scorer = PairScorer(records: records, vocabulary: vocabulary)
         let blocking = Blocking(maxBlockSize: settings.maxBlockSize)
+        log?("blocking \(plural(records.count, "record"))")
         let (pairs, diagnostics) = blocking.candidatePairs(records, vocabulary: vocabulary)
+        log?("scoring \(plural(pairs.count, "candidate pair"))")
 
         // Organization level.
         var links: [Clustering.Link] = []
@@ -85,6 +93,7 @@ public final class Deduplicator {
             let link = Clustering.Link(a: Int32(pair >> 32), b: Int32(pair & 0xFFFF_FFFF), score: scores[index])
             if link.score >= settings.mergeThreshold { links.append(link) } else if link.score >= settings.reviewThreshold { reviewCandidates.append(link) }
         }
+        log?("clustering \(plural(links.count, "pair")) at or above \(Self.format(settings.mergeThreshold))")
         let clustering = Clustering(threshold: settings.mergeThreshold, joinAverage: settings.reviewThreshold)
         let organizations = clustering.run(count: records.count, links: links, score: { a, b in
             var none: [Evidence]? = nil

@@ -84,8 +84,7 @@ struct PairScorer {
     /// Branches of one body are in other towns: with a tax code, website or e-mail in common,
     /// towns that differ count for nothing.
     private func addPlaceEvidence(_ x: DedupeRecord, _ y: DedupeRecord, sameBody: Bool, _ add: (String, Double, @autoclosure () -> String) -> Void) {
-        let townsX = Set(x.locations.map(\.municipality).filter { !$0.isEmpty })
-        let townsY = Set(y.locations.map(\.municipality).filter { !$0.isEmpty })
+        let townsX = x.towns, townsY = y.towns
         for p in x.locations where p.hasAddress && !p.number.isEmpty {
             for q in y.locations where q.street == p.street && q.number == p.number && q.municipality == p.municipality {
                 add("address", 2, "same address \(p.street) \(p.number)")
@@ -93,10 +92,10 @@ struct PairScorer {
             }
         }
         guard !townsX.isEmpty, !townsY.isEmpty else { return }
-        if !townsX.isDisjoint(with: townsY) {
+        if townsX.contains(where: townsY.contains) {
             add("municipality", 0.5, "same municipality")
         } else if !sameBody {
-            add("municipality", -2.5, "no municipality in common (\(townsX.sorted().joined(separator: ", ")) / \(townsY.sorted().joined(separator: ", ")))")
+            add("municipality", -2.5, "no municipality in common (\(townsX.joined(separator: ", ")) / \(townsY.joined(separator: ", ")))")
         }
     }
 
@@ -106,30 +105,39 @@ struct PairScorer {
         nameMatch(a, b).similarity
     }
 
-    /// The similarity and the weight of the rare (not common) words both names share.
+    /// The similarity and the weight of the rare (not common) words both names share. Words past
+    /// the 64th are not compared (names are far shorter).
     func nameMatch(_ a: [Int32], _ b: [Int32]) -> (similarity: Double, sharedRareWeight: Double) {
         if a.isEmpty || b.isEmpty { return (0, 0) }
         var weightA = 0.0, weightB = 0.0, shared = 0.0, rare = 0.0
         for word in a { weightA += weights[Int(word)] }
         for word in b { weightB += weights[Int(word)] }
-        var usedB = [Bool](repeating: false, count: b.count)
-        var unmatchedA: [Int32] = []
-        for word in a {
-            if let index = b.indices.first(where: { !usedB[$0] && b[$0] == word }) {
-                usedB[index] = true
+        let countB = min(b.count, 64)
+        var usedB: UInt64 = 0
+        var unmatchedA: UInt64 = 0
+        for (position, word) in a.prefix(64).enumerated() {
+            var found = false
+            for index in 0..<countB where usedB & (1 << index) == 0 && b[index] == word {
+                usedB |= 1 << index
                 shared += weights[Int(word)] * 2
                 if !isCommon[Int(word)] { rare += weights[Int(word)] }
-            } else {
-                unmatchedA.append(word)
+                found = true
+                break
             }
+            if !found { unmatchedA |= 1 << position }
         }
-        for word in unmatchedA {
-            let text = vocabulary.words[Int(word)]
-            guard text.utf8.count >= 5 else { continue }
-            if let index = b.indices.first(where: { !usedB[$0] && TextFold.withinOneEdit(text, vocabulary.words[Int(b[$0])]) }) {
-                usedB[index] = true
-                shared += (weights[Int(word)] + weights[Int(b[index])]) * 0.8
-                if !isCommon[Int(word)] { rare += weights[Int(word)] * 0.8 }
+        // Near spellings, for the words left on both sides.
+        if unmatchedA != 0 && usedB.nonzeroBitCount < countB {
+            for position in 0..<min(a.count, 64) where unmatchedA & (1 << position) != 0 {
+                let word = a[position]
+                let text = vocabulary.words[Int(word)]
+                guard text.utf8.count >= 5 else { continue }
+                for index in 0..<countB where usedB & (1 << index) == 0 && TextFold.withinOneEdit(text, vocabulary.words[Int(b[index])]) {
+                    usedB |= 1 << index
+                    shared += (weights[Int(word)] + weights[Int(b[index])]) * 0.8
+                    if !isCommon[Int(word)] { rare += weights[Int(word)] * 0.8 }
+                    break
+                }
             }
         }
         return (shared / (weightA + weightB), rare)
