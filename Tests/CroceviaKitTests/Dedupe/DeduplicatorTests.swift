@@ -233,3 +233,22 @@ import Testing
         }
     }
 }
+
+@Suite struct ReviewReportTests {
+    @Test func pageShowsThePairsWithTheirEvidenceAndKeepsDataAsText() throws {
+        var settings = DedupeSettings()
+        settings.reviewThreshold = -5
+        let result = try DeduplicatorTests.run([
+            ("one", [DeduplicatorTests.organization("<script>alert(1)</script>", "Associazione Il Faro", places: [("a-l", "Via Po 1", "Torino")])]),
+            ("two", [DeduplicatorTests.organization("b", "Associazione Il Faro", places: [("b-l", "Via Garibaldi 7", "Collegno")])]),
+        ], settings: settings)
+        let page = ReviewReport.html(result, inputs: ["one.jsonl", "two.jsonl"], language: .it)
+        #expect(page.contains("<h1>Coppie da verificare</h1>"))
+        #expect(page.contains("<tr><td>2</td><td>2</td><td>2</td><td>1</td><td>0</td><td>1</td></tr>"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!page.contains("<script>"))
+        #expect(page.contains("<li class=\"against\">municipality -2.5: no municipality in common (001272 / 001090)</li>"))
+        let english = ReviewReport.html(result, inputs: [], language: .en)
+        #expect(english.contains("<h1>Pairs to review</h1>"))
+    }
+}
