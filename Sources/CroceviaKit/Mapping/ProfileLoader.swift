@@ -196,6 +196,16 @@ public enum ProfileLoader {
         }
         let takesArgument = ["split", "join", "replace", "map", "date", "drop"].contains(name)
         if takesArgument && argument == nil { throw failure(node, "\(name) needs a setting, such as \(name): …") }
+        if name == "phone", let argument {
+            // `phone: { country: GB }`: the country of numbers written without `+`.
+            var mapping = try YAMLMapping(argument, file: file, what: "phone")
+            let node = try mapping.require("country", what: "phone")
+            try mapping.rejectUnknownKeys(known: ["country"], what: "phone")
+            guard let code = node.scalar, let country = Phone.Country.named(code) else {
+                throw failure(node, "phone's country is one of \(Phone.Country.known.map(\.code).joined(separator: ", "))")
+            }
+            return .normalize(.phone, nil, country)
+        }
         if !takesArgument && argument != nil { throw failure(node, "\(name) takes no setting") }
         switch name {
         case "trim": return .trim

@@ -19,8 +19,9 @@ public enum Transform: Sendable {
     case integer
     /// Drops placeholder values such as `-`, `n.d.`, `/` (compared without case).
     case drop(Set<String>)
-    /// A normalizer (`phone`, `tax_code`, `istat_code`, …); the municipality list when it needs one.
-    case normalize(Normalizer, Municipalities?)
+    /// A normalizer (`phone`, `tax_code`, `istat_code`, …); the municipality list when it needs
+    /// one; the country of phone numbers written without `+`.
+    case normalize(Normalizer, Municipalities?, Phone.Country = .italy)
 
     /// A literal separator or a regular expression.
     public enum Splitter: Sendable {
@@ -88,11 +89,11 @@ public enum Transform: Sendable {
             let text = values.map(\.cellText).filter { !$0.isEmpty }.joined(separator: separator)
             return text.isEmpty ? [] : [.string(text)]
         }
-        if case .normalize(let normalizer, let municipalities) = self {
+        if case .normalize(let normalizer, let municipalities, let country) = self {
             return values.flatMap { value -> [JSONValue] in
                 guard case .string(let text) = value else { return [value] }
                 if text.trimmingWhitespace().isEmpty { return [] }
-                return normalizer.apply(text, municipalities: municipalities) { severity, rule, message in
+                return normalizer.apply(text, municipalities: municipalities, country: country) { severity, rule, message in
                     report(severity, rule, message, text)
                 }.map { .string($0) }
             }

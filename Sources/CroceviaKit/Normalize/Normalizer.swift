@@ -24,12 +24,13 @@ public enum Normalizer: String, Sendable, CaseIterable {
 
     /// The normalized values of one text (a cell may hold several phones or e-mails).
     /// `report(severity, rule, message)` names what could not be read.
-    func apply(_ text: String, municipalities: Municipalities?, report: (Finding.Severity, String, String) -> Void) -> [String] {
+    func apply(_ text: String, municipalities: Municipalities?, country: Phone.Country = .italy,
+               report: (Finding.Severity, String, String) -> Void) -> [String] {
         switch self {
         case .phone:
-            let result = Phone.normalize(text)
+            let result = Phone.normalize(text, country: country)
             for part in result.unreadable {
-                report(.warning, "normalize.phone", "\"\(part)\" is not a phone number Crocevia can read; it was kept as written")
+                report(.warning, "normalize.phone", "\"\(part)\" is not a phone number Crocevia can read\(country == .italy ? "" : " (\(country.code))"); it was kept as written")
             }
             return result.numbers + result.unreadable
         case .taxCode, .codiceFiscale:

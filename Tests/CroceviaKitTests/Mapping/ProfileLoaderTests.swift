@@ -37,6 +37,13 @@ import Testing
                 == "profile.yaml:7:3: \"phones\" is a list in the HSDS service: write phones[] (one element per value) or phones[0]")
     }
 
+    @Test func phoneCountryMustBeKnown() {
+        #expect(profileError(Self.head + "  phones[].number: { column: Tel, transforms: [{ phone: { country: XX } }] }\n")
+                == "profile.yaml:7:68: phone's country is one of IT, SM, VA, CH, FR, DE, AT, ES, GB, IE, US, CA")
+        #expect(profileError(Self.head + "  phones[].number: { column: Tel, transforms: [{ phone: { nation: GB } }] }\n")
+                == "profile.yaml:7:57: phone needs \"country\"")
+    }
+
     @Test func unknownTopLevelKey() {
         #expect(profileError(Self.head + "  name: Nome\ntarghet: x\n")
                 == "profile.yaml:8:1: unknown key \"targhet\" in the profile; did you mean \"target\"? (known keys: crocevia_profile, description, source, target, namespace, fields)")

@@ -28,6 +28,22 @@ import Testing
         #expect(Phone.normalize("011 1234567; 011 7654321").numbers == ["+390111234567", "+390117654321"])
     }
 
+    @Test func phonesOfOtherCountriesAndExtensions() throws {
+        let canada = try #require(Phone.Country.named("ca"))
+        #expect(Phone.normalize("(905) 555-0142 ext. 12", country: canada) == .init(numbers: ["+19055550142"], unreadable: []))
+        #expect(Phone.normalize("1-905-555-0199", country: canada).numbers == ["+19055550199"])
+        let britain = try #require(Phone.Country.named("GB"))
+        #expect(Phone.normalize("01698 123456", country: britain).numbers == ["+441698123456"])
+        #expect(Phone.normalize("+44 (0)1698 123456", country: britain).numbers == ["+441698123456"])
+        #expect(Phone.normalize("011 4361234 int. 3").numbers == ["+390114361234"])
+        #expect(Phone.normalize("011 4361234 int. 3; 333 1234567").numbers == ["+390114361234", "+393331234567"])
+        // A foreign number written with + is kept whatever the country.
+        #expect(Phone.normalize("+41 22 123 45 67", country: britain).numbers == ["+41221234567"])
+        var findings: [String] = []
+        _ = Normalizer.phone.apply("555-01", municipalities: nil, country: canada) { _, _, message in findings.append(message) }
+        #expect(findings == ["\"555-01\" is not a phone number Crocevia can read (CA); it was kept as written"])
+    }
+
     @Test func unreadablePhoneIsKeptAndReported() {
         let (values, findings) = run(.phone, "chiedere in segreteria 12")
         #expect(values == ["chiedere in segreteria 12"])
