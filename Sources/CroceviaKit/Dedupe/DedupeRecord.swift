@@ -96,6 +96,8 @@ final class Vocabulary {
 struct PendingWords: Sendable {
     var name: [String]
     var locations: [(name: [String], street: [String])] = []
+    /// What normalizing found wrong (a tax code that fails its check), reported as warnings.
+    var problems: [String] = []
 
     func intern(into record: DedupeRecord, vocabulary: Vocabulary) {
         record.nameWords = vocabulary.intern(name)
@@ -137,11 +139,21 @@ struct DedupeRecordBuilder: Sendable {
                 }
             }
         }
+        var invalidTax: [String] = []
         for text in taxTexts {
             switch TaxCode.normalize(text) {
             case .organization(let digits, _): taxCode = digits
             case .person(let code): taxCode = code
-            case .invalid: continue
+            case .invalid(let cleaned, let reason):
+                let alphanumeric = cleaned.uppercased().filter { $0.isLetter || $0.isNumber }
+                // Another country's number (a Canadian charity number, a Scottish charity
+                // number) is compared as written; an Italian one that fails its check is not.
+                let looksItalian = alphanumeric.allSatisfy(\.isNumber) || alphanumeric.count == 16 || alphanumeric.hasPrefix("IT")
+                if looksItalian || alphanumeric.count < 5 {
+                    invalidTax.append("tax code \"\(cleaned)\" \(reason); it is not used for matching")
+                    continue
+                }
+                taxCode = alphanumeric
             }
             break
         }
@@ -153,7 +165,7 @@ struct DedupeRecordBuilder: Sendable {
         if let email = organization["email"]?.stringValue { emails = Email.normalize(email).addresses }
         let emailDomains = emails.compactMap(Email.domain).filter { !Self.freeMail.contains($0) }
         let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.domain)
-        var pending = PendingWords(name: name.words)
+        var pending = PendingWords(name: name.words, problems: taxCode == nil ? invalidTax : [])
         let locations = parts.locations.map { place in
             let (location, words) = buildLocation(place)
             pending.locations.append(words)

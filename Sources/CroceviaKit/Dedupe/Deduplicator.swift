@@ -49,6 +49,10 @@ public final class Deduplicator {
                 case .success(let built):
                     let record = built.0
                     built.1.intern(into: record, vocabulary: vocabulary)
+                    for problem in built.1.problems {
+                        findings.add(Finding(.warning, rule: "dedupe.normalize", message: problem, file: path,
+                                             line: batch[index].provenance.line, record: batch[index].provenance.record))
+                    }
                     vocabulary.count(record.nameWords)
                     records.append(record)
                     count += 1

@@ -221,6 +221,19 @@ import Testing
         ])
     }
 
+    @Test func taxCodeThatFailsItsCheckIsReportedAndNotUsed() throws {
+        let deduplicator = Deduplicator(settings: DedupeSettings(), municipalities: nil)
+        let lines = [Self.organization("a", "Il Ponte", tax: "00743110158"), Self.organization("b", "Food Bank", tax: "118843215 RR 0001"),
+                     Self.organization("c", "Food Bank East", tax: "118843215RR0001")]
+        let path = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "feed.jsonl")
+        let findings = FindingLog()
+        _ = try deduplicator.read(path: path, source: "feed", format: .jsonl, findings: findings)
+        #expect(findings.findings.map { "\($0.line ?? 0): \($0.severity) \($0.message)" } == [
+            "1: warning tax code \"00743110158\" fails its check digit (7 expected at the end); it is not used for matching",
+        ])
+        #expect(deduplicator.records.map(\.taxCode) == [nil, "118843215RR0001", "118843215RR0001"])
+    }
+
     @Test func settingsFileErrorsNameTheLine() throws {
         let path = try temporaryFile("thresholds:\n  merge: 4\n  reviw: 1\n", name: "dedupe.yaml")
         #expect(throws: CroceviaError.configuration(file: path, line: 3, column: 3,
