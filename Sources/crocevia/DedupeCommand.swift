@@ -70,6 +70,7 @@ struct DedupeCommand: ParsableCommand {
         }
         let deduplicator = Deduplicator(settings: options, municipalities: try Municipalities.standard())
         if !quiet { deduplicator.log = { Terminal.line("crocevia: " + $0) } }
+        deduplicator.keepsRecords = merged != nil
         let printer = FindingPrinter { Terminal.line($0) }
         let findings = FindingLog(observer: quiet ? nil : printer.print)
         var paths: [String] = []

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Candidate pairs: only records that share a blocking key are compared. Keys: the tax code,
 /// each phone, each e-mail, the website's domain, the street address, and the name's rarer
 /// words (the two rarest together; each of the three rarest with the municipality), so a typo
@@ -55,36 +57,64 @@ public struct Blocking {
     }
 
     /// The candidate pairs (`a < b`, packed in one integer) and what blocking did.
+    ///
+    /// Keys are hashed (64-bit FNV-1a) on two threads into (hash, record) entries, which sorting
+    /// groups into blocks: no dictionary of hundreds of thousands of text keys. A block's text is
+    /// found again, for the diagnostics, from its first record.
     func candidatePairs(_ records: [DedupeRecord], vocabulary: Vocabulary) -> ([UInt64], Diagnostics) {
-        var blocks: [String: [Int32]] = [:]
-        for (index, record) in records.enumerated() {
-            for key in Set(keys(of: record, vocabulary: vocabulary)) { blocks[key, default: []].append(Int32(index)) }
+        precondition(records.count < 1 << 29, "the deduplicator takes at most 536,870,912 records")
+        typealias Entry = (hash: UInt64, record: Int32, rank: UInt8)
+        let shared = UnsafeSendable((records, vocabulary, self))
+        let halves = [[Entry]](unsafeUninitializedCapacity: 2) { buffer, initialized in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (records, vocabulary, blocking) = shared.value
+                var mine: [Entry] = []
+                for index in stride(from: part, to: records.count, by: 2) {
+                    for key in Set(blocking.keys(of: records[index], vocabulary: vocabulary)) {
+                        mine.append((Self.hash(key), Int32(index), Self.rank(of: key)))
+                    }
+                }
+                (base.value + part).initialize(to: mine)
+            }
+            initialized = 2
         }
+        var all = halves[0] + halves[1]
+        all.sort { ($0.hash, $0.record) < ($1.hash, $1.record) }
+
         var diagnostics = Diagnostics()
-        diagnostics.keys = blocks.count
         // Pairs are gathered with repeats and made unique by sorting, cheaper than a hash set of
         // millions. Each is packed with the rank of the kind of key that found it (first
         // record << 35 | second << 3 | rank), so a pair found by several kinds counts once, for
         // the first in `kinds`.
-        precondition(records.count < 1 << 29, "the deduplicator takes at most 536,870,912 records")
         var found: [UInt64] = []
-        var sizes: [Block] = []
-        for (key, members) in blocks where members.count > 1 {
-            sizes.append(Block(key: key, size: members.count))
-            if members.count > maxBlockSize {
-                diagnostics.skipped.append(Block(key: key, size: members.count))
-                continue
-            }
-            let kind = key.prefix(while: { $0 != ":" })
-            let rank = UInt64(Self.kinds.firstIndex(where: { $0 == kind }) ?? Self.kinds.count - 1)
-            for i in 0..<members.count {
-                for j in (i + 1)..<members.count {
-                    let a = UInt64(min(members[i], members[j])), b = UInt64(max(members[i], members[j]))
+        var sizes: [(hash: UInt64, first: Int32, size: Int)] = []
+        var start = 0
+        while start < all.count {
+            var end = start + 1
+            while end < all.count && all[end].hash == all[start].hash { end += 1 }
+            diagnostics.keys += 1
+            defer { start = end }
+            let size = end - start
+            guard size > 1 else { continue }
+            sizes.append((all[start].hash, all[start].record, size))
+            if size > maxBlockSize { continue }
+            let rank = UInt64(all[start].rank)
+            for i in start..<end {
+                for j in (i + 1)..<end {
+                    let a = UInt64(all[i].record), b = UInt64(all[j].record)  // sorted: a < b
                     if records[Int(a)].source == records[Int(b)].source && records[Int(a)].recordID == records[Int(b)].recordID { continue }
                     found.append(a << 35 | b << 3 | rank)
                 }
             }
         }
+        all = []
+        sizes.sort { $0.size > $1.size }
+        func block(_ entry: (hash: UInt64, first: Int32, size: Int)) -> Block {
+            Block(key: keyText(hash: entry.hash, record: records[Int(entry.first)], vocabulary: vocabulary), size: entry.size)
+        }
+        diagnostics.largest = sizes.prefix(10).map(block).sorted { ($0.size, $1.key) > ($1.size, $0.key) }
+        diagnostics.skipped = sizes.filter { $0.size > maxBlockSize }.map(block).sorted { ($0.size, $1.key) > ($1.size, $0.key) }
         found.sort()
         var pairs: [UInt64] = []
         pairs.reserveCapacity(found.count)
@@ -97,9 +127,28 @@ public struct Blocking {
         }
         found = []
         for (index, kind) in Self.kinds.enumerated() where counts[index] > 0 { diagnostics.pairsByKind[kind] = counts[index] }
-        diagnostics.largest = Array(sizes.sorted { ($0.size, $1.key) > ($1.size, $0.key) }.prefix(10))
-        diagnostics.skipped.sort { ($0.size, $1.key) > ($1.size, $0.key) }
         diagnostics.candidatePairs = pairs.count
         return (pairs, diagnostics)
+    }
+
+    /// The position in `kinds` of a key's kind.
+    static func rank(of key: String) -> UInt8 {
+        let kind = key.prefix(while: { $0 != ":" })
+        return UInt8(kinds.firstIndex { $0 == kind } ?? kinds.count - 1)
+    }
+
+    /// The text of the key with this hash among a record's keys.
+    private func keyText(hash: UInt64, record: DedupeRecord, vocabulary: Vocabulary) -> String {
+        keys(of: record, vocabulary: vocabulary).first { Self.hash($0) == hash } ?? "?"
+    }
+
+    /// 64-bit FNV-1a: stable from run to run, unlike Swift's seeded `Hasher`.
+    static func hash(_ key: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 }

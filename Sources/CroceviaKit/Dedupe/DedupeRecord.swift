@@ -8,8 +8,9 @@ final class DedupeRecord: @unchecked Sendable {
     /// The input's name for the partner (`--source` or the file's name).
     let source: Int
     let recordID: String
-    /// Where the record came from, for messages (`file:line`).
-    let origin: String
+    /// The record's line in its input file (`Deduplicator.paths[source]`).
+    let line: Int
+    /// The name as the partner wrote it (for the review queue).
     let name: String
     /// The kind of body the name starts with (`associazione`, `cooperativa`, `parrocchia`…).
     let bodyKind: String?
@@ -27,15 +28,16 @@ final class DedupeRecord: @unchecked Sendable {
     let towns: [String]
     /// `last_modified` when the record carries one (ISO 8601 compares as text).
     let lastModified: String?
-    /// The record as compact JSON, parsed again only to build merged records.
+    /// The record as compact JSON, parsed again only to build merged records (empty unless
+    /// the run keeps records).
     let json: [UInt8]
 
-    init(source: Int, recordID: String, origin: String, name: String, bodyKind: String?, taxCode: String?, phones: [String],
+    init(source: Int, recordID: String, line: Int, name: String, bodyKind: String?, taxCode: String?, phones: [String],
          emails: [String], emailDomains: [String], webDomain: String?, locations: [DedupeLocation], towns: [String],
          lastModified: String?, json: [UInt8]) {
         self.source = source
         self.recordID = recordID
-        self.origin = origin
+        self.line = line
         self.name = name
         self.bodyKind = bodyKind
         self.taxCode = taxCode
@@ -108,7 +110,16 @@ struct PendingWords: Sendable {
     }
 }
 
-/// Builds `DedupeRecord`s from HSDS JSON; it keeps no state, so threads may share it.
+/// Normalized towns and streets remembered by text: a feed repeats them (every record of Turin
+/// says `Torino`). One per thread; emptied when it grows past `limit` entries.
+final class NormalizationMemo {
+    static let limit = 100_000
+    var towns: [String: String] = [:]
+    var streets: [String: (words: [String], number: String)] = [:]
+}
+
+/// Builds `DedupeRecord`s from HSDS JSON; it keeps no state, so threads may share it (each with
+/// its own `NormalizationMemo`).
 struct DedupeRecordBuilder: Sendable {
     let municipalities: Municipalities?
 
@@ -121,13 +132,14 @@ struct DedupeRecordBuilder: Sendable {
     ]
 
     /// The record's features and words, or the reason it is no organization.
-    func build(_ value: JSONValue, source: Int, origin: String) -> Result<(DedupeRecord, PendingWords), Problem> {
+    /// - Parameter keepJSON: whether the record is kept (as compact JSON) for merging.
+    func build(_ value: JSONValue, source: Int, line: Int, keepJSON: Bool, memo: NormalizationMemo) -> Result<(DedupeRecord, PendingWords), Problem> {
         guard case .object(let object) = value else { return .failure(Problem(text: "is not a JSON object")) }
         let parts = OrganizationParts(object)
         let organization = parts.organization
         guard let recordID = object["id"]?.stringValue, !recordID.isEmpty else { return .failure(Problem(text: "has no id")) }
         let nameText = organization["name"]?.stringValue ?? ""
-        let name = OrganizationName.normalize(nameText, isMunicipality: municipalities?.isName)
+        let name = OrganizationName.normalize(nameText, isMunicipality: municipalities?.isName, display: false)
         var taxCode: String?
         var taxTexts: [String] = []
         if let tax = organization["tax_id"]?.stringValue { taxTexts.append(tax) }
@@ -167,18 +179,22 @@ struct DedupeRecordBuilder: Sendable {
         let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.domain)
         var pending = PendingWords(name: name.words, problems: taxCode == nil ? invalidTax : [])
         let locations = parts.locations.map { place in
-            let (location, words) = buildLocation(place)
+            let (location, words) = buildLocation(place, memo: memo)
             pending.locations.append(words)
             return location
         }
         for location in locations { phones.append(contentsOf: location.phones) }
-        var json = ByteBuffer()
-        JSONText.write(value, to: &json, pretty: false)
+        var json: [UInt8] = []
+        if keepJSON {
+            var buffer = ByteBuffer()
+            JSONText.write(value, to: &buffer, pretty: false)
+            json = buffer.withBytes { Array($0) }
+        }
         let record = DedupeRecord(
-            source: source, recordID: recordID, origin: origin, name: name.name, bodyKind: name.words.first.flatMap { Self.kinds.contains($0) ? $0 : nil },
+            source: source, recordID: recordID, line: line, name: nameText.squashingWhitespace(), bodyKind: name.words.first.flatMap { Self.kinds.contains($0) ? $0 : nil },
             taxCode: taxCode, phones: Array(Set(phones)).sorted(), emails: emails, emailDomains: emailDomains,
             webDomain: webDomain, locations: locations,
-            towns: Array(Set(locations.map(\.municipality).filter { !$0.isEmpty })).sorted(), lastModified: parts.lastModified, json: json.withBytes { Array($0) })
+            towns: Array(Set(locations.map(\.municipality).filter { !$0.isEmpty })).sorted(), lastModified: parts.lastModified, json: json)
         return .success((record, pending))
     }
 
@@ -186,16 +202,33 @@ struct DedupeRecordBuilder: Sendable {
         let text: String
     }
 
-    private func buildLocation(_ place: JSONObject) -> (DedupeLocation, (name: [String], street: [String])) {
+    private func buildLocation(_ place: JSONObject, memo: NormalizationMemo) -> (DedupeLocation, (name: [String], street: [String])) {
         let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
-        let street = (address["address_1"]?.stringValue).map(Street.normalize)
-        let streetWords = street.map { [$0.type] + TextFold.words($0.name) }?.filter { !$0.isEmpty } ?? []
+        var streetWords: [String] = []
+        var number = ""
+        if let text = address["address_1"]?.stringValue {
+            if let known = memo.streets[text] {
+                (streetWords, number) = known
+            } else {
+                let street = Street.normalize(text, display: false)
+                streetWords = ([street.type] + TextFold.words(street.name)).filter { !$0.isEmpty }
+                number = street.number.lowercased()
+                if memo.streets.count >= NormalizationMemo.limit { memo.streets.removeAll(keepingCapacity: true) }
+                memo.streets[text] = (streetWords, number)
+            }
+        }
         var municipality = ""
         if let city = address["city"]?.stringValue, !city.isEmpty {
-            if let municipalities, case .found(let found) = municipalities.find(city) {
-                municipality = found.code
+            if let known = memo.towns[city] {
+                municipality = known
             } else {
-                municipality = TextFold.folded(city)
+                if let municipalities, case .found(let found) = municipalities.find(city) {
+                    municipality = found.code
+                } else {
+                    municipality = TextFold.folded(city)
+                }
+                if memo.towns.count >= NormalizationMemo.limit { memo.towns.removeAll(keepingCapacity: true) }
+                memo.towns[city] = municipality
             }
         }
         var postal = ""
@@ -207,9 +240,10 @@ struct DedupeRecordBuilder: Sendable {
         let location = DedupeLocation(
             id: place["id"]?.stringValue ?? "",
             street: streetWords.joined(separator: " "),
-            number: street?.number.lowercased() ?? "", municipality: municipality, postalCode: postal, phones: phones,
+            number: number, municipality: municipality, postalCode: postal, phones: phones,
             latitude: place["latitude"].flatMap(Self.double), longitude: place["longitude"].flatMap(Self.double))
-        return (location, (OrganizationName.normalize(place["name"]?.stringValue ?? "").words, streetWords))
+        let name = place["name"]?.stringValue.map { OrganizationName.normalize($0, display: false).words } ?? []
+        return (location, (name, streetWords))
     }
 
     static func double(_ value: JSONValue) -> Double? {

@@ -67,6 +67,7 @@ public struct DedupeResult {
 
     /// One merged organization per cluster, in the order of each cluster's first record.
     public func writeMerged(to path: String) throws {
+        precondition(deduplicator.keepsRecords, "merging needs the records: set keepsRecords before reading")
         let sink = try OutputSink(path: path)
         var buffer = ByteBuffer()
         let merger = Merger(result: self)

@@ -13,6 +13,12 @@ public final class Deduplicator {
     let builder: DedupeRecordBuilder
     var records: [DedupeRecord] = []
     public private(set) var sources: [String] = []
+    /// The input file of each source, for messages.
+    private var paths: [String] = []
+    /// Whether records are kept for `DedupeResult.writeMerged` (set before reading).
+    public var keepsRecords = true
+    /// One per reading thread.
+    private let memos = [NormalizationMemo(), NormalizationMemo()]
     /// Told when each stage of `run` starts (for a long run's progress on standard error).
     public var log: ((String) -> Void)?
 
@@ -24,7 +30,7 @@ public final class Deduplicator {
     /// Reads every record of one input. Records that are no organization (no id, not an object)
     /// are reported and left out; a reader error stops this input after the records before it.
     public func read(path: String, source: String, format: Format, findings: FindingLog) throws -> Int {
-        let sourceIndex = sources.firstIndex(of: source) ?? { sources.append(source); return sources.count - 1 }()
+        let sourceIndex = sources.firstIndex(of: source) ?? { sources.append(source); paths.append(path); return sources.count - 1 }()
         let reader = try format.makeReader(path: path, source: source, findings: findings)
         var count = 0
         var batch: [Record] = []
@@ -33,13 +39,16 @@ public final class Deduplicator {
             // Normalizing is most of the reading: a batch is built on two threads, then its words
             // are interned in input order.
             let builder = self.builder
-            let origins = batch.map { "\(path):\($0.provenance.line)" }
+            let keepJSON = keepsRecords
             let built = [Result<(DedupeRecord, PendingWords), DedupeRecordBuilder.Problem>](unsafeUninitializedCapacity: batch.count) { buffer, initialized in
                 let base = UnsafeSendable(buffer.baseAddress!)
                 let records = UnsafeSendable(batch)
+                let memos = UnsafeSendable(self.memos)
                 DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let memo = memos.value[part]
                     for index in stride(from: part, to: records.value.count, by: 2) {
-                        (base.value + index).initialize(to: builder.build(records.value[index].value, source: sourceIndex, origin: origins[index]))
+                        (base.value + index).initialize(to: builder.build(records.value[index].value, source: sourceIndex, line: records.value[index].provenance.line,
+                                                                               keepJSON: keepJSON, memo: memo))
                     }
                 }
                 initialized = batch.count
@@ -212,7 +221,7 @@ public final class Deduplicator {
         let score = scorer.score(Int(review.link.a), Int(review.link.b), evidence: &evidence)
         func side(_ index: Int32) -> ReviewPair.Side {
             let record = records[Int(index)]
-            return ReviewPair.Side(source: sources[record.source], recordID: record.recordID, name: record.name, origin: record.origin)
+            return ReviewPair.Side(source: sources[record.source], recordID: record.recordID, name: record.name, origin: "\(paths[record.source]):\(record.line)")
         }
         var note: String?
         if let average = review.refusedAverage {

@@ -25,6 +25,9 @@ public enum OrganizationName {
         (["coop", "soc"], "s.c.s."), (["coop", "sociale"], "s.c.s."), (["scarl"], "s.c.a r.l."), (["s", "c", "a", "r", "l"], "s.c.a r.l."),
     ]
 
+    /// The last words of the legal forms: a name ending otherwise has none.
+    static let legalFormEndings = Set(legalForms.compactMap(\.0.last))
+
     /// Abbreviations of the body's kind, folded, and the words they stand for.
     static let abbreviations: [String: [String]] = [
         "ass": ["associazione"], "assoc": ["associazione"], "assne": ["associazione"], "ass ne": ["associazione"],
@@ -47,7 +50,9 @@ public enum OrganizationName {
 
     /// - Parameter isMunicipality: whether folded words name a municipality, to tell where the
     ///   body ends in `Comune di Settimo Torinese Ufficio Casa`.
-    public static func normalize(_ text: String, isMunicipality: (([String]) -> Bool)? = nil) -> Result {
+    /// - Parameter display: whether `name` is wanted in title case (the deduplicator compares
+    ///   `words` only and skips that cost).
+    public static func normalize(_ text: String, isMunicipality: (([String]) -> Bool)? = nil, display: Bool = true) -> Result {
         // A comma separates like a dash: `Comune di None, Ufficio Casa`.
         let trimmed = text.contains(",") ? text.split(separator: ",", omittingEmptySubsequences: false).joined(separator: " , ").squashingWhitespace() : text.squashingWhitespace()
         // Split into written tokens keeping their spelling, with the folded form beside.
@@ -58,10 +63,11 @@ public enum OrganizationName {
         // Legal-form suffixes at the end (`… ONLUS`, `… s.c.s.`, `… Soc. Coop. Soc. a r.l.`).
         var forms: [String] = []
         var removed = true
-        while removed && tokens.count > 1 {
+        while removed && tokens.count > 1, let lastWord = tokens.last(where: { !$0.folded.isEmpty })?.folded.last,
+              legalFormEndings.contains(lastWord) {
             removed = false
             let foldedTail = tokens.flatMap(\.folded)
-            for (pattern, canonical) in legalForms where foldedTail.count > pattern.count && Array(foldedTail.suffix(pattern.count)) == pattern {
+            for (pattern, canonical) in legalForms where foldedTail.count > pattern.count && foldedTail.suffix(pattern.count).elementsEqual(pattern) {
                 var toDrop = pattern.count
                 while toDrop > 0, let last = tokens.last {
                     if last.folded.count <= toDrop { toDrop -= last.folded.count; tokens.removeLast() } else { break }
@@ -105,7 +111,7 @@ public enum OrganizationName {
             }
         }
         var name = writtenWords.joined(separator: " ").replacingCommaSpacing().trimmingCharacters(in: " ,-–")
-        if TextFold.isShouting(trimmed) || trimmed == trimmed.lowercased() { name = TextFold.titled(name) }
+        if display && (TextFold.isShouting(trimmed) || trimmed == trimmed.lowercased()) { name = TextFold.titled(name) }
         return Result(name: name, legalForms: forms, words: words, unitWords: unitWords)
     }
 

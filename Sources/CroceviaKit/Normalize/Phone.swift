@@ -44,7 +44,9 @@ public enum Phone {
 
     public static func normalize(_ text: String, country: Country = .italy) -> Result {
         var result = Result(numbers: [], unreadable: [])
-        for piece in pieces(withoutExtensions(text)) {
+        // Words (`tel.`, `ext. 12`, ` e `) need looking at only when the text has letters.
+        let hasLetters = text.utf8.contains { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+        for piece in pieces(hasLetters ? withoutExtensions(text) : text, words: hasLetters) {
             let groups = digitGroups(piece)
             if groups.isEmpty { continue }
             if let number = number(groups.joined(), plus: piece.hasPlus, country: country) {
@@ -135,7 +137,7 @@ public enum Phone {
 
     /// The cell cut at what separates numbers: `;` `,` `/` `|`, line breaks, ` e `, ` o `,
     /// `oppure`. A `/` right after a short prefix (`011/1234567`) joins rather than separates.
-    static func pieces(_ text: String) -> [Piece] {
+    static func pieces(_ text: String, words: Bool = true) -> [Piece] {
         var pieces: [Piece] = []
         var current = ""
         func flush() {
@@ -143,7 +145,7 @@ public enum Phone {
             if !trimmed.isEmpty { pieces.append(Piece(text: trimmed, hasPlus: trimmed.contains("+"))) }
             current = ""
         }
-        let words = text.replacingSeparatorWords()
+        let words = words ? text.replacingSeparatorWords() : text
         var digitsSoFar = 0
         for character in words {
             switch character {

@@ -40,11 +40,12 @@ public enum Email {
 
     /// `local@domain.tld` with no spaces, one `@`, a dot in the domain.
     static func isAddress(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let bytes = text.utf8
+        guard let at = bytes.firstIndex(of: 0x40), at != bytes.startIndex else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        guard !domain.contains(0x40), bytes.allSatisfy({ $0 > 0x20 && $0 < 0x80 }) else { return false }
+        let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && (labels.last?.count ?? 0) >= 2
-            && text.allSatisfy { $0.isASCII && !$0.isWhitespace }
     }
 
     /// The domain of a normalized address (`parrocchia.it`).

@@ -42,7 +42,8 @@ public enum Street {
         "salita": "salita", "vicoletto": "vicoletto", "via privata": "via privata",
     ]
 
-    public static func normalize(_ text: String) -> Result {
+    /// - Parameter display: whether the street's name is wanted in title case when shouted.
+    public static func normalize(_ text: String, display: Bool = true) -> Result {
         var body = text.squashingWhitespace()
         // The house number: the end of the text after a comma, `n.`, `n°`, `civ.`, or the last
         // word when it starts with a digit.
@@ -67,7 +68,7 @@ public enum Street {
             body = words.dropFirst().joined(separator: " ")
         }
         var name = body.trimmingCharacters(in: ", ")
-        if TextFold.isShouting(name) || name == name.lowercased() { name = TextFold.titled(name) }
+        if display && (TextFold.isShouting(name) || name == name.lowercased()) { name = TextFold.titled(name) }
         return Result(type: type, name: name, number: number)
     }
 
