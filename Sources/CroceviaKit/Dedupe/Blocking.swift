@@ -1,9 +1,9 @@
 import Dispatch
 
 /// Candidate pairs: only records that share a blocking key are compared. Keys: the tax code,
-/// each phone, each e-mail, the website's domain, the street address, and the name's rarer
-/// words (the two rarest together; each of the three rarest with the municipality), so a typo
-/// in one word still leaves a key in common.
+/// each phone, each e-mail, the website's domain, the street address, and each of the name's
+/// three rarest words with the municipality (so a typo in one word still leaves a key in
+/// common); a record with no municipality, its two rarest words together.
 public struct Blocking {
     public struct Block: Sendable {
         public let key: String
@@ -41,14 +41,12 @@ public struct Blocking {
         }
         let rare = Set(record.nameWords).filter { !OrganizationName.commonWords.contains(vocabulary.words[Int($0)]) }
             .sorted { (vocabulary.recordCounts[Int($0)], $0) < (vocabulary.recordCounts[Int($1)], $1) }
-        // The same name in another province is most often another body (parishes, `Il Ponte`):
-        // name keys stay within a province (the ISTAT code's first three digits) or a town.
-        let provinces = Set(towns.map { $0.count == 6 && $0.allSatisfy(\.isNumber) ? String($0.prefix(3)) : $0 })
-        let pair = rare.count >= 2 ? [rare[0], rare[1]].map { vocabulary.words[Int($0)] }.sorted().joined(separator: " ")
-            : rare.first.map { vocabulary.words[Int($0)] }
-        if let pair {
-            if provinces.isEmpty { keys.append("name:" + pair) }
-            for province in provinces { keys.append("name:" + pair + "|" + province) }
+        // The same name in another town is most often another body (parishes, `Il Ponte`), and
+        // with no tax code, phone, e-mail or website in common (each a key of its own) such a
+        // pair cannot reach the merge threshold: name keys stay within a town. A record with no
+        // town meets others by its two rarest words.
+        if towns.isEmpty, !rare.isEmpty {
+            keys.append("name:" + rare.prefix(2).map { vocabulary.words[Int($0)] }.sorted().joined(separator: " "))
         }
         for word in rare.prefix(3) {
             for town in towns { keys.append("name+town:" + vocabulary.words[Int(word)] + "|" + town) }

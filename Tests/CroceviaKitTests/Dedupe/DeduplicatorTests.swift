@@ -195,19 +195,20 @@ import Testing
 
     @Test func reviewQueueListsEvidenceForAndAgainst() throws {
         let result = try Self.run([
-            ("one", [Self.organization("a", "Associazione Il Faro", places: [("a-l", "Via Po 1", "Torino")])]),
-            ("two", [Self.organization("b", "Associazione Il Faro", places: [("b-l", "Via Garibaldi 7", "Collegno")])]),
-        ], settings: { var s = DedupeSettings(); s.reviewThreshold = -5; return s }())
+            ("one", [Self.organization("a", "Associazione Il Faro", phone: "011 1234567", places: [("a-l", "Via Po 1", "Torino")])]),
+            ("two", [Self.organization("b", "ASS. IL FARO", phone: "011 7654321", places: [("b-l", "Via Garibaldi 7", "Torino")])]),
+        ])
         let pairs = result.reviewPairs()
         #expect(pairs.count == 1)
         let path = try temporaryFile("", name: "review.csv")
         try result.writeReviewCSV(to: path)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
-        // The same name (its words are in every record, so they weigh little) in two towns.
-        #expect(lines[1] == "1.6,one,a,Associazione Il Faro,two,b,Associazione Il Faro,"
-            + "\"name +4.1: names 100% alike: \"\"Associazione Il Faro\"\" and \"\"Associazione Il Faro\"\"\","
-            + "municipality -2.5: no municipality in common (001272 / 001090),")
+        // The same name (its words are in every record, so they weigh little) in one town, with
+        // other phones: not enough to merge, too much to dismiss.
+        #expect(lines[1] == "4.1,one,a,Associazione Il Faro,two,b,ASS. IL FARO,"
+            + "\"name +4.1: names 100% alike: \"\"Associazione Il Faro\"\" and \"\"ASS. IL FARO\"\"; municipality +0.5: same municipality\","
+            + "phone -0.5: no phone in common,")
     }
 
     @Test func recordsThatAreNoOrganizationAreReportedWithTheirLine() throws {
@@ -252,15 +253,16 @@ import Testing
         var settings = DedupeSettings()
         settings.reviewThreshold = -5
         let result = try DeduplicatorTests.run([
-            ("one", [DeduplicatorTests.organization("<script>alert(1)</script>", "Associazione Il Faro", places: [("a-l", "Via Po 1", "Torino")])]),
-            ("two", [DeduplicatorTests.organization("b", "Associazione Il Faro", places: [("b-l", "Via Garibaldi 7", "Collegno")])]),
+            ("one", [DeduplicatorTests.organization("<script>alert(1)</script>", "Associazione Il Faro", phone: "011 1234567", places: [("a-l", "Via Po 1", "Torino")])]),
+            ("two", [DeduplicatorTests.organization("b", "Associazione Il Faro", phone: "011 7654321", places: [("b-l", "Via Garibaldi 7", "Torino")])]),
         ], settings: settings)
         let page = ReviewReport.html(result, inputs: ["one.jsonl", "two.jsonl"], language: .it)
         #expect(page.contains("<h1>Coppie da verificare</h1>"))
         #expect(page.contains("<tr><td>2</td><td>2</td><td>2</td><td>1</td><td>0</td><td>1</td></tr>"))
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!page.contains("<script>"))
-        #expect(page.contains("<li class=\"against\">municipality -2.5: no municipality in common (001272 / 001090)</li>"))
+        #expect(page.contains("<li class=\"against\">phone -0.5: no phone in common</li>"))
+        #expect(page.contains("<li class=\"for\">municipality +0.5: same municipality</li>"))
         let english = ReviewReport.html(result, inputs: [], language: .en)
         #expect(english.contains("<h1>Pairs to review</h1>"))
     }
