@@ -7,7 +7,7 @@ public struct DedupeResult {
         public var blocking: Blocking.Diagnostics
         public var organizationClusters = 0
         public var locationClusters = 0
-        /// Pairs at or above the merge threshold.
+        /// Pairs at or above the merge threshold whose records ended in one cluster.
         public var merged = 0
         public var reviewPairs = 0
         /// Strong links refused because they would have chained disagreeing records.
@@ -36,10 +36,10 @@ public struct DedupeResult {
         buffer.append("record_id,location_id,organization_cluster,location_cluster\n")
         for (index, record) in deduplicator.records.enumerated() {
             if record.locations.isEmpty {
-                buffer.append(CSVCell.row([record.recordID, "", organizationID[index], ""]))
+                CSVRecordWriter.appendRow([record.recordID, "", organizationID[index], ""], delimiter: 0x2C, to: &buffer)
             }
             for (position, location) in record.locations.enumerated() {
-                buffer.append(CSVCell.row([record.recordID, location.id, organizationID[index], locationID[index][position]]))
+                CSVRecordWriter.appendRow([record.recordID, location.id, organizationID[index], locationID[index][position]], delimiter: 0x2C, to: &buffer)
             }
             if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
         }
@@ -56,9 +56,9 @@ public struct DedupeResult {
             let pair = deduplicator.reviewPair(link, scorer: scorer)
             let against = pair.evidence.filter { $0.points < 0 }.map { "\($0.field) \(Deduplicator.format($0.points)): \($0.detail)" }
             let support = pair.evidence.filter { $0.points > 0 }.map { "\($0.field) +\(Deduplicator.format($0.points)): \($0.detail)" }
-            buffer.append(CSVCell.row([Deduplicator.format(pair.score), pair.left.source, pair.left.recordID, pair.left.name,
+            CSVRecordWriter.appendRow([Deduplicator.format(pair.score), pair.left.source, pair.left.recordID, pair.left.name,
                                        pair.right.source, pair.right.recordID, pair.right.name,
-                                       support.joined(separator: "; "), against.joined(separator: "; "), pair.note ?? ""]))
+                                       support.joined(separator: "; "), against.joined(separator: "; "), pair.note ?? ""], delimiter: 0x2C, to: &buffer)
             if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
         }
         try sink.write(&buffer)
@@ -108,23 +108,5 @@ public struct DedupeResult {
                 ("blocks_skipped", .array(blocking.skipped.map(block))),
             ]))),
         ]))
-    }
-}
-
-/// CSV cells quoted when they need it (RFC 4180).
-enum CSVCell {
-    static func row(_ cells: [String]) -> String {
-        cells.map(quote).joined(separator: ",") + "\n"
-    }
-
-    static func quote(_ cell: String) -> String {
-        guard cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-private extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        splitting(on: target).joined(separator: replacement)
     }
 }

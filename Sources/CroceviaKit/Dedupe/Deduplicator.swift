@@ -141,7 +141,7 @@ public final class Deduplicator {
         var summary = DedupeResult.Summary(records: records.count, sources: sources.count, blocking: diagnostics)
         summary.organizationClusters = membersOf.count
         summary.locationClusters = Set(locationID.joined()).count
-        summary.merged = links.count
+        summary.merged = links.filter { organizations.group[Int($0.a)] == organizations.group[Int($0.b)] }.count
         summary.reviewPairs = review.count
         summary.refusedLinks = organizations.refused.count
         return DedupeResult(deduplicator: self, scorer: scorer, organizationID: organizationID, locationID: locationID,

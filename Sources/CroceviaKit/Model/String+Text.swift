@@ -32,6 +32,14 @@ extension String {
         return split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
+    /// The string without leading and trailing characters of `set` (`" ,-"`).
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+
     /// The parts between occurrences of `separator` (literal text).
     func splitting(on separator: String) -> [String] {
         let bytes = Array(utf8)

@@ -14,6 +14,8 @@ public final class OutputSink {
     private let fd: Int32
     private let temporaryPath: String?
     private var committed = false
+    /// A device or pipe opened by path, closed at the end.
+    private var ownsDescriptor = false
     /// Writers hand over their buffer when it holds this much.
     public static let flushThreshold = 1 << 20
 
@@ -25,6 +27,18 @@ public final class OutputSink {
             temporaryPath = nil
             return
         }
+        // A device or pipe (`/dev/stderr`, a FIFO) is written as it is: renaming a file over it
+        // would replace the device with a file.
+        var status = stat()
+        if stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG {
+            fd = open(path, O_WRONLY)
+            guard fd >= 0 else {
+                throw CroceviaError.io("\(path): cannot write: \(String(cString: strerror(errno)))")
+            }
+            temporaryPath = nil
+            ownsDescriptor = true
+            return
+        }
         let temporary = path + ".crocevia-partial-\(getpid())"
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
@@ -34,6 +48,7 @@ public final class OutputSink {
     }
 
     deinit {
+        if ownsDescriptor { close(fd) }
         if let temporaryPath {
             close(fd)
             if !committed { unlink(temporaryPath) }

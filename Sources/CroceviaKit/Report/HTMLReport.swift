@@ -14,30 +14,16 @@ public enum HTMLReport {
         let words = Words(language)
         let kept = findings.findings
         let total = findings.countsByRule.values.reduce(0, +)
-        var page = """
-            <!doctype html>
-            <html lang="\(language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(words.title)): \(escape(inputs.joined(separator: ", ")))</title>
-            <style>
-            body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
+        var page = opening(title: "\(words.title): \(inputs.joined(separator: ", "))", language: language, style: """
             .verdict { padding: 1rem 1.25rem; border-radius: .5rem; font-size: 1.25rem; }
             .ok { background: #e7f6ea; border: 1px solid #52a865; }
             .ko { background: #fdecea; border: 1px solid #d9534f; }
             .warn { background: #fff6e0; border: 1px solid #e0a800; }
-            table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
-            th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-            th { background: #f4f4f6; }
             .numbers td { font-size: 1.1rem; }
-            code { background: #f4f4f6; padding: 0 .25rem; border-radius: .2rem; word-break: break-all; }
             .error { color: #b02a26; font-weight: 600; }
             .warning { color: #8a6100; font-weight: 600; }
-            footer { margin-top: 2rem; color: #666; font-size: .9rem; }
-            </style>
-            </head>
-            <body>
+            """)
+        page += """
             <h1>\(escape(words.title))</h1>
             <p>\(escape(words.files)): \(inputs.map { "<code>\(escape($0))</code>" }.joined(separator: ", "))<br>\(escape(words.against)): <code>\(escape(schema))</code></p>
 
@@ -95,6 +81,31 @@ public enum HTMLReport {
         }
         page += "<footer>\(escape(words.footer))</footer>\n</body>\n</html>\n"
         return page
+    }
+
+    /// A page's start, up to and with `<body>`: the shared look (type, tables, code, footer) and
+    /// the page's own `style` rules; `title` is escaped here.
+    static func opening(title: String, language: Language, width: String = "60rem", style: String) -> String {
+        """
+        <!doctype html>
+        <html lang="\(language.rawValue)">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: \(width); padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
+        table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+        th { background: #f4f4f6; }
+        code { background: #f4f4f6; padding: 0 .25rem; border-radius: .2rem; word-break: break-all; }
+        footer { margin-top: 2rem; color: #666; font-size: .9rem; }
+        \(style)
+        </style>
+        </head>
+        <body>
+
+        """
     }
 
     public static func write(_ html: String, to path: String) throws {

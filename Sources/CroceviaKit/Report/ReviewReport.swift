@@ -9,27 +9,13 @@ public enum ReviewReport {
         let escape = HTMLReport.escape
         let summary = result.summary
         let settings = result.deduplicator.settings
-        var page = """
-            <!doctype html>
-            <html lang="\(language.rawValue)">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(pick("Coppie da verificare", "Pairs to review"))</title>
-            <style>
-            body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
-            table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }
-            th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-            th { background: #f4f4f6; }
+        var page = HTMLReport.opening(title: pick("Coppie da verificare", "Pairs to review"), language: language, width: "64rem", style: """
             .pair { border: 1px solid #ccc; border-radius: .5rem; padding: .75rem 1rem; margin: 1rem 0; }
             .for { color: #1e6b30; } .against { color: #b02a26; }
             .score { font-weight: 600; font-size: 1.1rem; }
             .note { background: #fff6e0; padding: .25rem .5rem; border-radius: .25rem; }
-            code { background: #f4f4f6; padding: 0 .25rem; border-radius: .2rem; word-break: break-all; }
-            footer { margin-top: 2rem; color: #666; font-size: .9rem; }
-            </style>
-            </head>
-            <body>
+            """)
+        page += """
             <h1>\(pick("Coppie da verificare", "Pairs to review"))</h1>
             <p>\(pick("File", "Files")): \(inputs.map { "<code>\(escape($0))</code>" }.joined(separator: ", "))</p>
             <table>

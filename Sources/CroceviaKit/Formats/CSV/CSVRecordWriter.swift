@@ -65,14 +65,20 @@ public final class CSVRecordWriter: RecordWriter {
     }
 
     private func writeRow(_ cells: [String]) {
+        Self.appendRow(cells, delimiter: delimiter, to: &buffer)
+    }
+
+    /// One CSV row (RFC 4180: a cell with the delimiter, a quote or a line break is quoted, its
+    /// quotes doubled), ended with a line feed. Also used for the deduplicator's CSV files.
+    static func appendRow(_ cells: [String], delimiter: UInt8, to buffer: inout ByteBuffer) {
         for (index, cell) in cells.enumerated() {
             if index > 0 { buffer.append(delimiter) }
-            writeCell(cell)
+            appendCell(cell, delimiter: delimiter, to: &buffer)
         }
         buffer.append(0x0A)
     }
 
-    private func writeCell(_ cell: String) {
+    private static func appendCell(_ cell: String, delimiter: UInt8, to buffer: inout ByteBuffer) {
         var cell = cell
         cell.withUTF8 { utf8 in
             var needsQuotes = false
