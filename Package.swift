@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // libxml2 through a shim header that hides its ICU module (see README, "Building").
@@ -37,16 +41,42 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The registry in a SQLite file, through GRDB (the registry itself is in CroceviaKit/Registry).
+        .target(
+            name: "CroceviaSQLite",
+            dependencies: [
+                "CroceviaKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The registry on a PostgreSQL server, through postgres-nio: apart, because it builds slowly.
+        .target(
+            name: "CroceviaPostgres",
+            dependencies: [
+                "CroceviaKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "crocevia",
             dependencies: [
                 "CroceviaKit",
+                "CroceviaSQLite",
+                "CroceviaPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "CroceviaKitTests",
             dependencies: ["CroceviaKit"]
+        ),
+        // Registry tests run against a SQLite file and a PostgreSQL server (see README, "Testing").
+        .testTarget(
+            name: "CroceviaRegistryTests",
+            dependencies: ["CroceviaKit", "CroceviaSQLite", "CroceviaPostgres"]
         ),
         // Runs the built `crocevia` on the folders in Cases/ (arguments, input, expected output).
         .testTarget(

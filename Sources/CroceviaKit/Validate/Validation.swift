@@ -133,6 +133,11 @@ public final class Validation {
     }
 
     private func report(_ failure: SchemaValidator.Failure, record: Record, columns: [String: String]) {
+        findings.add(Self.finding(for: failure, record: record, columns: columns))
+    }
+
+    /// A schema failure as a finding on the record's line, with the partner's field and value.
+    static func finding(for failure: SchemaValidator.Failure, record: Record, columns: [String: String]) -> Finding {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []
         let value = JSONPointer.resolve(tokens, in: record.value)
         let fieldPath = tokens.filter { Int($0) == nil }.joined(separator: ".")
@@ -145,9 +150,9 @@ public final class Validation {
             default: shown = value.cellText
             }
         }
-        findings.add(Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
-                             hint: Self.hint(for: failure.keyword), file: record.provenance.file, line: record.provenance.line,
-                             record: record.provenance.record, field: field, value: shown, path: failure.instancePath))
+        return Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
+                       hint: hint(for: failure.keyword), file: record.provenance.file, line: record.provenance.line,
+                       record: record.provenance.record, field: field, value: shown, path: failure.instancePath)
     }
 
     /// The profile's columns by the target field they fill, indices left out (`phones.number`).

@@ -1,0 +1,299 @@
+import Crypto
+import Foundation
+
+public struct ImportOptions: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// The feed is the source's whole content: its records missing from the feed are removed.
+        case full
+        /// The feed carries changes only: nothing is removed.
+        case delta
+    }
+
+    public var inputs: [String]
+    /// The source's name in the registry (else the profile's, else the first input's file name).
+    public var source: String?
+    public var profile: String?
+    public var from: Format?
+    /// The HSDS object each record is, for HSDS input without a profile.
+    public var hsdsObject = "service"
+    public var encoding: TextEncoding?
+    public var reader = ReaderOptions()
+    public var mode = Mode.full
+    /// Import records with error findings too (they are still reported).
+    public var allowInvalid = false
+    /// Seconds to wait for another run holding the registry.
+    public var wait = 0.0
+
+    public init(inputs: [String]) { self.inputs = inputs }
+}
+
+public struct ImportSummary: Sendable, Equatable {
+    public var runID: Int64 = 0
+    public var source = ""
+    public var mode = ImportOptions.Mode.full
+    public var records = 0
+    public var added = 0
+    public var changed = 0
+    public var unchanged = 0
+    public var removed = 0
+    public var rejected = 0
+    public var unreadableInputs = 0
+    /// A full feed that could not be read to its end removes nothing.
+    public var removalSkipped = false
+
+    public init() {}
+}
+
+/// Loads one source's feed into the registry, in one transaction:
+///
+/// - each record is read (through the source's profile, when it has one) and keyed by its `id`
+///   (profiles make stable UUIDv5 ids, so a re-read row keeps its id);
+/// - its compact JSON is hashed (SHA-256, first 128 bits); a record whose hash and status are
+///   those in the registry is unchanged and not touched, without being validated again;
+/// - a new or changed record is validated against its HSDS schema; one with errors is kept in
+///   `rejected_record` with its findings and not imported, unless `allowInvalid`; a valid one is
+///   inserted or updated (a removed record that comes back counts as changed);
+/// - in `full` mode, the source's active records missing from the feed are marked removed
+///   (tombstones, not deletes), unless an input stopped early: then nothing is removed and a
+///   warning says why;
+/// - a `run_log` row records the counts. A run that fails rolls back and leaves only a
+///   `failed` run-log row.
+public final class Importer {
+    public let options: ImportOptions
+    private let findings: FindingLog
+    private let progress: ProgressReporter?
+
+    public init(options: ImportOptions, findings: FindingLog, progress: ProgressReporter? = nil) {
+        self.options = options
+        self.findings = findings
+        self.progress = progress
+    }
+
+    public func run(into db: RegistryDatabase) throws -> ImportSummary {
+        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+        var readerOptions = options.reader
+        var from = options.from
+        var encoding = options.encoding
+        var mapper: Mapper?
+        var object = options.hsdsObject
+        if let path = options.profile {
+            let profile = try ProfileLoader.load(path: path, schemas: schemas)
+            try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
+            mapper = try Mapper(profile: profile, findings: findings)
+            object = profile.target
+        } else {
+            readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
+        }
+        let formats = try options.inputs.map { try Format.of($0, given: from) }
+        if mapper == nil, let plain = formats.first(where: { !$0.isHSDS }) {
+            throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS; or say --from hsds-json, hsds-jsonl or hsds-csv")
+        }
+        let validator = try SchemaLoader.hsds(object)
+        let tabular = try TabularSchema.bundled(schemas: schemas)
+        let columns = mapper.map(Validation.columnsByPath) ?? [:]
+        let source = options.source ?? mapper?.profile.source.name ?? Converter.baseName(options.inputs[0])
+        let started = Self.timestamp()
+
+        do {
+            return try db.exclusive(wait: options.wait) {
+                try RegistrySchema.prepare(db, schema: tabular)
+                var load = Load(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
+                                validator: validator, columns: columns, findings: findings)
+                try load.readExisting()
+                for (input, format) in zip(options.inputs, formats) {
+                    let whole = try InputRun(findings: findings, progress: progress, verb: "imported")
+                        .read(input, format: format, encoding: encoding, source: source, options: readerOptions, mapper: mapper) { raw in
+                            try load.take(mapper?.map(raw) ?? raw)
+                        }
+                    if !whole { load.summary.unreadableInputs += 1 }
+                }
+                try load.flush()
+                mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
+                if options.mode == .full {
+                    if load.summary.unreadableInputs > 0 {
+                        load.summary.removalSkipped = true
+                        findings.add(Finding(.warning, rule: "registry.removal-skipped",
+                                             message: "the feed was not read to its end, so no record of \(source) was marked removed; fix the file and import it again",
+                                             file: options.inputs.joined(separator: ", ")))
+                    } else {
+                        try load.removeMissing()
+                    }
+                }
+                load.summary.mode = options.mode
+                try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,
+                                  inputs: options.inputs, started: started, summary: load.summary, status: "succeeded", message: nil)
+                return load.summary
+            }
+        } catch {
+            RunLog.recordFailure(db, kind: "import", source: source, mode: options.mode.rawValue, inputs: options.inputs,
+                                 started: started, error: error, wait: options.wait)
+            throw error
+        }
+    }
+
+    static func timestamp() -> String { Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) }
+}
+
+/// One import's state: the source's records as the registry holds them, the ids seen in the
+/// feed, and the rows waiting to be written.
+private struct Load {
+    struct Known {
+        var hash: ContentHash
+        var active: Bool
+    }
+
+    let db: RegistryDatabase
+    let source: String
+    let object: String
+    let allowInvalid: Bool
+    let validator: SchemaValidator
+    let columns: [String: String]
+    let findings: FindingLog
+    var summary = ImportSummary()
+    var known: [String: Known] = [:]
+    /// Ids of the feed, with the line each was first seen on.
+    var seen: [String: Int] = [:]
+    var pending: [[SQLValue]] = []
+    var pendingRejected: [[SQLValue]] = []
+
+    init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validator: SchemaValidator,
+         columns: [String: String], findings: FindingLog) {
+        self.db = db
+        self.source = source
+        self.object = object
+        self.allowInvalid = allowInvalid
+        self.validator = validator
+        self.columns = columns
+        self.findings = findings
+        summary.runID = runID
+        summary.source = source
+    }
+
+    mutating func readExisting() throws {
+        try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
+            guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
+            known[id] = Known(hash: hash, active: row[2].text == "active")
+        }
+    }
+
+    mutating func take(_ record: Record) throws {
+        summary.records += 1
+        let place = record.provenance
+        guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else {
+            let finding = Finding(.error, rule: "registry.no-id", message: "the record has no \"id\", so the registry cannot keep track of it; it was not imported",
+                                  hint: "give the profile an id rule (id: { from: [...] }) or make sure the feed carries ids",
+                                  file: place.file, line: place.line, record: place.record, field: "id")
+            findings.add(finding)
+            try reject(record, id: nil, findings: [finding])
+            return
+        }
+        if let first = seen[id] {
+            let finding = Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
+                                  file: place.file, line: place.line, record: place.record, field: "id", value: id)
+            findings.add(finding)
+            try reject(record, id: id, findings: [finding])
+            return
+        }
+        seen[id] = place.line
+        let content = JSONText.compact(record.value)
+        let hash = ContentHash(content)
+        let old = known[id]
+        if let old, old.active, old.hash == hash {
+            summary.unchanged += 1
+            return
+        }
+        let failures = validator.validate(record.value)
+        if !failures.isEmpty {
+            let recordFindings = failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+            for finding in recordFindings { findings.add(finding) }
+            if !allowInvalid {
+                try reject(record, id: id, findings: recordFindings)
+                return
+            }
+        }
+        if old == nil { summary.added += 1 } else { summary.changed += 1 }
+        known[id] = Known(hash: hash, active: true)
+        pending.append([.text(source), .text(id), .text(object), .text(hash.hex), .text(content), .text("active"),
+                        .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
+        if pending.count >= 1000 { try flush() }
+    }
+
+    mutating func reject(_ record: Record, id: String?, findings recordFindings: [Finding]) throws {
+        summary.rejected += 1
+        let described = JSONValue.array(recordFindings.map { finding in
+            var members: [(String, JSONValue)] = [("severity", .string(finding.severity.rawValue)), ("rule", .string(finding.rule)),
+                                                  ("message", .string(finding.message))]
+            if let field = finding.field { members.append(("field", .string(field))) }
+            if let path = finding.path { members.append(("path", .string(path))) }
+            if let value = finding.value { members.append(("value", .string(value))) }
+            return .object(JSONObject(members))
+        })
+        pendingRejected.append([.integer(summary.runID), .text(source), .text(record.provenance.file), SQLValue(record.provenance.line),
+                                SQLValue(id), .text(JSONText.compact(record.value)), .text(JSONText.compact(described))])
+        if pendingRejected.count >= 1000 { try flush() }
+    }
+
+    mutating func flush() throws {
+        if !pending.isEmpty {
+            try db.insert(into: "source_record",
+                          columns: ["source", "id", "object_type", "content_hash", "content", "status", "file", "line", "first_run", "changed_run", "removed_run"],
+                          rows: pending,
+                          suffix: """
+                          ON CONFLICT (source, id) DO UPDATE SET object_type = excluded.object_type, content_hash = excluded.content_hash,
+                          content = excluded.content, status = 'active', file = excluded.file, line = excluded.line,
+                          changed_run = excluded.changed_run, removed_run = NULL
+                          """)
+            pending.removeAll(keepingCapacity: true)
+        }
+        if !pendingRejected.isEmpty {
+            try db.insert(into: "rejected_record", columns: ["run_id", "source", "file", "line", "record_id", "content", "findings"],
+                          rows: pendingRejected, suffix: "")
+            pendingRejected.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Marks the source's active records that the feed no longer has as removed.
+    mutating func removeMissing() throws {
+        let missing = known.filter { $0.value.active && seen[$0.key] == nil }.map(\.key).sorted()
+        summary.removed = missing.count
+        for start in stride(from: 0, to: missing.count, by: 500) {
+            let chunk = missing[start..<min(start + 500, missing.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try db.execute("UPDATE source_record SET status = 'removed', removed_run = ? WHERE source = ? AND id IN (\(marks))",
+                           [.integer(summary.runID), .text(source)] + chunk.map { .text($0) })
+        }
+    }
+}
+
+/// The first 128 bits of the SHA-256 of a record's compact JSON.
+struct ContentHash: Equatable, Sendable {
+    let high: UInt64
+    let low: UInt64
+
+    init(_ content: String) {
+        var content = content
+        let digest = content.withUTF8 { SHA256.hash(data: $0) }
+        var words = (UInt64(0), UInt64(0))
+        digest.withUnsafeBytes { bytes in
+            words.0 = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian
+            words.1 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
+        }
+        high = words.0
+        low = words.1
+    }
+
+    init?(hex: String) {
+        guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        self.high = high
+        self.low = low
+    }
+
+    var hex: String {
+        func padded(_ word: UInt64) -> String {
+            let digits = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return padded(high) + padded(low)
+    }
+}

@@ -1,0 +1,81 @@
+/// A value bound to or read from an SQL statement: the few types the registry's tables use.
+public enum SQLValue: Sendable, Equatable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case boolean(Bool)
+    case text(String)
+
+    public var text: String? {
+        switch self {
+        case .text(let text): return text
+        case .integer(let number): return String(number)
+        case .real(let number): return String(number)
+        case .boolean(let flag): return String(flag)
+        case .null: return nil
+        }
+    }
+
+    public var integer: Int64? {
+        switch self {
+        case .integer(let number): return number
+        case .text(let text): return Int64(text)
+        case .real(let number): return Int64(exactly: number)
+        case .boolean(let flag): return flag ? 1 : 0
+        case .null: return nil
+        }
+    }
+
+    public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
+    public init(_ number: Int?) { self = number.map { .integer(Int64($0)) } ?? .null }
+}
+
+/// The database under a registry: a SQLite file (`CroceviaSQLite`, through GRDB) or a PostgreSQL
+/// server (`CroceviaPostgres`, through postgres-nio). The registry's logic is written once, in
+/// SQL both understand; statements use `?` placeholders, which the PostgreSQL side numbers.
+///
+/// Every write happens inside `exclusive`: one transaction that holds the registry's lock
+/// (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so two runs
+/// never interleave and a run that fails leaves nothing behind.
+public protocol RegistryDatabase: AnyObject {
+    /// How messages name the registry: `sqlite:registry.sqlite`, `postgres://host/db`.
+    var location: String { get }
+    var dialect: SQLDialect { get }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws
+    /// Runs a query and hands each row's values to `row`, in the order the query selects them.
+    func query(_ sql: String, _ arguments: [SQLValue], row: ([SQLValue]) throws -> Void) throws
+    /// Inserts rows of `columns` into `table`; `suffix` follows the VALUES (an `ON CONFLICT`
+    /// clause). The SQLite side reuses one prepared statement, the PostgreSQL side sends many
+    /// rows per statement.
+    func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String) throws
+    /// Runs `body` in one transaction holding the registry's write lock, waiting up to `wait`
+    /// seconds for another run to release it; commits when `body` returns, rolls back when it
+    /// throws.
+    func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T
+    func close()
+}
+
+public enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+}
+
+extension RegistryDatabase {
+    public func execute(_ sql: String) throws { try execute(sql, []) }
+
+    /// The rows of a query, for small results.
+    public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
+        try query(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    /// The first value of the first row.
+    public func scalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue {
+        try rows(sql, arguments).first?.first ?? .null
+    }
+}
+
+/// Double quotes around a table or column name (`"language"` is a keyword in PostgreSQL).
+func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

@@ -1,0 +1,164 @@
+import CroceviaKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// A registry on a PostgreSQL server, through postgres-nio, for a network that shares one.
+/// The commands are synchronous, so each statement waits for its answer on postgres-nio's own
+/// event loop (never on a Swift concurrency thread). A run's transaction holds a transaction-scoped
+/// advisory lock, taken by polling `pg_try_advisory_xact_lock` until `--wait` runs out.
+///
+/// URL: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (also `postgresql://`); without a host,
+/// the local server's socket. TLS is not offered yet: use a loopback or private network.
+public final class PostgresRegistry: RegistryDatabase {
+    public let location: String
+    public var dialect: SQLDialect { .postgres }
+    private let connection: PostgresConnection
+    private let logger: Logger
+    /// Any 64-bit number, the same for every crocevia: the lock two runs contend for.
+    private static let lockKey: Int64 = 0x4372_6f63_6576_6961  // "Crocevia"
+
+    public init(url: String) throws {
+        guard let parts = URLComponents(string: url), parts.scheme == "postgres" || parts.scheme == "postgresql" else {
+            throw CroceviaError.usage("\(url) is not a PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        let user = parts.user.flatMap { $0.removingPercentEncoding } ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
+        let password = parts.password.flatMap { $0.removingPercentEncoding } ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let path = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+        let database = path.isEmpty ? user : path
+        let host = parts.host.flatMap { $0.isEmpty ? nil : $0 }
+        let port = parts.port ?? 5432
+        var shown = parts
+        shown.password = shown.password == nil ? nil : "***"
+        location = shown.string ?? url
+        var logger = Logger(label: "crocevia.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        let configuration: PostgresConnection.Configuration
+        if let host {
+            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        } else {
+            configuration = .init(unixSocketPath: "/var/run/postgresql/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        }
+        do {
+            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                        id: 1, logger: logger).wait()
+        } catch {
+            throw CroceviaError.io("\(location): cannot connect to the PostgreSQL server (\(Self.describe(error))); check that it runs "
+                                   + "(pg_ctlcluster 15 main start, or systemctl start postgresql) and that the URL names its host, port, user and database")
+        }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if !connection.isClosed { try? connection.close().wait() }
+    }
+
+    public func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        _ = try run(Self.numbered(sql), arguments)
+    }
+
+    public func query(_ sql: String, _ arguments: [SQLValue], row: ([SQLValue]) throws -> Void) throws {
+        for result in try run(Self.numbered(sql), arguments) {
+            try row(result.makeRandomAccess().map(Self.value))
+        }
+    }
+
+    public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String) throws {
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        // At most 30,000 values a statement (the protocol allows 65,535).
+        let perStatement = max(1, 30_000 / columns.count)
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            var number = 0
+            let tuples = chunk.map { _ in
+                "(" + columns.map { _ in number += 1; return "$\(number)" }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
+            _ = try run("INSERT INTO \"\(table)\" (\(names)) VALUES \(tuples) \(suffix)", chunk.flatMap { $0 })
+        }
+    }
+
+    public func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let deadline = Date().addingTimeInterval(max(wait, 0))
+            while try scalar("SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN 1 ELSE 0 END", [.integer(Self.lockKey)]).integer != 1 {
+                guard Date() < deadline else {
+                    throw CroceviaError.io("\(location) is in use by another run" + (wait > 0 ? " (waited \(wait) s)" : "")
+                                           + "; try again when it ends, or give --wait SECONDS to wait for it")
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            if !connection.isClosed { _ = try? run("ROLLBACK", []) }
+            throw error
+        }
+    }
+
+    /// Sends one statement and waits for all its rows.
+    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument {
+            case .null: binds.appendNull()
+            case .integer(let number): binds.append(number)
+            case .real(let number): binds.append(number)
+            case .boolean(let flag): binds.append(flag)
+            case .text(let text): binds.append(text)
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        } catch {
+            throw CroceviaError.io("\(location): \(Self.describe(error))" + (connection.isClosed ? " (the connection to the server was lost; the run was rolled back)" : ""))
+        }
+    }
+
+    /// `?` placeholders as PostgreSQL's `$1`, `$2`... (the registry's SQL has no `?` in its text).
+    static func numbered(_ sql: String) -> String {
+        var result = ""
+        var number = 0
+        var inText = false
+        for character in sql {
+            if character == "'" { inText.toggle() }
+            if character == "?" && !inText {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func value(_ cell: PostgresCell) -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8:
+            return (try? cell.decode(Int64.self)).map(SQLValue.integer) ?? .null
+        case .float4, .float8:
+            return (try? cell.decode(Double.self)).map(SQLValue.real) ?? .null
+        case .bool:
+            return (try? cell.decode(Bool.self)).map(SQLValue.boolean) ?? .null
+        default:
+            return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+        }
+    }
+
+    /// The server's own message where there is one (`relation "x" does not exist`).
+    private static func describe(_ error: Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return String(describing: underlying) }
+            return String(describing: error.code)
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,149 @@
+import CroceviaKit
+import Foundation
+import GRDB
+
+/// A registry in a SQLite file, through GRDB. The file is in WAL mode (an export can read while
+/// an import writes); `BEGIN IMMEDIATE` takes the write lock, and SQLite's busy timeout is the
+/// time a second run waits for it. A run killed halfway leaves an uncommitted transaction that
+/// SQLite discards when the file is next opened.
+public final class SQLiteRegistry: RegistryDatabase {
+    public let location: String
+    public var dialect: SQLDialect { .sqlite }
+    private let path: String
+    private let queue: DatabaseQueue
+    /// The connection while a call runs inside `exclusive` (GRDB's queue is not reentrant).
+    private var current: Database?
+
+    /// Opens (or, with `create`, makes) the file. A file that is not a SQLite database is refused.
+    public init(path: String, create: Bool = true) throws {
+        self.path = path
+        location = "sqlite:\(path)"
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw CroceviaError.io("\(location): there is no registry there yet; an import or a pipeline run makes one")
+        }
+        var configuration = Configuration()
+        configuration.label = "crocevia"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw Self.failure(error, location: "sqlite:\(path)")
+        }
+    }
+
+    public func close() { try? queue.close() }
+
+    public func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        try connection { db in try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments)) }
+    }
+
+    public func query(_ sql: String, _ arguments: [SQLValue], row: ([SQLValue]) throws -> Void) throws {
+        try connection { db in
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
+            while let next = try cursor.next() {
+                try row(next.databaseValues.map(Self.value))
+            }
+        }
+    }
+
+    public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String) throws {
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let sql = "INSERT INTO \"\(table)\" (\(names)) VALUES (\(marks)) \(suffix)"
+        try connection { db in
+            let statement = try db.cachedStatement(sql: sql)
+            for row in rows { try statement.execute(arguments: Self.arguments(row)) }
+        }
+    }
+
+    public func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T {
+        do {
+            return try queue.inDatabase { db in
+                current = db
+                defer { current = nil }
+                try db.execute(sql: "PRAGMA busy_timeout = \(Int((max(wait, 0) * 1000).rounded()))")
+                do {
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    throw CroceviaError.io("\(location) is in use by another run" + (wait > 0 ? " (waited \(Self.seconds(wait)))" : "")
+                                           + "; try again when it ends, or give --wait SECONDS to wait for it")
+                }
+                do {
+                    let value = try body()
+                    try db.execute(sql: "COMMIT")
+                    return value
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    throw error
+                }
+            }
+        } catch let error as CroceviaError {
+            throw error
+        } catch {
+            throw Self.failure(error, location: location)
+        }
+    }
+
+    /// Outside `exclusive`, each call has the connection to itself.
+    private func connection<T>(_ body: (Database) throws -> T) throws -> T {
+        if let current { return try body(current) }
+        do {
+            return try queue.inDatabase(body)
+        } catch let error as CroceviaError {
+            throw error
+        } catch {
+            throw Self.failure(error, location: location)
+        }
+    }
+
+    /// SQLite's failures as messages that say what happened to the registry and what to do.
+    static func failure(_ error: Error, location: String) -> CroceviaError {
+        guard let error = error as? DatabaseError else { return .io("\(location): \(error)") }
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            return .io("\(location) is not a SQLite database, so not a registry (\(detail)); name a new file or a registry")
+        case .SQLITE_FULL:
+            return .io("\(location): the disk is full (\(detail)); the run was rolled back and the registry is as it was before it. Free some space and run again")
+        case .SQLITE_CANTOPEN:
+            return .io("\(location): cannot open the file (\(detail)); check that its folder exists and can be written")
+        case .SQLITE_READONLY, .SQLITE_PERM:
+            return .io("\(location): the file cannot be written (\(detail)); check its permissions")
+        case .SQLITE_CORRUPT:
+            return .io("\(location): the database is damaged (\(detail)); restore it from a backup")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .io("\(location) is in use by another run (\(detail)); try again when it ends, or give --wait SECONDS")
+        default:
+            return .io("\(location): \(detail)" + (error.sql.map { " (in: \($0.prefix(120)))" } ?? ""))
+        }
+    }
+
+    private static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: return .null
+            case .integer(let number): return number.databaseValue
+            case .real(let number): return number.databaseValue
+            case .boolean(let flag): return flag.databaseValue
+            case .text(let text): return text.databaseValue
+            }
+        })
+    }
+
+    private static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let number): return .integer(number)
+        case .double(let number): return .real(number)
+        case .string(let text): return .text(text)
+        case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    private static func seconds(_ wait: Double) -> String {
+        wait == wait.rounded() ? "\(Int(wait)) s" : "\(wait) s"
+    }
+}
