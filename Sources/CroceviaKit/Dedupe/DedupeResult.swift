@@ -70,17 +70,35 @@ public struct DedupeResult {
         precondition(deduplicator.keepsRecords, "merging needs the records: set keepsRecords before reading")
         let sink = try OutputSink(path: path)
         var buffer = ByteBuffer()
-        let merger = Merger(result: self)
-        var done = Set<String>()
-        var members: [String: [Int]] = [:]
-        for (index, id) in organizationID.enumerated() { members[id, default: []].append(index) }
-        for id in organizationID where done.insert(id).inserted {
-            JSONText.write(.object(merger.merge(cluster: id, members: members[id]!)), to: &buffer, pretty: false)
+        try mergedOrganizations { organization in
+            JSONText.write(.object(organization), to: &buffer, pretty: false)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= OutputSink.flushThreshold { try sink.write(&buffer) }
         }
         try sink.write(&buffer)
         try sink.commit()
+    }
+
+    /// Hands on one merged organization per cluster, in the order of each cluster's first record.
+    public func mergedOrganizations(_ body: (JSONObject) throws -> Void) rethrows {
+        precondition(deduplicator.keepsRecords, "merging needs the records: set keepsRecords before reading")
+        let merger = Merger(result: self)
+        var done = Set<String>()
+        var members: [String: [Int]] = [:]
+        for (index, id) in organizationID.enumerated() { members[id, default: []].append(index) }
+        for id in organizationID where done.insert(id).inserted {
+            try body(merger.merge(cluster: id, members: members[id]!))
+        }
+    }
+
+    /// The source and id of each record, in input order (the order of `organizationID`).
+    public var recordKeys: [(source: String, id: String)] {
+        deduplicator.records.map { (deduplicator.sources[$0.source], $0.recordID) }
+    }
+
+    /// The ids of each record's locations, in the order of `locationID`.
+    public var locationKeys: [[String]] {
+        deduplicator.records.map { $0.locations.map(\.id) }
     }
 
     /// The run's figures as JSON (blocking diagnostics included).

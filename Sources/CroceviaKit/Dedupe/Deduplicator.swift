@@ -30,8 +30,13 @@ public final class Deduplicator {
     /// Reads every record of one input. Records that are no organization (no id, not an object)
     /// are reported and left out; a reader error stops this input after the records before it.
     public func read(path: String, source: String, format: Format, findings: FindingLog) throws -> Int {
+        try read(from: try format.makeReader(path: path, source: source, findings: findings), path: path, source: source, findings: findings)
+    }
+
+    /// Reads every record a reader gives (the registry hands its stored records this way);
+    /// `path` names them in findings.
+    public func read(from reader: RecordReader, path: String, source: String, findings: FindingLog) throws -> Int {
         let sourceIndex = sources.firstIndex(of: source) ?? { sources.append(source); paths.append(path); return sources.count - 1 }()
-        let reader = try format.makeReader(path: path, source: source, findings: findings)
         var count = 0
         var batch: [Record] = []
         func flush() {

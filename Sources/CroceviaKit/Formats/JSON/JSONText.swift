@@ -101,3 +101,17 @@ public enum JSONText {
         }
     }
 }
+
+extension JSONText {
+    /// One JSON value from text that Crocevia wrote (the registry's stored records); nil when it
+    /// is not exactly one value.
+    public static func parse(_ text: String) -> JSONValue? {
+        var text = text
+        return text.withUTF8 { bytes -> JSONValue? in
+            guard let base = bytes.baseAddress else { return nil }
+            var parser = JSONParser(base: base, end: bytes.count, position: 0, line: 1, maxDepth: 512)
+            guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
+            return value
+        }
+    }
+}

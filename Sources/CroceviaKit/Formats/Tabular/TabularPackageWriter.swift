@@ -4,12 +4,9 @@ import Foundation
 /// (every resource of the bundled package, with its columns in order, header-only when empty) and
 /// the bundled `datapackage.json`. The mirror of `TabularPackageReader`.
 ///
-/// Each object is flattened along the links of `TabularSchema`: a nested list's rows get the
-/// parent's id in their foreign key (`phone.service_id`), an attached object's id goes into the
-/// parent's key (`service.organization_id`), attributes and metadata get `link_id`/`resource_id`
-/// and the parent's type. Keys already filled are kept. An attached object (an organization
-/// shared by many services, a location) is written once per id. A member that is not a column of
-/// its resource cannot travel in the package: a warning names it, once per resource.
+/// Each object is flattened by `TabularFlattener` along the links of `TabularSchema`. A member
+/// that is not a column of its resource cannot travel in the package: a warning names it, once
+/// per resource.
 ///
 /// The folder is built under a temporary name beside its destination and moved into place by
 /// `commit()`; an existing package there (a folder with `datapackage.json`, or an empty one) is
@@ -22,8 +19,7 @@ public final class TabularPackageWriter: RecordWriter {
     private let root: String
     private let findings: FindingLog
     private var writers: [String: (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>)] = [:]
-    /// Ids of attached objects already written, per resource.
-    private var written: [String: Set<String>] = [:]
+    private var flattener: TabularFlattener
     private var warned: Set<String> = []
     private var current = Provenance(source: "", file: "-", line: 0, record: 0)
     private var committed = false
@@ -34,6 +30,7 @@ public final class TabularPackageWriter: RecordWriter {
         destination = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         temporary = destination + ".crocevia-partial-\(getpid())"
         schema = try TabularSchema.bundled(schemas: schemas)
+        flattener = TabularFlattener(schema: schema)
         datapackagePath = "\(schemas.directory)/hsds-tabular/datapackage.json"
         guard schema.resource(root) != nil else {
             throw CroceviaError.usage("\(root) is not an HSDS object of the tabular package (known: \(schema.resources.map(\.name).joined(separator: ", ")))")
@@ -97,59 +94,24 @@ public final class TabularPackageWriter: RecordWriter {
     // MARK: Flattening
 
     private func flatten(_ object: JSONObject, resource name: String) throws {
-        guard let resource = schema.resource(name) else { return }
-        var row = object
-        let id = object["id"]?.stringValue
-        for nested in schema.nesting[name] ?? [] {
-            guard let value = row[nested.property] else { continue }
-            row[nested.property] = nil
-            let children: [JSONObject]
-            let dropped: Bool
-            switch value {
-            case .array(let items):
-                let present = items.filter { $0 != .null }
-                children = present.compactMap(\.objectValue)
-                dropped = children.count < present.count
-            case .object(let child):
-                children = [child]
-                dropped = false
-            case .null:
-                children = []
-                dropped = false
-            default:
-                children = []
-                dropped = true
-            }
-            if dropped {
-                findings.add(Finding(.warning, rule: "tabular.not-an-object",
-                                     message: "\(name) field \"\(nested.property)\" holds values that are not \(nested.resource) objects; they are left out of the package",
-                                     file: current.file, line: current.line, record: current.record, field: nested.property))
-            }
-            for var child in children {
-                switch nested.link {
-                case .children(let key):
-                    if child[key] == nil, let id { child[key] = .string(id) }
-                case .attached(let key):
-                    if row[key] == nil, let childID = child["id"] { row[key] = childID }
-                    if let childID = child["id"]?.stringValue, !written[nested.resource, default: []].insert(childID).inserted { continue }
-                case .tagged(let idField, let typeField):
-                    if child[idField] == nil, let id { child[idField] = .string(id) }
-                    if child[typeField] == nil { child[typeField] = .string(name) }
+        try flattener.flatten(object, resource: name, notObjects: { parent, property, resource in
+            findings.add(Finding(.warning, rule: "tabular.not-an-object",
+                                 message: "\(parent) field \"\(property)\" holds values that are not \(resource) objects; they are left out of the package",
+                                 file: current.file, line: current.line, record: current.record, field: property))
+        }, row: { resource, row in
+            var row = row
+            let entry = try writer(for: resource)
+            let extra = row.keys.filter { !entry.columns.contains($0) }
+            if !extra.isEmpty {
+                for key in extra where warned.insert("\(resource.name).\(key)").inserted {
+                    findings.add(Finding(.warning, rule: "tabular.extra-field",
+                                         message: "\(resource.name) field \"\(key)\" is not a column of \(resource.path); it is left out of the package (reported once)",
+                                         file: current.file, line: current.line, record: current.record, field: key))
                 }
-                try flatten(child, resource: nested.resource)
+                row.members.removeAll { !entry.columns.contains($0.key) }
             }
-        }
-        let entry = try writer(for: resource)
-        let extra = row.keys.filter { !entry.columns.contains($0) }
-        if !extra.isEmpty {
-            for key in extra where warned.insert("\(name).\(key)").inserted {
-                findings.add(Finding(.warning, rule: "tabular.extra-field",
-                                     message: "\(name) field \"\(key)\" is not a column of \(resource.path); it is left out of the package (reported once)",
-                                     file: current.file, line: current.line, record: current.record, field: key))
-            }
-            row.members.removeAll { !entry.columns.contains($0.key) }
-        }
-        try entry.writer.write(Record(value: .object(row), provenance: current))
+            try entry.writer.write(Record(value: .object(row), provenance: current))
+        })
     }
 
     private func writer(for resource: TabularSchema.Resource) throws -> (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>) {
