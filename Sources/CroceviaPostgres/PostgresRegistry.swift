@@ -82,14 +82,15 @@ public final class PostgresRegistry: RegistryDatabase {
         }
     }
 
+    @discardableResult
+
     public func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T {
         try execute("BEGIN")
         do {
             let deadline = Date().addingTimeInterval(max(wait, 0))
             while try scalar("SELECT CASE WHEN pg_try_advisory_xact_lock(?) THEN 1 ELSE 0 END", [.integer(Self.lockKey)]).integer != 1 {
                 guard Date() < deadline else {
-                    throw CroceviaError.io("\(location) is in use by another run" + (wait > 0 ? " (waited \(wait) s)" : "")
-                                           + "; try again when it ends, or give --wait SECONDS to wait for it")
+                    throw inUse(waited: wait)
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
@@ -104,6 +105,8 @@ public final class PostgresRegistry: RegistryDatabase {
 
     /// Sends one statement and waits for all its rows.
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        // A closed connection would never answer.
+        guard !connection.isClosed else { throw CroceviaError.io("\(location): the connection to the server is closed") }
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {

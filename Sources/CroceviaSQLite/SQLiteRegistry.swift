@@ -59,6 +59,8 @@ public final class SQLiteRegistry: RegistryDatabase {
         }
     }
 
+    @discardableResult
+
     public func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T {
         do {
             return try queue.inDatabase { db in
@@ -68,8 +70,7 @@ public final class SQLiteRegistry: RegistryDatabase {
                 do {
                     try db.execute(sql: "BEGIN IMMEDIATE")
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                    throw CroceviaError.io("\(location) is in use by another run" + (wait > 0 ? " (waited \(Self.seconds(wait)))" : "")
-                                           + "; try again when it ends, or give --wait SECONDS to wait for it")
+                    throw inUse(waited: wait)
                 }
                 do {
                     let value = try body()
@@ -141,9 +142,5 @@ public final class SQLiteRegistry: RegistryDatabase {
         case .string(let text): return .text(text)
         case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
         }
-    }
-
-    private static func seconds(_ wait: Double) -> String {
-        wait == wait.rounded() ? "\(Int(wait)) s" : "\(wait) s"
     }
 }

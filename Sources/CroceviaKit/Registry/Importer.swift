@@ -85,7 +85,12 @@ public final class Importer {
         } else {
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
         }
-        let formats = try options.inputs.map { try Format.of($0, given: from) }
+        // Without a profile the records are HSDS already: JSON and JSON Lines files read as such.
+        let formats = try options.inputs.map { input -> Format in
+            let format = try Format.of(input, given: from)
+            guard mapper == nil, from == nil else { return format }
+            return format == .json ? .hsdsJSON : format == .jsonl ? .hsdsJSONL : format
+        }
         if mapper == nil, let plain = formats.first(where: { !$0.isHSDS }) {
             throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS; or say --from hsds-json, hsds-jsonl or hsds-csv")
         }

@@ -52,6 +52,7 @@ public protocol RegistryDatabase: AnyObject {
     /// Runs `body` in one transaction holding the registry's write lock, waiting up to `wait`
     /// seconds for another run to release it; commits when `body` returns, rolls back when it
     /// throws.
+    @discardableResult
     func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T
     func close()
 }
@@ -69,6 +70,13 @@ extension RegistryDatabase {
         var rows: [[SQLValue]] = []
         try query(sql, arguments) { rows.append($0) }
         return rows
+    }
+
+    /// The error for a registry another run holds longer than `wait` seconds.
+    public func inUse(waited wait: Double) -> CroceviaError {
+        let seconds = wait == wait.rounded() ? "\(Int(wait)) s" : "\(wait) s"
+        return .io("\(location) is in use by another run" + (wait > 0 ? " (waited \(seconds))" : "")
+                   + "; try again when it ends, or give --wait SECONDS to wait for it")
     }
 
     /// The first value of the first row.

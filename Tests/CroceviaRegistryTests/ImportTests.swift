@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+extension RegistryTests {
+@Suite("Import")
+struct ImportTests {
+    @Test("importing the same feed twice changes nothing", arguments: Backend.allCases)
+    func sameFeedTwice(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let feed = try serviceFeed([(1, "Sportello lavoro", "active"), (2, "Doposcuola", "active"), (3, "Emporio solidale", "inactive")], in: try temporaryFolder())
+        #expect(counts(try importFeed(feed, into: db)) == [3, 0, 0, 0, 0])
+        let second = try importFeed(feed, into: db)
+        #expect(counts(second) == [0, 0, 3, 0, 0])
+        #expect(second.runID == 2)
+        let log = try db.rows("SELECT run_id, kind, source, mode, records, added, changed, unchanged, removed, rejected, status FROM run_log ORDER BY run_id")
+        #expect(log == [
+            [.integer(1), .text("import"), .text("partner"), .text("full"), .integer(3), .integer(3), .integer(0), .integer(0), .integer(0), .integer(0), .text("succeeded")],
+            [.integer(2), .text("import"), .text("partner"), .text("full"), .integer(3), .integer(0), .integer(0), .integer(3), .integer(0), .integer(0), .text("succeeded")],
+        ])
+        // Unchanged records are not rewritten: they still carry the run that added them.
+        #expect(try db.rows("SELECT DISTINCT changed_run FROM source_record") == [[.integer(1)]])
+    }
+
+    @Test("a full feed tombstones what it no longer carries; a delta feed removes nothing", arguments: Backend.allCases)
+    func fullAndDelta(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        try importFeed(try serviceFeed([(1, "A", "active"), (2, "B", "active"), (3, "C", "active")], in: folder), into: db)
+        let delta = try serviceFeed([(2, "B rinominato", "active")], in: folder, name: "delta.jsonl")
+        #expect(counts(try importFeed(delta, into: db, mode: .delta)) == [0, 1, 0, 0, 0])
+        let full = try serviceFeed([(1, "A", "active"), (2, "B rinominato", "active")], in: folder, name: "full.jsonl")
+        #expect(counts(try importFeed(full, into: db)) == [0, 0, 2, 1, 0])
+        #expect(try db.rows("SELECT id, status, removed_run FROM source_record WHERE status = 'removed'") == [[.text(serviceID(3)), .text("removed"), .integer(3)]])
+        // A removed record that comes back is active again (counted as changed).
+        let back = try serviceFeed([(1, "A", "active"), (2, "B rinominato", "active"), (3, "C", "active")], in: folder, name: "back.jsonl")
+        #expect(counts(try importFeed(back, into: db)) == [0, 1, 2, 0, 0])
+        #expect(try db.rows("SELECT status, removed_run FROM source_record WHERE id = ?", [.text(serviceID(3))]) == [[.text("active"), .null]])
+    }
+
+    @Test("invalid records are kept apart with their findings; the valid ones load", arguments: Backend.allCases)
+    func invalidRecords(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        let path = folder + "/feed.jsonl"
+        try """
+            {"id":"\(serviceID(1))","name":"Sportello","status":"active"}
+            {"id":"\(serviceID(2))","name":"Doposcuola","status":"forse"}
+            {"name":"Senza id","status":"active"}
+            {"id":"\(serviceID(1))","name":"Sportello bis","status":"active"}
+            {"id":"\(serviceID(4))","name":"Emporio","status":"active"}
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let findings = FindingLog()
+        let summary = try importFeed(path, into: db, findings: findings)
+        #expect(counts(summary) == [2, 0, 0, 0, 3])
+        #expect(findings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["2 schema.enum", "3 registry.no-id", "4 registry.duplicate-id"])
+        #expect(findings.findings[2].message == "the id \(serviceID(1)) was already used by the record on line 1; this one was not imported")
+        let rejected = try db.rows("SELECT line, record_id, findings FROM rejected_record ORDER BY line")
+        #expect(rejected.map { $0[0] } == [.integer(2), .integer(3), .integer(4)])
+        #expect(rejected[1][1] == .null)
+        #expect(rejected[0][2].text?.contains(#""rule":"schema.enum""#) == true)
+        #expect(rejected[0][2].text?.contains(#""value":"forse""#) == true)
+
+        // --allow-invalid imports the record with errors; one without id still cannot be kept.
+        let second = try importFeed(path, into: db, allowInvalid: true)
+        #expect(counts(second) == [1, 0, 2, 0, 2])
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record").integer == 3)
+    }
+
+    @Test("a run that fails halfway leaves the registry as it was, and a failed run-log row", arguments: Backend.allCases)
+    func failedRunRollsBack(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        try importFeed(try serviceFeed([(1, "A", "active"), (2, "B", "active")], in: folder), into: db)
+        let before = try db.rows("SELECT source, id, content_hash, status, changed_run FROM source_record ORDER BY id")
+        // 2,500 new records: the second batch of 1,000 fails to be written.
+        let big = try serviceFeed((3...2502).map { ($0, "Servizio \($0)", "active") }, in: folder, name: "big.jsonl")
+        #expect(throws: CroceviaError.io("\(db.location): the disk is full (simulated)")) {
+            try importFeed(big, into: FailingDatabase(db, failAt: 2))
+        }
+        #expect(try db.rows("SELECT source, id, content_hash, status, changed_run FROM source_record ORDER BY id") == before)
+        #expect(try db.rows("SELECT run_id, status, message FROM run_log ORDER BY run_id") == [
+            [.integer(1), .text("succeeded"), .null],
+            [.integer(2), .text("failed"), .text("\(db.location): the disk is full (simulated)")],
+        ])
+    }
+
+    @Test("a second run waits for the first, then gives up with a clear message", arguments: Backend.allCases)
+    func concurrentRuns(backend: Backend) throws {
+        let (db, url) = try backend.fresh()
+        defer { db.close() }
+        try importFeed(try serviceFeed([(1, "A", "active")], in: try temporaryFolder()), into: db)
+        let other = try backend.reopen(url)
+        defer { other.close() }
+        let started = Date()
+        try db.exclusive(wait: 0) {
+            #expect(throws: CroceviaError.io("\(other.location) is in use by another run (waited 1 s); try again when it ends, or give --wait SECONDS to wait for it")) {
+                try other.exclusive(wait: 1) { try other.execute("DELETE FROM source_record") }
+            }
+        }
+        #expect(Date().timeIntervalSince(started) >= 0.9)
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record").integer == 1)
+        // Once the first run is over, the second gets the registry.
+        try other.exclusive(wait: 0) { try other.execute("UPDATE source_record SET line = 7") }
+        #expect(try db.scalar("SELECT line FROM source_record").integer == 7)
+    }
+
+    @Test("a database that is not a registry is refused and left untouched", arguments: Backend.allCases)
+    func notARegistry(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        try db.execute("CREATE TABLE clienti (id TEXT)")
+        let feed = try serviceFeed([(1, "A", "active")], in: try temporaryFolder())
+        #expect(throws: CroceviaError.io("\(db.location) is a database but not a Crocevia registry (it holds other tables: clienti); name a new file or an empty database")) {
+            try importFeed(feed, into: db)
+        }
+        #expect(try RegistrySchema.tables(in: db) == ["clienti"])
+    }
+}
+}

@@ -1,0 +1,37 @@
+import CroceviaSQLite
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+@Suite("SQLite registry file")
+struct SQLiteFileTests {
+    @Test("a file that is not a SQLite database is refused, byte for byte untouched")
+    func notADatabase() throws {
+        let path = try temporaryFolder() + "/registry.sqlite"
+        let text = "nome;telefono\nSportello;011 1234567\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let feed = try serviceFeed([(1, "A", "active")], in: try temporaryFolder())
+        #expect(throws: CroceviaError.io("sqlite:\(path) is not a SQLite database, so not a registry (file is not a database); name a new file or a registry")) {
+            let db = try SQLiteRegistry(path: path)
+            try importFeed(feed, into: db)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test("an export from a registry that does not exist says so and makes no file")
+    func missingRegistry() throws {
+        let path = try temporaryFolder() + "/nessuno.sqlite"
+        #expect(throws: CroceviaError.io("sqlite:\(path): there is no registry there yet; an import or a pipeline run makes one")) {
+            _ = try SQLiteRegistry(path: path, create: false)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("content hashes read back as written")
+    func contentHash() {
+        let hash = ContentHash(#"{"id":"1"}"#)
+        #expect(hash.hex.count == 32)
+        #expect(ContentHash(hex: hash.hex) == hash)
+        #expect(ContentHash(hex: "xyz") == nil)
+    }
+}
