@@ -46,7 +46,9 @@ public final class PostgresRegistry: RegistryDatabase {
             connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
                                                         id: 1, logger: logger).wait()
         } catch {
-            throw CroceviaError.io("\(location): cannot connect to the PostgreSQL server (\(Self.describe(error))); check that it runs "
+            let text = Self.describe(error)
+            let reason = text.contains("Connection refused") ? "connection refused" : text.contains("No such file") ? "no server socket" : text
+            throw CroceviaError.io("\(location): cannot connect to the PostgreSQL server (\(reason)); check that it runs "
                                    + "(pg_ctlcluster 15 main start, or systemctl start postgresql) and that the URL names its host, port, user and database")
         }
     }

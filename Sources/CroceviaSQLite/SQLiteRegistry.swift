@@ -24,7 +24,7 @@ public final class SQLiteRegistry: RegistryDatabase {
         var configuration = Configuration()
         configuration.label = "crocevia"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {

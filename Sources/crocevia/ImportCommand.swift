@@ -71,9 +71,10 @@ struct ImportCommand: ParsableCommand {
 
         let printer = FindingPrinter { Terminal.line($0) }
         let findings = FindingLog(observer: quiet ? nil : printer.print)
+        let importer = try Importer(options: options, findings: findings, progress: ProgressReporter.forTerminal())
         let db = try RegistryURL.open(registry, create: true)
         defer { db.close() }
-        let summary = try Importer(options: options, findings: findings, progress: ProgressReporter.forTerminal()).run(into: db)
+        let summary = try importer.run(into: db)
         printer.close()
         if let report {
             try ValidationReport.write(ImportReport.json(summary, findings: findings, inputs: inputs, registry: db.location), to: report)

@@ -63,13 +63,23 @@ public final class Importer {
     private let findings: FindingLog
     private let progress: ProgressReporter?
 
-    public init(options: ImportOptions, findings: FindingLog, progress: ProgressReporter? = nil) {
+    private let readerOptions: ReaderOptions
+    private let encoding: TextEncoding?
+    private let mapper: Mapper?
+    private let object: String
+    private let formats: [Format]
+    private let validator: SchemaValidator
+    private let tabular: TabularSchema
+    private let columns: [String: String]
+    /// The source's name in the registry.
+    public let source: String
+
+    /// Loads the profile and the schema: a bad invocation or profile throws here, before any
+    /// registry is opened (so none is made).
+    public init(options: ImportOptions, findings: FindingLog, progress: ProgressReporter? = nil) throws {
         self.options = options
         self.findings = findings
         self.progress = progress
-    }
-
-    public func run(into db: RegistryDatabase) throws -> ImportSummary {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
         let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
         var readerOptions = options.reader
@@ -98,12 +108,25 @@ public final class Importer {
         let tabular = try TabularSchema.bundled(schemas: schemas)
         let columns = mapper.map(Validation.columnsByPath) ?? [:]
         let source = options.source ?? mapper?.profile.source.name ?? Converter.baseName(options.inputs[0])
+        self.readerOptions = readerOptions
+        self.encoding = encoding
+        self.mapper = mapper
+        self.object = object
+        self.formats = formats
+        self.validator = validator
+        self.tabular = tabular
+        self.columns = columns
+        self.source = source
+    }
+
+    public func run(into db: RegistryDatabase) throws -> ImportSummary {
+        let options = options, findings = findings, mapper = mapper
         let started = Self.timestamp()
 
         do {
             return try db.exclusive(wait: options.wait) {
                 try RegistrySchema.prepare(db, schema: tabular)
-                var load = Load(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
+                let load = try Load(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
                                 validator: validator, columns: columns, findings: findings)
                 try load.readExisting()
                 for (input, format) in zip(options.inputs, formats) {
@@ -142,7 +165,7 @@ public final class Importer {
 
 /// One import's state: the source's records as the registry holds them, the ids seen in the
 /// feed, and the rows waiting to be written.
-private struct Load {
+private final class Load {
     struct Known {
         var hash: ContentHash
         var active: Bool
@@ -153,6 +176,8 @@ private struct Load {
     let object: String
     let allowInvalid: Bool
     let validator: SchemaValidator
+    /// The second thread's own validator.
+    let spareValidator: SchemaValidator
     let columns: [String: String]
     let findings: FindingLog
     var summary = ImportSummary()
@@ -161,31 +186,84 @@ private struct Load {
     var seen: [String: Int] = [:]
     var pending: [[SQLValue]] = []
     var pendingRejected: [[SQLValue]] = []
+    /// Records read and not yet worked on.
+    var batch: [Record] = []
 
     init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validator: SchemaValidator,
-         columns: [String: String], findings: FindingLog) {
+         columns: [String: String], findings: FindingLog) throws {
         self.db = db
         self.source = source
         self.object = object
         self.allowInvalid = allowInvalid
         self.validator = validator
+        spareValidator = try SchemaLoader.hsds(object)
         self.columns = columns
         self.findings = findings
         summary.runID = runID
         summary.source = source
     }
 
-    mutating func readExisting() throws {
+    func readExisting() throws {
         try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
             guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
             known[id] = Known(hash: hash, active: row[2].text == "active")
         }
     }
 
-    mutating func take(_ record: Record) throws {
+    /// Takes a record; records are worked on in batches.
+    func take(_ record: Record) throws {
+        batch.append(record)
+        if batch.count == 2048 { try process() }
+    }
+
+    /// What can be worked out for a record without the others: its id, its hash, whether the
+    /// registry has it unchanged, and (new or changed) its schema failures.
+    struct Prepared {
+        var id: String?
+        var hash = ContentHash(high: 0, low: 0)
+        var unchanged = false
+        var content = ""
+        var failures: [SchemaValidator.Failure] = []
+    }
+
+    /// Prepares the batch on two threads (each with its own validator; `known` is only read),
+    /// then applies it in order, so findings and counts come out as from one thread.
+    func process() throws {
+        guard !batch.isEmpty else { return }
+        let count = batch.count
+        let prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            let shared = UnsafeSendable((batch, known, [validator, spareValidator]))
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (records, known, validators) = shared.value
+                for index in stride(from: part, to: count, by: 2) {
+                    (base.value + index).initialize(to: Self.prepare(records[index], known: known, validator: validators[part]))
+                }
+            }
+            initialized = count
+        }
+        for (record, ready) in zip(batch, prepared) { try apply(record, ready) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    static func prepare(_ record: Record, known: [String: Known], validator: SchemaValidator) -> Prepared {
+        guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
+        var buffer = ByteBuffer(capacity: 2048)
+        JSONText.write(record.value, to: &buffer, pretty: false)
+        var ready = Prepared(id: id, hash: buffer.withBytes(ContentHash.init))
+        if let old = known[id], old.active, old.hash == ready.hash {
+            ready.unchanged = true
+            return ready
+        }
+        ready.content = buffer.string
+        ready.failures = validator.validate(record.value)
+        return ready
+    }
+
+    func apply(_ record: Record, _ ready: Prepared) throws {
         summary.records += 1
         let place = record.provenance
-        guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else {
+        guard let id = ready.id else {
             let finding = Finding(.error, rule: "registry.no-id", message: "the record has no \"id\", so the registry cannot keep track of it; it was not imported",
                                   hint: "give the profile an id rule (id: { from: [...] }) or make sure the feed carries ids",
                                   file: place.file, line: place.line, record: place.record, field: "id")
@@ -201,30 +279,26 @@ private struct Load {
             return
         }
         seen[id] = place.line
-        let content = JSONText.compact(record.value)
-        let hash = ContentHash(content)
-        let old = known[id]
-        if let old, old.active, old.hash == hash {
+        if ready.unchanged {
             summary.unchanged += 1
             return
         }
-        let failures = validator.validate(record.value)
-        if !failures.isEmpty {
-            let recordFindings = failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+        if !ready.failures.isEmpty {
+            let recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
             for finding in recordFindings { findings.add(finding) }
             if !allowInvalid {
                 try reject(record, id: id, findings: recordFindings)
                 return
             }
         }
-        if old == nil { summary.added += 1 } else { summary.changed += 1 }
-        known[id] = Known(hash: hash, active: true)
-        pending.append([.text(source), .text(id), .text(object), .text(hash.hex), .text(content), .text("active"),
+        if known[id] == nil { summary.added += 1 } else { summary.changed += 1 }
+        known[id] = Known(hash: ready.hash, active: true)
+        pending.append([.text(source), .text(id), .text(object), .text(ready.hash.hex), .text(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
-        if pending.count >= 1000 { try flush() }
+        if pending.count >= 1000 { try write() }
     }
 
-    mutating func reject(_ record: Record, id: String?, findings recordFindings: [Finding]) throws {
+    func reject(_ record: Record, id: String?, findings recordFindings: [Finding]) throws {
         summary.rejected += 1
         let described = JSONValue.array(recordFindings.map { finding in
             var members: [(String, JSONValue)] = [("severity", .string(finding.severity.rawValue)), ("rule", .string(finding.rule)),
@@ -236,10 +310,16 @@ private struct Load {
         })
         pendingRejected.append([.integer(summary.runID), .text(source), .text(record.provenance.file), SQLValue(record.provenance.line),
                                 SQLValue(id), .text(JSONText.compact(record.value)), .text(JSONText.compact(described))])
-        if pendingRejected.count >= 1000 { try flush() }
+        if pendingRejected.count >= 1000 { try write() }
     }
 
-    mutating func flush() throws {
+    /// Works on the records still waiting and writes every row.
+    func flush() throws {
+        try process()
+        try write()
+    }
+
+    func write() throws {
         if !pending.isEmpty {
             try db.insert(into: "source_record",
                           columns: ["source", "id", "object_type", "content_hash", "content", "status", "file", "line", "first_run", "changed_run", "removed_run"],
@@ -259,7 +339,7 @@ private struct Load {
     }
 
     /// Marks the source's active records that the feed no longer has as removed.
-    mutating func removeMissing() throws {
+    func removeMissing() throws {
         let missing = known.filter { $0.value.active && seen[$0.key] == nil }.map(\.key).sorted()
         summary.removed = missing.count
         for start in stride(from: 0, to: missing.count, by: 500) {
@@ -276,9 +356,18 @@ struct ContentHash: Equatable, Sendable {
     let high: UInt64
     let low: UInt64
 
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     init(_ content: String) {
         var content = content
-        let digest = content.withUTF8 { SHA256.hash(data: $0) }
+        self = content.withUTF8(ContentHash.init)
+    }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
         var words = (UInt64(0), UInt64(0))
         digest.withUnsafeBytes { bytes in
             words.0 = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian
