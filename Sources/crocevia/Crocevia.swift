@@ -15,8 +15,10 @@ struct Crocevia: ParsableCommand {
         abstract: "Convert, check and merge the directory and case data of community help-desk networks.",
         discussion: """
             Partners' spreadsheets (CSV), JSON feeds and exports become Open Referral HSDS 3.0 \
-            through mapping profiles (YAML) and are checked against shared schemas. Run `crocevia help \
-            convert` and `crocevia help validate` for the details and examples.
+            through mapping profiles (YAML), checked against shared schemas, deduplicated, and \
+            loaded into the network's registry (SQLite or PostgreSQL). The nightly job is \
+            `crocevia pipeline NETWORK.yaml`. Run `crocevia help SUBCOMMAND` for the details and \
+            examples of each.
 
             Exit codes: 0 success; 1 the data has findings of severity error; 2 bad invocation, \
             profile or schema; 3 I/O or internal failure.
