@@ -5,7 +5,7 @@
 # Needs root (or the postgres user) and `apt-get install -y postgresql`.
 set -euo pipefail
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-if ! pg_lsclusters -h | grep -q .; then
+if [ -z "$(pg_lsclusters -h)" ]; then
   pg_createcluster "$version" main
 fi
 read -r cluster_version cluster_name port status _ < <(pg_lsclusters -h | head -1)
