@@ -23,6 +23,31 @@ struct ImportTests {
         #expect(try db.rows("SELECT DISTINCT changed_run FROM source_record") == [[.integer(1)]])
     }
 
+    @Test("a JSON Lines feed: unchanged lines recognised by their bytes, a changed one parsed, a broken one left to the reader", arguments: Backend.allCases)
+    func unchangedLines(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        let feed = try serviceFeed([(1, "A", "active"), (2, "B", "active"), (3, "C", "active")], in: folder)
+        try importFeed(feed, into: db)
+        func line(_ number: Int, _ name: String) -> String {
+            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
+        }
+        // Windows line ends, a blank line, the second record renamed.
+        let changed = folder + "/changed.jsonl"
+        try (line(1, "A") + "\r\n" + line(2, "B nuovo") + "\r\n\r\n" + line(3, "C") + "\r\n").write(toFile: changed, atomically: true, encoding: .utf8)
+        let findings = FindingLog()
+        #expect(counts(try importFeed(changed, into: db, findings: findings)) == [0, 1, 2, 0, 0])
+        #expect(try db.rows("SELECT line FROM source_record WHERE id = ?", [.text(serviceID(2))]) == [[.integer(2)]])
+        // A broken line: the whole file goes through the reader, which reports the line and, the
+        // file being read to its end, still removes nothing that is there.
+        let broken = folder + "/broken.jsonl"
+        try (line(1, "A") + "\n{\"id\": \n" + line(2, "B nuovo") + "\n" + line(3, "C") + "\n").write(toFile: broken, atomically: true, encoding: .utf8)
+        let brokenFindings = FindingLog()
+        #expect(counts(try importFeed(broken, into: db, findings: brokenFindings)) == [0, 0, 3, 0, 0])
+        #expect(brokenFindings.findings.map { "\($0.line ?? 0) \($0.severity.rawValue)" } == ["2 error"])
+    }
+
     @Test("a full feed tombstones what it no longer carries; a delta feed removes nothing", arguments: Backend.allCases)
     func fullAndDelta(backend: Backend) throws {
         let (db, _) = try backend.fresh()

@@ -130,6 +130,7 @@ public final class Importer {
                                 validator: validator, columns: columns, findings: findings)
                 try load.readExisting()
                 for (input, format) in zip(options.inputs, formats) {
+                    if format == .hsdsJSONL, mapper == nil, try load.takeUnchangedLines(input) { continue }
                     let whole = try InputRun(findings: findings, progress: progress, verb: "imported")
                         .read(input, format: format, encoding: encoding, source: source, options: readerOptions, mapper: mapper) { raw in
                             try load.take(mapper?.map(raw) ?? raw)
@@ -208,6 +209,34 @@ private final class Load {
             guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
             known[id] = Known(hash: hash, active: row[2].text == "active")
         }
+    }
+
+    /// Takes a JSON Lines file through `UnchangedLines` when it can; false when the ordinary
+    /// reader must.
+    func takeUnchangedLines(_ path: String) throws -> Bool {
+        var knownByHash: [ContentHash: String] = [:]
+        knownByHash.reserveCapacity(known.count)
+        for (id, entry) in known where entry.active { knownByHash[entry.hash] = id }
+        guard !knownByHash.isEmpty, let lines = UnchangedLines.scan(path: path, source: source, knownByHash: knownByHash) else { return false }
+        for line in lines {
+            switch line {
+            case .record(let record):
+                try take(record)
+            case .unchanged(let id, let number):
+                try process()  // records before this one first, in order
+                summary.records += 1
+                if let first = seen[id] {
+                    // A parsed line took this id first: the ordinary reader's finding, without the record's copy.
+                    findings.add(Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
+                                         file: path, line: number, field: "id", value: id))
+                    summary.rejected += 1
+                    continue
+                }
+                seen[id] = number
+                summary.unchanged += 1
+            }
+        }
+        return true
     }
 
     /// Takes a record; records are worked on in batches.
@@ -352,7 +381,7 @@ private final class Load {
 }
 
 /// The first 128 bits of the SHA-256 of a record's compact JSON.
-struct ContentHash: Equatable, Sendable {
+struct ContentHash: Hashable, Sendable {
     let high: UInt64
     let low: UInt64
 
