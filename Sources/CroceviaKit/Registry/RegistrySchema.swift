@@ -16,8 +16,6 @@ enum RegistrySchema {
     static let format = "crocevia-registry"
     static let version = "1"
 
-    static let ownTables = ["registry_meta", "run_log", "source_record", "rejected_record", "cluster_member", "directory_record"]
-
     static let ownDDL = [
         "CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """
