@@ -68,12 +68,10 @@ struct PipelineTests {
     func badNetworkFile() throws {
         let path = try temporaryFolder() + "/network.yaml"
         try "registry: sqlite:r.sqlite\nfeeds:\n  - name: a\n    input: a.csv\n    modo: full\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: CroceviaError.self) { try NetworkConfig.load(path: path) }
-        do {
-            _ = try NetworkConfig.load(path: path)
-        } catch let error as CroceviaError {
-            #expect(error.description.hasPrefix("\(path):5:5: "))
-            #expect(error.description.contains("modo"))
+        #expect(throws: CroceviaError.configuration(file: path, line: 5, column: 5, message: """
+            unknown key "modo" in a feed; did you mean "mode"? (known keys: name, profile, hsds, from, input, mode, allow_invalid)
+            """)) {
+            try NetworkConfig.load(path: path)
         }
     }
 }

@@ -29,7 +29,8 @@ struct SQLiteFileTests {
 
     @Test("content hashes read back as written")
     func contentHash() {
-        let hash = ContentHash(#"{"id":"1"}"#)
+        var text = #"{"id":"1"}"#
+        let hash = text.withUTF8(ContentHash.init)
         #expect(hash.hex.count == 32)
         #expect(ContentHash(hex: hash.hex) == hash)
         #expect(ContentHash(hex: "xyz") == nil)

@@ -113,6 +113,11 @@ public final class PipelineRun {
         return outcome
     }
 
+    private static func members(_ value: JSONValue) -> [(key: String, value: JSONValue)] {
+        guard case .object(let object) = value else { return [] }
+        return object.members
+    }
+
     /// Imports one feed and writes its reports; only a registry failure throws.
     private func importFeed(_ feed: NetworkConfig.Feed, into db: RegistryDatabase) throws -> FeedOutcome {
         let inputs = NetworkConfig.expand(feed.input)
@@ -139,21 +144,14 @@ public final class PipelineRun {
             log(PipelineEvent(level: .error, event: "feed-failed", feed: feed.name, message: message))
             return FeedOutcome(name: feed.name, inputs: inputs, status: .failed, errors: 1, message: message, exitCode: error.exitCode)
         }
-        var validation = ValidationSummary()
-        validation.records = summary.records
-        validation.invalidRecords = summary.rejected
-        validation.inputs = inputs.count
-        validation.unreadableInputs = summary.unreadableInputs
         let base = config.reports + "/" + feed.name
         try? ValidationReport.write(ImportReport.json(summary, findings: findings, inputs: inputs, registry: db.location), to: base + ".json")
-        try? HTMLReport.write(HTMLReport.html(summary: validation, findings: findings, inputs: inputs, schema: feed.profile ?? "HSDS \(feed.hsdsObject)",
+        try? HTMLReport.write(HTMLReport.html(summary: ImportReport.validationSummary(summary, inputs: inputs), findings: findings, inputs: inputs, schema: feed.profile ?? "HSDS \(feed.hsdsObject)",
                                               language: config.language), to: base + ".html")
         let clean = findings.errorCount == 0
         log(PipelineEvent(level: clean ? .info : .warning, event: "feed-imported", feed: feed.name, message: ImportReport.line(summary),
-                          fields: [("run_id", .number(String(summary.runID))), ("added", .number(String(summary.added))),
-                                   ("changed", .number(String(summary.changed))), ("unchanged", .number(String(summary.unchanged))),
-                                   ("removed", .number(String(summary.removed))), ("rejected", .number(String(summary.rejected))),
-                                   ("errors", .number(String(findings.errorCount))), ("warnings", .number(String(findings.warningCount)))]))
+                          fields: Self.members(ImportReport.counts(summary, registry: db.location))
+                              + [("errors", .number(String(findings.errorCount))), ("warnings", .number(String(findings.warningCount)))]))
         return FeedOutcome(name: feed.name, inputs: inputs, status: clean ? .succeeded : .dataProblems, summary: summary,
                            errors: findings.errorCount, warnings: findings.warningCount, exitCode: clean ? 0 : 1)
     }

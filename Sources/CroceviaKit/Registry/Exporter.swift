@@ -44,7 +44,6 @@ public struct Exporter {
         var options = WriterOptions()
         options.pretty = pretty
         options.hsdsObject = object.rawValue
-        options.provenance = false
         let writer = try format.makeWriter(path: output, options: options, findings: findings)
         var written = 0
         for entry in order where entry.type == object.rawValue {

@@ -265,8 +265,9 @@ private final class Load {
             let shared = UnsafeSendable((batch, known, [validator, spareValidator]))
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 let (records, known, validators) = shared.value
+                var buffer = ByteBuffer(capacity: 4096)
                 for index in stride(from: part, to: count, by: 2) {
-                    (base.value + index).initialize(to: Self.prepare(records[index], known: known, validator: validators[part]))
+                    (base.value + index).initialize(to: Self.prepare(records[index], known: known, validator: validators[part], buffer: &buffer))
                 }
             }
             initialized = count
@@ -275,9 +276,10 @@ private final class Load {
         batch.removeAll(keepingCapacity: true)
     }
 
-    static func prepare(_ record: Record, known: [String: Known], validator: SchemaValidator) -> Prepared {
+    /// `buffer` is the thread's own, emptied here.
+    static func prepare(_ record: Record, known: [String: Known], validator: SchemaValidator, buffer: inout ByteBuffer) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
-        var buffer = ByteBuffer(capacity: 2048)
+        buffer.removeAll()
         JSONText.write(record.value, to: &buffer, pretty: false)
         var ready = Prepared(id: id, hash: buffer.withBytes(ContentHash.init))
         if let old = known[id], old.active, old.hash == ready.hash {
@@ -388,11 +390,6 @@ struct ContentHash: Hashable, Sendable {
     init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
-    }
-
-    init(_ content: String) {
-        var content = content
-        self = content.withUTF8(ContentHash.init)
     }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -9,17 +9,23 @@ public enum ImportReport {
     }
 
     public static func json(_ summary: ImportSummary, findings: FindingLog, inputs: [String], registry: String) -> JSONValue {
-        var validation = ValidationSummary()
-        validation.records = summary.records
-        validation.invalidRecords = summary.rejected
-        validation.inputs = inputs.count
-        validation.unreadableInputs = summary.unreadableInputs
-        guard case .object(var report) = ValidationReport.json(summary: validation, findings: findings, inputs: inputs, schema: "hsds") else {
+        guard case .object(var report) = ValidationReport.json(summary: validationSummary(summary, inputs: inputs), findings: findings,
+                                                               inputs: inputs, schema: "hsds") else {
             return .null
         }
         report["import"] = counts(summary, registry: registry)
         report.members.insert(report.members.removeLast(), at: 0)
         return .object(report)
+    }
+
+    /// The import as the validation reports see it: rejected records are the invalid ones.
+    public static func validationSummary(_ summary: ImportSummary, inputs: [String]) -> ValidationSummary {
+        var validation = ValidationSummary()
+        validation.records = summary.records
+        validation.invalidRecords = summary.rejected
+        validation.inputs = inputs.count
+        validation.unreadableInputs = summary.unreadableInputs
+        return validation
     }
 
     public static func counts(_ summary: ImportSummary, registry: String) -> JSONValue {
