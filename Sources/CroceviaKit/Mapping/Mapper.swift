@@ -28,6 +28,8 @@ public final class Mapper {
             /// The field copied, and the data fields whose values make the copied field's object
             /// exist (nil: the record itself).
             case copy(Int, guards: [Int]?)
+            case pseudonym(code: Int?, name: [Int], birth: Int?, phone: Int?, dates: [DatePattern])
+            case ageBand(birth: Int, at: Int?, dates: [DatePattern])
         }
 
         let source: Source
@@ -36,25 +38,46 @@ public final class Mapper {
         /// The target path, for messages.
         let label: String
         let columns: [String]
+        /// The field reads personal identifiers: its findings quote nothing.
+        let withholds: Bool
         /// Whether results are remembered by input text (see `dataValues`), and the memory:
         /// confined to the mapper's thread, emptied when full.
         let cachesResults: Bool
         var cache: [String: FieldValues] = [:]
         static let cacheLimit = 4096
 
-        init(source: Source, transforms: [Transform], required: Bool, label: String, columns: [String]) {
+        init(source: Source, transforms: [Transform], required: Bool, label: String, columns: [String], withholds: Bool) {
             self.source = source
             self.transforms = transforms
             self.required = required
             self.label = label
             self.columns = columns
-            cachesResults = transforms.contains(where: \.isCostly)
+            self.withholds = withholds
+            cachesResults = transforms.contains(where: \.isCostly) && !withholds
         }
     }
 
-    public init(profile: Profile, findings: FindingLog) throws {
+    /// The network secret, for profiles with `pseudonym` fields.
+    private let secret: NetworkSecret?
+    /// The identifier columns' lookups (see `Profile.identifierColumns`).
+    private var identifierLookups: [Int] = []
+
+    /// A profile with `pseudonym` fields needs the network secret: `secret`, else the one the
+    /// environment gives (`NetworkSecret.resolve`); without one the mapper is not made.
+    public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil) throws {
         self.profile = profile
         self.findings = findings
+        let pseudonyms = profile.fields.filter { if case .pseudonym = $0.origin { return true } else { return false } }
+        if let first = pseudonyms.first {
+            guard let secret = try secret ?? NetworkSecret.resolve() else {
+                throw CroceviaError.configuration(
+                    file: profile.file, line: first.mark.line, column: first.mark.column,
+                    message: "\(first.path) is a pseudonym, made with the network secret, and no secret was given: set CROCEVIA_SECRET, or CROCEVIA_SECRET_FILE to a key file (there is no default secret; every member of the network uses the same one)")
+            }
+            self.secret = secret
+        } else {
+            self.secret = nil
+        }
         plan = try MappingPlan(fields: profile.fields, file: profile.file)
         dataSteps = profile.fields.indices.filter { !profile.fields[$0].isDecoration }
         var byName: [String: Int] = [:]
@@ -66,6 +89,7 @@ public final class Mapper {
             return lookups.count - 1
         }
         let fields = profile.fields
+        let identifiers = profile.identifierColumns
         steps = fields.map { field in
             let source: FieldStep.Source
             switch field.origin {
@@ -84,11 +108,18 @@ public final class Mapper {
                         && Array(fields[f].path.segments.prefix(object.count)) == Array(object)
                 }
                 source = .copy(copied, guards: guards)
+            case .pseudonym(let p):
+                source = .pseudonym(code: p.codiceFiscale.map(lookup), name: p.name.map(lookup), birth: p.birthDate.map(lookup),
+                                    phone: p.phone.map(lookup), dates: p.dates)
+            case .ageBand(let birth, let at, let dates):
+                source = .ageBand(birth: lookup(birth), at: at.map(lookup), dates: dates)
             }
             return FieldStep(source: source, transforms: field.transforms, required: field.required,
-                             label: field.path.description, columns: field.columns.map(\.name))
+                             label: field.path.description, columns: field.columns.map(\.name),
+                             withholds: field.columns.contains { identifiers.contains($0.name) })
         }
         keyLookups = profile.source.key.map(lookup)
+        identifierLookups = profile.source.identifiers.map(lookup) + profile.fields.flatMap(\.columns).filter { identifiers.contains($0.name) }.map(lookup)
         self.lookups = lookups
         for (index, step) in steps.enumerated() {
             if case .copy(let copied, _) = step.source, case .copy = steps[copied].source {
@@ -101,7 +132,7 @@ public final class Mapper {
 
     /// Every column the profile names, with where it names it.
     public var columnReferences: [Profile.ColumnReference] {
-        profile.source.key + profile.fields.flatMap(\.columns)
+        profile.source.key + profile.source.identifiers + profile.fields.flatMap(\.columns)
     }
 
     /// Checks the profile's columns against a CSV header: a column that is not there is a
@@ -132,7 +163,8 @@ public final class Mapper {
         for index in dataSteps {
             context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
         }
-        let object = build(plan.root, context: &context) ?? JSONObject()
+        var object = build(plan.root, context: &context) ?? JSONObject()
+        if !identifierLookups.isEmpty { object = withholdingIdentifiers(object, row: row, provenance: record.provenance) }
         var provenance = record.provenance
         provenance.source = profile.source.name
         if !keyLookups.isEmpty {
@@ -144,7 +176,7 @@ public final class Mapper {
     // MARK: Source values
 
     private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
-        var values = sourceValues(step, row: row)
+        var values = sourceValues(step, row: row, provenance: provenance)
         // Directory values repeat (the same body, town, website on many rows): a costly
         // pipeline's result for a single text is remembered when it reported nothing.
         var cacheKey: String?
@@ -159,6 +191,10 @@ public final class Mapper {
         for transform in step.transforms {
             transform.apply(&values) { severity, rule, message, value in
                 reported = true
+                if step.withholds {
+                    withheld(step, severity, rule: rule, message: "the value could not be read as the profile says", provenance: provenance)
+                    return
+                }
                 findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
@@ -180,8 +216,32 @@ public final class Mapper {
         return values
     }
 
-    private func sourceValues(_ step: FieldStep, row: JSONObject) -> FieldValues {
+    /// A finding about a field that reads personal identifiers: it names the columns, never a value.
+    private func withheld(_ step: FieldStep, _ severity: Finding.Severity, rule: String, message: String, provenance: Provenance) {
+        findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(step.columns.joined(separator: ", ")) hold personal identifiers)",
+                             file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+    }
+
+    private func sourceValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
         switch step.source {
+        case .pseudonym(let code, let name, let birth, let phone, let dates):
+            let text = PersonIdentifier.text(codiceFiscale: code.map { self.text(lookups[$0].value(in: row)) },
+                                             name: name.map { self.text(lookups[$0].value(in: row)) },
+                                             birthDate: birth.map { self.text(lookups[$0].value(in: row)) },
+                                             phone: phone.map { self.text(lookups[$0].value(in: row)) }, dates: dates) { problem in
+                withheld(step, .warning, rule: "case.identifier", message: "\(problem); the next identifier was tried", provenance: provenance)
+            }
+            guard let text, let secret else { return .none }
+            return .one(.string(secret.key(for: text)))
+        case .ageBand(let birth, let at, let dates):
+            let written = self.text(lookups[birth].value(in: row))
+            guard !written.isEmpty else { return .none }
+            let on = at.map { self.text(lookups[$0].value(in: row)) }.flatMap { AgeBand.isoDate($0, dates: dates) } ?? AgeBand.today
+            guard let iso = AgeBand.isoDate(written, dates: dates), let age = AgeBand.age(birth: iso, at: on), let band = AgeBand.band(age: age) else {
+                withheld(step, .error, rule: "case.age_band", message: "the birth date is not a date in the profile's forms, or is after the record's date; no age band", provenance: provenance)
+                return .none
+            }
+            return .one(.string(band))
         case .column(let column):
             switch FieldValues(raw: lookups[column].value(in: row)) {
             case .one(.string(let text)): return .one(.string(text.trimmingWhitespace()))
@@ -211,6 +271,56 @@ public final class Mapper {
         case .constant, .uuid, .copy:
             return .none
         }
+    }
+
+    /// The mapped object without any string that holds a value of the row's identifier columns
+    /// or a person's codice fiscale: such a field is left out, with an error that quotes nothing.
+    /// This is what keeps an identifier from leaking through a column the profile did not expect
+    /// to hold one (a note, a desk code).
+    private func withholdingIdentifiers(_ object: JSONObject, row: JSONObject, provenance: Provenance) -> JSONObject {
+        // What would identify someone if it showed up elsewhere: a value with digits (a code, a
+        // phone, a birth date, a house number), a long one, or the full name in either order.
+        // A first name alone is not looked for: "Paolo" is also Borgo San Paolo.
+        var secrets: [String] = []
+        for index in identifierLookups {
+            for value in FieldValues(raw: lookups[index].value(in: row)).array {
+                let text = value.cellText.trimmingWhitespace().lowercased()
+                if text.count >= 12 || text.count >= 6 && text.contains(where: \.isNumber) { secrets.append(text) }
+            }
+        }
+        for step in steps {
+            guard case .pseudonym(_, let name, _, _, _) = step.source, name.count > 1 else { continue }
+            let parts = name.map { self.text(lookups[$0].value(in: row)).lowercased() }.filter { !$0.isEmpty }
+            if parts.count > 1 {
+                secrets.append(parts.joined(separator: " "))
+                secrets.append(parts.reversed().joined(separator: " "))
+            }
+        }
+        func leaks(_ text: String) -> Bool {
+            let lowered = text.lowercased()
+            if secrets.contains(where: { lowered.contains($0) }) { return true }
+            return PersonIdentifier.containsCodiceFiscale(text)
+        }
+        func clean(_ value: JSONValue, path: String) -> JSONValue? {
+            switch value {
+            case .string(let text):
+                guard leaks(text) else { return value }
+                findings.add(Finding(.error, rule: "case.identifier-leak",
+                                     message: "\(path) holds a personal identifier (a value of \(profile.source.identifiers.isEmpty ? "an identifier column" : profile.source.identifiers.map(\.name).joined(separator: ", ")) or a codice fiscale); the field was left out",
+                                     hint: "keep identifiers out of other columns, or leave the column unmapped",
+                                     file: provenance.file, line: provenance.line, record: provenance.record, field: path))
+                return nil
+            case .array(let items):
+                return .array(items.compactMap { clean($0, path: path) })
+            case .object(let members):
+                return .object(JSONObject(members.members.compactMap { member in
+                    clean(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)").map { (member.key, $0) }
+                }))
+            default:
+                return value
+            }
+        }
+        return clean(.object(object), path: "")?.objectValue ?? object
     }
 
     /// The first value of a raw value, as trimmed text.
@@ -325,7 +435,7 @@ public final class Mapper {
             }
             if spread == nil { context.values[index] = .one(.string(id)) }
             return (.string(id), false)
-        case .column, .columns, .template:
+        case .column, .columns, .template, .pseudonym, .ageBand:
             let values = context.values[index]
             if let spread {
                 return values[spread].map { ($0, true) }

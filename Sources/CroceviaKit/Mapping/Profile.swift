@@ -10,6 +10,22 @@ public struct Profile: Sendable {
     /// The network namespace for deterministic ids (16 bytes).
     public var namespace: [UInt8]
     public var fields: [Field]
+    /// Case data: keep the schema's free-text fields (`notes`…), which are otherwise dropped.
+    public var keepFreeText = false
+
+    /// The columns holding personal identifiers: named in `source.identifiers` or read by a
+    /// `pseudonym` or `age_band` field. Their values never appear in an output or a finding.
+    public var identifierColumns: Set<String> {
+        var names = Set(source.identifiers.map(\.name))
+        for field in fields {
+            switch field.origin {
+            case .pseudonym: names.formUnion(field.columns.map(\.name))
+            case .ageBand(let birthDate, _, _): names.insert(birthDate.name)
+            default: break
+            }
+        }
+        return names
+    }
 
     public struct Source: Sendable {
         /// The partner's short name: provenance and ids carry it.
@@ -26,6 +42,9 @@ public struct Profile: Sendable {
         public var recordElement: String?
         /// The partner's own key columns, for provenance.
         public var key: [ColumnReference]
+        /// Case data: columns with personal identifiers (names, codice fiscale, birth date,
+        /// phone, street address), withheld from every output and finding.
+        public var identifiers: [ColumnReference] = []
     }
 
     /// A column (or JSON member path, or XML path) named in the profile, with where it was named.
@@ -49,6 +68,8 @@ public struct Profile: Sendable {
             case .columns(let cs, _): return cs
             case .template(let t): return t.columns
             case .uuid(let cs): return cs
+            case .pseudonym(let p): return [p.codiceFiscale, p.birthDate, p.phone].compactMap { $0 } + p.name
+            case .ageBand(let birthDate, let at, _): return [birthDate] + (at.map { [$0] } ?? [])
             case .constant, .copy: return []
             }
         }
@@ -58,7 +79,7 @@ public struct Profile: Sendable {
         public var isDecoration: Bool {
             switch origin {
             case .constant, .uuid, .copy: return true
-            case .column, .columns, .template: return false
+            case .column, .columns, .template, .pseudonym, .ageBand: return false
             }
         }
     }
@@ -73,6 +94,21 @@ public struct Profile: Sendable {
         case uuid([ColumnReference])
         /// The value another target path has in the same record (`organization.id`).
         case copy(TargetPath)
+        /// A person's key: HMAC-SHA256, with the network secret, of their identifier (see
+        /// `PersonIdentifier`).
+        case pseudonym(Pseudonym)
+        /// The age band at the date in `at` (else today) of the birth date in `birthDate`.
+        case ageBand(birthDate: ColumnReference, at: ColumnReference?, dates: [DatePattern])
+    }
+
+    /// The identifier columns a `pseudonym` field reads, in order of trust.
+    public struct Pseudonym: Sendable {
+        public var codiceFiscale: ColumnReference?
+        public var name: [ColumnReference]
+        public var birthDate: ColumnReference?
+        public var phone: ColumnReference?
+        /// How the birth date is written.
+        public var dates: [DatePattern]
     }
 }
 

@@ -3,12 +3,12 @@
 /// column and exit with code 2. Column names are checked against the input when it is opened.
 public enum ProfileLoader {
     public static let version = 1
-    static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "fields"]
-    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "key"]
-    static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "transforms", "required"]
-    static let originKeys = ["column", "columns", "template", "const", "uuid", "copy"]
+    static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "keep_free_text", "fields"]
+    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "key", "identifiers"]
+    static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "pseudonym", "age_band", "transforms", "required"]
+    static let originKeys = ["column", "columns", "template", "const", "uuid", "copy", "pseudonym", "age_band"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
-                                 "split", "join", "replace", "map", "date", "drop"] + Normalizer.allCases.map(\.rawValue)
+                                 "split", "join", "replace", "map", "date", "drop", "age_band"] + Normalizer.allCases.map(\.rawValue)
 
     public static func load(path: String, schemas: HSDSSchemas?) throws -> Profile {
         guard let root = try YAMLLoader.load(path: path) else {
@@ -32,9 +32,10 @@ public enum ProfileLoader {
 
         let targetNode = try top.require("target", what: "the profile")
         let target = try targetNode.text(file: file, what: "target")
-        guard HSDSSchemas.objectNames.contains(target) else {
-            throw failure(targetNode, "\"\(target)\" is not an HSDS object\(Suggestion.hint(for: target, in: HSDSSchemas.objectNames))")
+        guard HSDSSchemas.targetNames.contains(target) else {
+            throw failure(targetNode, "\"\(target)\" is not an HSDS object or a case data object\(Suggestion.hint(for: target, in: HSDSSchemas.targetNames))")
         }
+        let keepFreeText = try top.take("keep_free_text")?.flag(file: file, what: "keep_free_text") ?? false
 
         var namespace = UUIDv5.defaultNamespace.map { $0 }  // a buffer of this profile's own
         if let node = top.take("namespace") {
@@ -54,7 +55,9 @@ public enum ProfileLoader {
             if let schemas, let problem = try schemas.problem(with: path, root: target) {
                 throw failure(entry.keyNode, problem)
             }
-            fields.append(try decodeField(entry.value, path: path, file: file))
+            let field = try decodeField(entry.value, path: path, file: file)
+            if HSDSSchemas.isCase(target), let schemas, !keepFreeText, try schemas.isFreeText(path, root: target) { continue }
+            fields.append(field)
         }
         guard !fields.isEmpty else { throw failure(fieldsNode, "fields is empty: map at least one target field") }
         for field in fields {
@@ -70,7 +73,13 @@ public enum ProfileLoader {
             }
         }
         try top.rejectUnknownKeys(known: topKeys, what: "the profile")
-        return Profile(file: file, description: description, source: source, target: target, namespace: namespace, fields: fields)
+        var profile = Profile(file: file, description: description, source: source, target: target, namespace: namespace, fields: fields)
+        profile.keepFreeText = keepFreeText
+        let usesIdentifiers = fields.contains { if case .pseudonym = $0.origin { return true } else { return false } }
+        if !source.identifiers.isEmpty || usesIdentifiers, !HSDSSchemas.isCase(target) {
+            throw failure(targetNode, "identifiers and pseudonym fields are for case data (target: case/contact…), not for \(target)")
+        }
+        return profile
     }
 
     static func decodeSource(_ node: YAMLNode, file: String) throws -> Profile.Source {
@@ -118,8 +127,12 @@ public enum ProfileLoader {
         let key = try mapping.take("key").map { node in
             try node.textList(file: file, what: "key").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
         } ?? []
+        let identifiers = try mapping.take("identifiers").map { node in
+            try node.textList(file: file, what: "identifiers").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
+        } ?? []
         try mapping.rejectUnknownKeys(known: sourceKeys, what: "source")
-        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, recordElement: recordElement, key: key)
+        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, recordElement: recordElement,
+                              key: key, identifiers: identifiers)
     }
 
     static func decodeField(_ node: YAMLNode, path: TargetPath, file: String) throws -> Profile.Field {
@@ -155,6 +168,16 @@ public enum ProfileLoader {
         case "uuid":
             let columns = try originNode.textList(file: file, what: "uuid").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
             origin = .uuid(columns)
+        case "pseudonym":
+            origin = .pseudonym(try decodePseudonym(originNode, file: file))
+        case "age_band":
+            var spec = try YAMLMapping(originNode, file: file, what: "age_band")
+            let birthNode = try spec.require("birth_date", what: "age_band")
+            let birth = Profile.ColumnReference(name: try birthNode.text(file: file, what: "birth_date"), mark: birthNode.mark)
+            let at = try spec.take("at").map { Profile.ColumnReference(name: try $0.text(file: file, what: "at"), mark: $0.mark) }
+            let dates = try spec.take("date").map { try datePatterns($0, file: file) } ?? []
+            try spec.rejectUnknownKeys(known: ["birth_date", "at", "date"], what: "age_band")
+            origin = .ageBand(birthDate: birth, at: at, dates: dates)
         default:
             let text = try originNode.text(file: file, what: "copy")
             guard let from = TargetPath(text) else { throw failure(originNode, "copy: \"\(text)\" is not a target path") }
@@ -228,13 +251,8 @@ public enum ProfileLoader {
         case "drop":
             return .drop(Set(try argument!.textList(file: file, what: "drop").map { $0.text.trimmingWhitespace().lowercased() }))
         case "date":
-            return .date(try argument!.textList(file: file, what: "date").map { item in
-                guard let pattern = DatePattern(item.text) else {
-                    throw CroceviaError.configuration(file: file, line: item.mark.line, column: item.mark.column,
-                                                      message: "date pattern \"\(item.text)\" needs dd, MM and yyyy (or d, M, yy)")
-                }
-                return pattern
-            })
+            return .date(try datePatterns(argument!, file: file))
+        case "age_band": return .ageBand
         case "split":
             if case .scalar = argument!.kind { return .split(.text(try argument!.text(file: file, what: "split"))) }
             var mapping = try YAMLMapping(argument!, file: file, what: "split")
@@ -259,6 +277,43 @@ public enum ProfileLoader {
             try mapping.rejectUnknownKeys(known: ["values", "default", "ignore_case"], what: "map")
             return .map(Transform.ValueMap(entries: entries, fallback: fallback, ignoreCase: ignoreCase))
         }
+    }
+}
+
+extension ProfileLoader {
+    static func datePatterns(_ node: YAMLNode, file: String) throws -> [DatePattern] {
+        try node.textList(file: file, what: "date").map { item in
+            guard let pattern = DatePattern(item.text) else {
+                throw CroceviaError.configuration(file: file, line: item.mark.line, column: item.mark.column,
+                                                  message: "date pattern \"\(item.text)\" needs dd, MM and yyyy (or d, M, yy)")
+            }
+            return pattern
+        }
+    }
+
+    /// `pseudonym: { codice_fiscale: CF, name: [Nome, Cognome], birth_date: Nato il, phone: Tel, date: [dd/MM/yyyy] }`
+    static func decodePseudonym(_ node: YAMLNode, file: String) throws -> Profile.Pseudonym {
+        var spec = try YAMLMapping(node, file: file, what: "pseudonym")
+        func column(_ key: String) throws -> Profile.ColumnReference? {
+            try spec.take(key).map { Profile.ColumnReference(name: try $0.text(file: file, what: key), mark: $0.mark) }
+        }
+        let code = try column("codice_fiscale")
+        let name = try spec.take("name").map { node in
+            try node.textList(file: file, what: "name").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
+        } ?? []
+        let birth = try column("birth_date")
+        let phone = try column("phone")
+        let dates = try spec.take("date").map { try datePatterns($0, file: file) } ?? []
+        try spec.rejectUnknownKeys(known: ["codice_fiscale", "name", "birth_date", "phone", "date"], what: "pseudonym")
+        guard code != nil || phone != nil || (!name.isEmpty && birth != nil) else {
+            throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column,
+                                              message: "pseudonym needs codice_fiscale, or name with birth_date, or phone")
+        }
+        if !name.isEmpty && birth == nil || name.isEmpty && birth != nil {
+            throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column,
+                                              message: "pseudonym's name and birth_date go together (a name alone is not one person)")
+        }
+        return Profile.Pseudonym(codiceFiscale: code, name: name, birthDate: birth, phone: phone, dates: dates)
     }
 }
 

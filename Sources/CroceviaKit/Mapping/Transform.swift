@@ -22,6 +22,8 @@ public enum Transform: Sendable {
     /// A normalizer (`phone`, `tax_code`, `istat_code`, …); the municipality list when it needs
     /// one; the country of phone numbers written without `+`.
     case normalize(Normalizer, Municipalities?, Phone.Country = .italy)
+    /// An age in years (`67`) as the network's age band (`65-74`).
+    case ageBand
 
     /// A literal separator or a regular expression.
     public enum Splitter: Sendable {
@@ -123,6 +125,11 @@ public enum Transform: Sendable {
         }
     }
 
+    private var isAgeBand: Bool {
+        if case .ageBand = self { return true }
+        return false
+    }
+
     private var isMap: Bool {
         if case .map = self { return true }
         return false
@@ -133,6 +140,8 @@ public enum Transform: Sendable {
         let text: String
         switch value {
         case .string(let string): text = string
+        case .number where self.isAgeBand:
+            text = value.cellText
         case .bool, .number:
             // A map also translates booleans and numbers (`true: active`); other steps leave them be.
             guard case .map = self else { return value }
@@ -183,6 +192,10 @@ public enum Transform: Sendable {
             if trimmed.isEmpty { return nil }
             if let number = Self.number(trimmed, decimalComma: true), let whole = Int(number) { return .number(String(whole)) }
             report(.error, "map.integer", "not a whole number; the value was left out", text)
+            return nil
+        case .ageBand:
+            if let age = Int(text.trimmingWhitespace()), let band = AgeBand.band(age: age) { return .string(band) }
+            report(.error, "map.age_band", "not an age in years; the value was left out", text)
             return nil
         case .split, .join, .normalize:
             return .string(text)

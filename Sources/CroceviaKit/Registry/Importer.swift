@@ -129,6 +129,7 @@ public final class Importer {
                 let load = try Load(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
                                 validator: validator, columns: columns, findings: findings)
                 try load.readExisting()
+                if HSDSSchemas.isCase(object) { try load.prepareCaseChecks() }
                 for (input, format) in zip(options.inputs, formats) {
                     if format == .hsdsJSONL, mapper == nil, try load.takeUnchangedLines(input) { continue }
                     let whole = try InputRun(findings: findings, progress: progress, verb: "imported")
@@ -149,6 +150,7 @@ public final class Importer {
                         try load.removeMissing()
                     }
                 }
+                if HSDSSchemas.isCase(object) { try CaseTables.rebuild(db, source: source) }
                 load.summary.mode = options.mode
                 try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,
                                   inputs: options.inputs, started: started, summary: load.summary, status: "succeeded", message: nil)
@@ -182,6 +184,7 @@ private final class Load {
     let columns: [String: String]
     let findings: FindingLog
     var summary = ImportSummary()
+    /// The source's records as the registry held them when the run began (not changed after).
     var known: [String: Known] = [:]
     /// Ids of the feed, with the line each was first seen on.
     var seen: [String: Int] = [:]
@@ -204,6 +207,18 @@ private final class Load {
         summary.source = source
     }
 
+    /// Case data's own checks (see `CaseChecks`), with the directory's services as the
+    /// registry holds them.
+    var caseChecks: CaseChecks?
+
+    func prepareCaseChecks() throws {
+        var services: Set<String> = []
+        try db.query("SELECT id FROM source_record WHERE object_type = 'service' AND status = 'active'", []) { row in
+            if let id = row[0].text { services.insert(id) }
+        }
+        caseChecks = CaseChecks(services: services, today: AgeBand.today)
+    }
+
     func readExisting() throws {
         try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
             guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
@@ -223,7 +238,7 @@ private final class Load {
             case .record(let record):
                 try take(record)
             case .unchanged(let id, let number):
-                try process()  // records before this one first, in order
+                try drain()  // records before this one first, in order
                 summary.records += 1
                 if let first = seen[id] {
                     // A parsed line took this id first: the ordinary reader's finding, without the record's copy.
@@ -255,25 +270,65 @@ private final class Load {
         var failures: [SchemaValidator.Failure] = []
     }
 
-    /// Prepares the batch on two threads (each with its own validator; `known` is only read),
-    /// then applies it in order, so findings and counts come out as from one thread.
+    /// A batch being prepared on other threads.
+    final class Preparing: @unchecked Sendable {
+        let records: [Record]
+        /// Filled by the preparing threads; read once `done` is reached.
+        var prepared: [Prepared] = []
+        let done = DispatchGroup()
+
+        init(_ records: [Record]) { self.records = records }
+    }
+
+    /// The batch other threads are preparing while this one reads the next and writes the last.
+    var preparing: Preparing?
+
+    /// Hands the full batch to other threads, then applies and writes the one before it (in feed
+    /// order, so findings and counts come out as from one thread) while they work; reading goes
+    /// on meanwhile. `known` is only read from here on, so the threads share it as it is.
     func process() throws {
         guard !batch.isEmpty else { return }
-        let count = batch.count
-        let prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = UnsafeSendable(buffer.baseAddress!)
-            let shared = UnsafeSendable((batch, known, [validator, spareValidator]))
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let (records, known, validators) = shared.value
-                var buffer = ByteBuffer(capacity: 4096)
-                for index in stride(from: part, to: count, by: 2) {
-                    (base.value + index).initialize(to: Self.prepare(records[index], known: known, validator: validators[part], buffer: &buffer))
-                }
-            }
-            initialized = count
+        let previous = preparing
+        preparing = startPreparing(batch)
+        batch = []
+        batch.reserveCapacity(2048)
+        if let previous { try apply(previous) }
+    }
+
+    /// Applies every record taken so far: the batch being prepared, then the one being filled.
+    func drain() throws {
+        try process()
+        if let last = preparing {
+            preparing = nil
+            try apply(last)
         }
-        for (record, ready) in zip(batch, prepared) { try apply(record, ready) }
-        batch.removeAll(keepingCapacity: true)
+    }
+
+    private func startPreparing(_ records: [Record]) -> Preparing {
+        let work = Preparing(records)
+        let shared = UnsafeSendable((known, [validator, spareValidator]))
+        work.done.enter()
+        DispatchQueue.global().async {
+            let count = work.records.count
+            work.prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let base = UnsafeSendable(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (known, validators) = shared.value
+                    var bytes = ByteBuffer(capacity: 4096)
+                    for index in stride(from: part, to: count, by: 2) {
+                        (base.value + index).initialize(to: Self.prepare(work.records[index], known: known, validator: validators[part], buffer: &bytes))
+                    }
+                }
+                initialized = count
+            }
+            work.done.leave()
+        }
+        return work
+    }
+
+    private func apply(_ work: Preparing) throws {
+        work.done.wait()
+        for (record, ready) in zip(work.records, work.prepared) { try apply(record, ready) }
     }
 
     /// `buffer` is the thread's own, emptied here.
@@ -314,16 +369,22 @@ private final class Load {
             summary.unchanged += 1
             return
         }
-        if !ready.failures.isEmpty {
-            let recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+        var recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+        if let caseChecks {
+            let place = record.provenance
+            recordFindings += caseChecks.check(record.value, entity: HSDSSchemas.folderAndName(object).name).map { problem in
+                Finding(problem.severity, rule: problem.rule, message: problem.message, file: place.file, line: place.line, record: place.record,
+                        path: problem.field)
+            }
+        }
+        if !recordFindings.isEmpty {
             for finding in recordFindings { findings.add(finding) }
-            if !allowInvalid {
+            if !allowInvalid && recordFindings.contains(where: { $0.severity == .error }) {
                 try reject(record, id: id, findings: recordFindings)
                 return
             }
         }
         if known[id] == nil { summary.added += 1 } else { summary.changed += 1 }
-        known[id] = Known(hash: ready.hash, active: true)
         pending.append([.text(source), .text(id), .text(object), .text(ready.hash.hex), .text(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
         if pending.count >= 1000 { try write() }
@@ -346,7 +407,7 @@ private final class Load {
 
     /// Works on the records still waiting and writes every row.
     func flush() throws {
-        try process()
+        try drain()
         try write()
     }
 

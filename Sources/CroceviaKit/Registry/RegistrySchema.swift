@@ -12,9 +12,11 @@
 /// - the HSDS 3.0 tables of the tabular data package (`service`, `organization`, `location`,
 ///   `phone`...), with their primary and foreign keys: the published directory, row by row.
 ///   Foreign keys are checked at commit (`DEFERRABLE INITIALLY DEFERRED`).
+/// - the case data tables (`case_contact`, `case_referral`…: see `CaseTables`).
 enum RegistrySchema {
     static let format = "crocevia-registry"
-    static let version = "1"
+    /// 2 added the case tables; a version-1 registry gets them when a run first opens it.
+    static let version = "2"
 
     static let ownDDL = [
         "CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -104,6 +106,11 @@ enum RegistrySchema {
             guard format == Self.format else {
                 throw CroceviaError.io("\(db.location) is not a Crocevia registry (its registry_meta says format \(format ?? "nothing")); name another database")
             }
+            if version == "1" {
+                for statement in CaseTables.ddl { try db.execute(statement) }
+                try db.execute("UPDATE registry_meta SET value = ? WHERE key = 'schema_version'", [.text(Self.version)])
+                return
+            }
             guard version == Self.version else {
                 throw CroceviaError.io("\(db.location) is a registry of schema version \(version ?? "?"); this crocevia reads version \(Self.version)")
             }
@@ -113,7 +120,7 @@ enum RegistrySchema {
             let some = existing.sorted().prefix(5).joined(separator: ", ")
             throw CroceviaError.io("\(db.location) is a database but not a Crocevia registry (it holds other tables: \(some)); name a new file or an empty database")
         }
-        for statement in ownDDL + hsdsDDL(schema) { try db.execute(statement) }
+        for statement in ownDDL + hsdsDDL(schema) + CaseTables.ddl { try db.execute(statement) }
         try db.execute("INSERT INTO registry_meta (key, value) VALUES ('format', ?), ('schema_version', ?)", [.text(format), .text(version)])
     }
 }

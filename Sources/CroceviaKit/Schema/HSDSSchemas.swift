@@ -1,4 +1,5 @@
-/// The bundled HSDS 3.0 object schemas, read on demand from `Schemas/hsds/`.
+/// The bundled object schemas, read on demand: HSDS 3.0 from `Schemas/hsds/` (`service`), and the
+/// network's case data from `Schemas/case/` (named with their folder: `case/contact`).
 public final class HSDSSchemas {
     public let directory: String
     private var cache: [String: JSONObject] = [:]
@@ -10,6 +11,29 @@ public final class HSDSSchemas {
         "required_document", "schedule", "service", "service_area", "service_at_location", "taxonomy", "taxonomy_term",
     ]
 
+    /// The case data objects a profile may target, and what each is.
+    public static let caseTargets = [
+        "case/contact", "case/referral", "case/outcome", "case/volunteer_activity", "case/posting",
+    ]
+
+    /// Every object a profile may target.
+    public static var targetNames: [String] { objectNames + caseTargets }
+
+    /// `case/contact` → ("case", "contact"); `service` → ("hsds", "service").
+    public static func folderAndName(_ object: String) -> (folder: String, name: String) {
+        guard let slash = object.firstIndex(of: "/") else { return ("hsds", object) }
+        return (String(object[..<slash]), String(object[object.index(after: slash)...]))
+    }
+
+    /// True for the network's case data objects.
+    public static func isCase(_ object: String) -> Bool { object.hasPrefix("case/") }
+
+    /// How messages name an object: "the HSDS service", "the case contact".
+    public static func describe(_ object: String) -> String {
+        let (folder, name) = folderAndName(object)
+        return folder == "hsds" ? "the HSDS \(name)" : "the \(folder) \(name)"
+    }
+
     public init(directory: String) {
         self.directory = directory
     }
@@ -17,14 +41,15 @@ public final class HSDSSchemas {
     /// The schema of one object (`service`), as a JSON object.
     public func schema(_ object: String) throws -> JSONObject {
         if let cached = cache[object] { return cached }
-        guard case .object(let schema) = try JSONDocument.load(path: "\(directory)/hsds/\(object).json") else {
-            throw CroceviaError.io("\(directory)/hsds/\(object).json is not a JSON object")
+        let (folder, name) = Self.folderAndName(object)
+        guard case .object(let schema) = try JSONDocument.load(path: "\(directory)/\(folder)/\(name).json") else {
+            throw CroceviaError.io("\(directory)/\(folder)/\(name).json is not a JSON object")
         }
         cache[object] = schema
         return schema
     }
 
-    /// Checks that a target path names fields of the HSDS object `root`; returns a message saying
+    /// Checks that a target path names fields of the object `root`; returns a message saying
     /// what is wrong, or nil. Names starting with `x_` are extensions and are not checked.
     public func problem(with path: TargetPath, root: String) throws -> String? {
         var object = root
@@ -34,23 +59,45 @@ public final class HSDSSchemas {
             guard case .object(let properties)? = try schema(object)["properties"],
                   case .object(let property)? = properties[segment.name] else {
                 let known = (try schema(object)["properties"]?.objectValue?.keys) ?? []
-                return "\"\(segment.name)\" is not a field of the HSDS \(object)\(Suggestion.hint(for: segment.name, in: known))"
+                return "\"\(segment.name)\" is not a field of \(Self.describe(object))\(Suggestion.hint(for: segment.name, in: known))"
             }
             let isArray = property["type"]?.stringValue == "array"
             if isArray && segment.index == nil {
-                return "\"\(segment.name)\" is a list in the HSDS \(object): write \(segment.name)[] (one element per value) or \(segment.name)[0]"
+                return "\"\(segment.name)\" is a list in \(Self.describe(object)): write \(segment.name)[] (one element per value) or \(segment.name)[0]"
             }
             if !isArray && segment.index != nil {
-                return "\"\(segment.name)\" is not a list in the HSDS \(object): write it without [ ]"
+                return "\"\(segment.name)\" is not a list in \(Self.describe(object)): write it without [ ]"
             }
             let reference = isArray ? property["items"]?["$ref"]?.stringValue : property["$ref"]?.stringValue
-            if let reference {
-                object = String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0))
-                if isLast { return "\"\(segment.name)\" is an object in the HSDS; map its fields (\(segment.name)\(isArray ? "[]" : "").…)" }
+            let folder = Self.folderAndName(object).folder
+            let child = reference.map { reference in
+                let name = String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0))
+                return folder == "hsds" ? name : "\(folder)/\(name)"
+            }
+            // A reference to a schema that is not an object (case `moment.json`) is a single value.
+            if let child, try schema(child)["type"]?.stringValue == "object" {
+                object = child
+                if isLast { return "\"\(segment.name)\" is an object in \(folder == "hsds" ? "the HSDS" : "the schema"); map its fields (\(segment.name)\(isArray ? "[]" : "").…)" }
             } else if !isLast {
-                return "\"\(segment.name)\" holds a single value in the HSDS \(object); it has no fields"
+                return "\"\(segment.name)\" holds a single value in \(Self.describe(object)); it has no fields"
             }
         }
         return nil
+    }
+
+    /// Whether the field at `path` of `root` is free text (`"x-free-text": true` in the case
+    /// schemas): notes that may name people, dropped on the way in unless a profile keeps them.
+    public func isFreeText(_ path: TargetPath, root: String) throws -> Bool {
+        var object = root
+        for segment in path.segments {
+            guard case .object(let property)? = try schema(object)["properties"]?[segment.name] else { return false }
+            if property["x-free-text"] == .bool(true) { return true }
+            let isArray = property["type"]?.stringValue == "array"
+            guard let reference = (isArray ? property["items"]?["$ref"] : property["$ref"])?.stringValue else { return false }
+            let folder = Self.folderAndName(object).folder
+            let name = String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0))
+            object = folder == "hsds" ? name : "\(folder)/\(name)"
+        }
+        return false
     }
 }

@@ -20,14 +20,17 @@ public enum SchemaLoader {
         }
     }
 
-    /// A validator for a bundled HSDS object (`service`, `organization`...), formats asserted.
+    /// A validator for a bundled object (`service`, `organization`…, or case data's
+    /// `case/contact`…), formats asserted.
     public static func hsds(_ object: String) throws -> SchemaValidator {
-        guard HSDSSchemas.objectNames.contains(object) else {
-            throw CroceviaError.usage("\(object) is not an HSDS object\(Suggestion.hint(for: object, in: HSDSSchemas.objectNames)) (known: \(HSDSSchemas.objectNames.joined(separator: ", ")))")
+        let known = HSDSSchemas.objectNames + HSDSSchemas.caseTargets
+        guard known.contains(object) else {
+            throw CroceviaError.usage("\(object) is not an HSDS or case object\(Suggestion.hint(for: object, in: known)) (known: \(known.joined(separator: ", ")))")
         }
+        let (folderName, name) = HSDSSchemas.folderAndName(object)
         let schemas = try SchemaLocator.schemasDirectory()
-        let folder = URL(fileURLWithPath: schemas).standardizedFileURL.appendingPathComponent("hsds")
-        let path = folder.appendingPathComponent("\(object).json")
+        let folder = URL(fileURLWithPath: schemas).standardizedFileURL.appendingPathComponent(folderName)
+        let path = folder.appendingPathComponent("\(name).json")
         let registry = SchemaRegistry.standard(schemasDirectory: schemas, folder: folder.path)
         do {
             let root = try registry.add(try JSONDocument.load(path: path.path), uri: path.absoluteString)
