@@ -113,7 +113,8 @@ public enum AgeBand {
 
     /// Today, in the machine's time zone, as ISO 8601.
     static var today: String {
-        Date().ISO8601Format(.iso8601.year().month().day().timeZone(separator: .omitted))
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
 

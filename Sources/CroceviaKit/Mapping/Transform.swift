@@ -170,6 +170,7 @@ public enum Transform: Sendable {
         case .map(let map):
             if let mapped = map.entries[map.key(text)] { return mapped }
             if let fallback = map.fallback { return fallback }
+            if text.trimmingWhitespace().isEmpty { return nil }
             report(.warning, "map.unmapped", "the value is not in the profile's map; it was kept as it is", text)
             return .string(text)
         case .date(let patterns):

@@ -8,6 +8,7 @@ import Foundation
 ///     language: it                          # of the HTML reports: it or en
 ///     wait: 600                             # seconds to wait for another run holding the registry
 ///     dedupe: dedupe.yaml                   # optional: thresholds, trust, survivorship
+///     secret_file: /etc/crocevia/network.key  # case data: the network secret (else CROCEVIA_SECRET)
 ///     feeds:
 ///       - name: portinerie-torino
 ///         profile: portinerie-torino/profile.yaml
@@ -37,6 +38,8 @@ public struct NetworkConfig: Sendable {
     public var language: HTMLReport.Language
     public var wait: Double
     public var dedupe: DedupeSettings
+    /// The network secret's key file, for case data feeds (else the environment's).
+    public var secretFile: String?
     public var feeds: [Feed]
 
     public static func load(path: String) throws -> NetworkConfig {
@@ -64,6 +67,7 @@ public struct NetworkConfig: Sendable {
             guard let seconds = node.scalar.flatMap(Double.init), seconds >= 0 else { throw failure(node, "wait is a number of seconds") }
             config.wait = seconds
         }
+        if let node = top.take("secret_file") { config.secretFile = resolved(try node.text(file: path, what: "secret_file")) }
         if let node = top.take("dedupe") { config.dedupe = try DedupeSettings.load(path: resolved(try node.text(file: path, what: "dedupe"))) }
         let feedsNode = try top.require("feeds", what: "the network file")
         guard case .sequence(let items) = feedsNode.kind, !items.isEmpty else { throw failure(feedsNode, "feeds is a list of the partners' feeds, one item each") }
@@ -91,7 +95,7 @@ public struct NetworkConfig: Sendable {
             try feed.rejectUnknownKeys(known: ["name", "profile", "hsds", "from", "input", "mode", "allow_invalid"], what: "a feed")
             config.feeds.append(Feed(name: name, profile: profile, hsdsObject: hsds ?? "service", from: from, input: input, mode: mode, allowInvalid: allowInvalid))
         }
-        try top.rejectUnknownKeys(known: ["network", "registry", "reports", "language", "wait", "dedupe", "feeds"], what: "the network file")
+        try top.rejectUnknownKeys(known: ["network", "registry", "reports", "language", "wait", "dedupe", "secret_file", "feeds"], what: "the network file")
         return config
     }
 

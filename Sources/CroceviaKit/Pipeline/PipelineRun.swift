@@ -134,6 +134,7 @@ public final class PipelineRun {
         options.mode = feed.mode
         options.allowInvalid = feed.allowInvalid
         options.wait = config.wait
+        options.secretFile = config.secretFile
         let findings = FindingLog()
         let summary: ImportSummary
         do {

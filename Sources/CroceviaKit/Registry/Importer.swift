@@ -23,6 +23,8 @@ public struct ImportOptions: Sendable {
     public var allowInvalid = false
     /// Seconds to wait for another run holding the registry.
     public var wait = 0.0
+    /// The network secret's key file, for case data profiles (else the environment's).
+    public var secretFile: String?
 
     public init(inputs: [String]) { self.inputs = inputs }
 }
@@ -90,7 +92,8 @@ public final class Importer {
         if let path = options.profile {
             let profile = try ProfileLoader.load(path: path, schemas: schemas)
             try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
-            mapper = try Mapper(profile: profile, findings: findings)
+            let secret = HSDSSchemas.isCase(profile.target) ? try NetworkSecret.resolve(file: options.secretFile) : nil
+            mapper = try Mapper(profile: profile, findings: findings, secret: secret)
             object = profile.target
         } else {
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
@@ -370,13 +373,7 @@ private final class Load {
             return
         }
         var recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
-        if let caseChecks {
-            let place = record.provenance
-            recordFindings += caseChecks.check(record.value, entity: HSDSSchemas.folderAndName(object).name).map { problem in
-                Finding(problem.severity, rule: problem.rule, message: problem.message, file: place.file, line: place.line, record: place.record,
-                        path: problem.field)
-            }
-        }
+        if let caseChecks { recordFindings += caseChecks.findings(for: record, object: object) }
         if !recordFindings.isEmpty {
             for finding in recordFindings { findings.add(finding) }
             if !allowInvalid && recordFindings.contains(where: { $0.severity == .error }) {

@@ -127,7 +127,7 @@ public final class Publisher {
 
     private func activeRecords(_ db: RegistryDatabase) throws -> [Stored] {
         var stored: [Stored] = []
-        try db.query("SELECT source, id, object_type, content, file, line FROM source_record WHERE status = 'active' ORDER BY source, file, line, id", []) { row in
+        try db.query("SELECT source, id, object_type, content, file, line FROM source_record WHERE status = 'active' AND object_type NOT LIKE 'case/%' ORDER BY source, file, line, id", []) { row in
             let source = row[0].text ?? "", id = row[1].text ?? ""
             guard let value = row[3].text.flatMap(JSONText.parse) else {
                 findings.add(Finding(.error, rule: "registry.unreadable-record", message: "the stored record \(id) of \(source) is not JSON; it was left out of the directory",

@@ -68,6 +68,7 @@ public struct CaseChecks: Sendable {
     }
 
     private func referral(_ object: JSONObject, path: String, into problems: inout [Problem]) {
+        let before = problems.count
         func problem(_ severity: Finding.Severity, _ rule: String, _ field: String, _ message: String) {
             problems.append(Problem(severity: severity, rule: rule, field: path + field, message: message))
         }
@@ -90,7 +91,9 @@ public struct CaseChecks: Sendable {
                         "\(later.status)_at (\(later.at)) is before \(earlier.status)_at (\(earlier.at)); the status changes must be in time order")
             }
         }
-        if let status = object["status"]?.stringValue {
+        // With the order broken, which status came last is not known: no more is said about it.
+        let orderBroken = problems[before...].contains { $0.rule.hasPrefix("case.status") }
+        if !orderBroken, let status = object["status"]?.stringValue {
             if let last = reached.max(by: { ($0.at, Self.rank($0.status)) < ($1.at, Self.rank($1.status)) }), last.status != status {
                 problem(.error, "case.status-current", "status", "status is \(status), but the last status reached is \(last.status) (\(last.status)_at \(last.at))")
             } else if !reached.contains(where: { $0.status == status }) {
@@ -103,6 +106,15 @@ public struct CaseChecks: Sendable {
         if let services, let service = object["to_service_id"]?.stringValue, !services.contains(service) {
             problem(.warning, "case.unknown-service", "to_service_id",
                     "to_service_id \(service) is not a service of the registry's directory; check the id, or import the directory feed that has it")
+        }
+    }
+
+    /// The problems of a record of the case object `object` (`case/contact`) as findings on its line.
+    public func findings(for record: Record, object: String) -> [Finding] {
+        let place = record.provenance
+        return check(record.value, entity: HSDSSchemas.folderAndName(object).name).map { problem in
+            Finding(problem.severity, rule: problem.rule, message: problem.message, file: place.file, line: place.line, record: place.record,
+                    path: problem.field)
         }
     }
 

@@ -79,7 +79,8 @@ public final class Validation {
         }
         let columns = mapper.map(Self.columnsByPath) ?? [:]
         let tabular = from == .hsdsCSV || (from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
-        let checks = try hsdsObject.map {
+        let caseChecks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? CaseChecks(services: nil, today: AgeBand.today) : nil }
+        let checks = try hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
             HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, tabular: tabular, findings: findings)
         }
         if let package = options.package {
@@ -101,6 +102,9 @@ public final class Validation {
                     summary.records += 1
                     let errorsBefore = findings.errorCount
                     for failure in validator.validate(record.value) { report(failure, record: record, columns: columns) }
+                    if let caseChecks, let object = hsdsObject {
+                        for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
+                    }
                     var invalid = findings.errorCount > errorsBefore
                     if let checks { invalid = checks.check(record, invalid: invalid) { columns[$0] } }
                     if invalid { summary.invalidRecords += 1 }
