@@ -107,7 +107,7 @@ public enum AgeBand {
             if let iso = pattern.isoDate(from: text) { return iso }
         }
         let prefix = String(text.prefix(10))
-        if prefix.count == 10, ISODate.isValid(prefix) { return prefix }
+        if prefix.count == 10, ISODay.isValid(prefix) { return prefix }
         return nil
     }
 
@@ -119,8 +119,8 @@ public enum AgeBand {
 }
 
 /// Checks a `yyyy-MM-dd` text.
-enum ISODate {
-    static func isValid(_ text: String) -> Bool {
+public enum ISODay {
+    public static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
         let fields = text.split(separator: "-").compactMap { Int($0) }

@@ -26,6 +26,15 @@ public enum SQLValue: Sendable, Equatable, Hashable {
         }
     }
 
+    public var real: Double? {
+        switch self {
+        case .real(let number): return number
+        case .integer(let number): return Double(number)
+        case .text(let text): return Double(text)
+        case .boolean, .null: return nil
+        }
+    }
+
     public init(_ text: String?) { self = text.map(SQLValue.text) ?? .null }
     public init(_ number: Int?) { self = number.map { .integer(Int64($0)) } ?? .null }
 }

@@ -52,6 +52,13 @@ public enum JSONText {
         return buffer.string
     }
 
+    /// The value as indented JSON text.
+    public static func pretty(_ value: JSONValue) -> String {
+        var buffer = ByteBuffer()
+        write(value, to: &buffer, pretty: true)
+        return buffer.string
+    }
+
     private static func newline(_ indent: Int, _ buffer: inout ByteBuffer) {
         buffer.append(UInt8(ascii: "\n"))
         for _ in 0..<indent { buffer.append(UInt8(ascii: " ")); buffer.append(UInt8(ascii: " ")) }

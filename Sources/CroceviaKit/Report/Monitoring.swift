@@ -1,0 +1,231 @@
+import Foundation
+
+/// The network's monitoring figures for a period, from the registry's case tables: people
+/// reached, contacts by phase, channel, desk and month, needs, referrals and how warm hand-offs
+/// end, days to feedback, volunteer hours and the people they helped, benefits handed over.
+///
+/// Figures that count people are protected before anyone sees them (see `SuppressedTable`):
+/// a count from 1 to 4 is shown as "<5", and a table's other cells or total are hidden too
+/// when they would give it away. Rates and medians over fewer than 5 are not shown.
+public struct Monitoring: Sendable {
+    public struct Options: Sendable {
+        /// Inclusive, `yyyy-MM-dd`.
+        public var from: String
+        public var to: String
+        /// One desk only.
+        public var desk: String?
+
+        public init(from: String, to: String, desk: String? = nil) {
+            self.from = from
+            self.to = to
+            self.desk = desk
+        }
+    }
+
+    public var options: Options
+    public var registry: String
+    public var peopleReached: SuppressedValue
+    public var contacts: SuppressedValue
+    public var tables: [SuppressedTable]
+    /// Warm hand-offs that ended completed, out of all warm hand-offs of the period.
+    public var warmHandoffCompleted: SuppressedValue
+    public var warmHandoffs: SuppressedValue
+    public var completionRate: Double?
+    /// Median days from sending (or proposing) a referral to the feedback; nil when fewer than 5.
+    public var medianDaysToFeedback: Double?
+    public var referralsWithFeedback: SuppressedValue
+    public var volunteerHours: Double
+    public var volunteers: SuppressedValue
+
+    /// The smallest count shown as it is.
+    public static let threshold = 5
+
+    /// Reads the period's case data from the registry.
+    public static func gather(from db: RegistryDatabase, options: Options) throws -> Monitoring {
+        func inPeriod(_ moment: String?) -> Bool {
+            guard let moment, moment.count >= 10 else { return false }
+            let day = String(moment.prefix(10))
+            return day >= options.from && day <= options.to
+        }
+        // Contacts of the period (and desk), by source and id, for the rows that hang off them.
+        var contactDesk: [String: String] = [:]
+        var people: Set<String> = []
+        var byPhase: [String: Int] = [:], byChannel: [String: Int] = [:], byDesk: [String: Int] = [:], byMonth: [String: Int] = [:]
+        var contactCount = 0
+        try db.query("SELECT source, id, person_key, desk_id, datetime, channel, phase FROM case_contact", []) { row in
+            guard inPeriod(row[4].text) else { return }
+            let desk = row[3].text ?? ""
+            if let wanted = options.desk, desk != wanted { return }
+            contactCount += 1
+            contactDesk[(row[0].text ?? "") + "\u{1F}" + (row[1].text ?? "")] = desk
+            if let key = row[2].text { people.insert(key) }
+            byPhase[row[6].text ?? "", default: 0] += 1
+            byChannel[row[5].text ?? "", default: 0] += 1
+            byDesk[desk, default: 0] += 1
+            byMonth[String((row[4].text ?? "").prefix(7)), default: 0] += 1
+        }
+        func contactKey(_ source: SQLValue, _ contact: SQLValue) -> String? {
+            guard let contact = contact.text else { return nil }
+            let key = (source.text ?? "") + "\u{1F}" + contact
+            return contactDesk[key] != nil ? key : nil
+        }
+        var needs: [String: Int] = [:]
+        try db.query("SELECT source, contact_id, category FROM case_need", []) { row in
+            guard contactKey(row[0], row[1]) != nil else { return }
+            needs[row[2].text ?? "", default: 0] += 1
+        }
+        // A referral belongs to the period of its first status change (else of its contact).
+        var byKind: [String: Int] = [:], byStatus: [String: Int] = [:]
+        var warm = 0, warmCompleted = 0
+        var feedbackDays: [Double] = []
+        let moments = CaseTables.moments.map(quoted).joined(separator: ", ")
+        try db.query("SELECT source, contact_id, person_key, kind, status, feedback_at, \(moments) FROM case_referral", []) { row in
+            let times = row[6...].compactMap(\.text)
+            let linked = contactKey(row[0], row[1])
+            if let desk = options.desk, linked.flatMap({ contactDesk[$0] }) != desk { return }
+            guard inPeriod(times.min()) || (times.isEmpty && linked != nil) else { return }
+            if let key = row[2].text { people.insert(key) }
+            byKind[row[3].text ?? "", default: 0] += 1
+            byStatus[row[4].text ?? "", default: 0] += 1
+            if row[3].text == "warm_handoff" {
+                warm += 1
+                if row[4].text == "completed" { warmCompleted += 1 }
+            }
+            let start = row[7].text ?? row[6].text  // sent_at, else proposed_at
+            if let start, let feedback = row[5].text, let days = Self.days(from: start, to: feedback) { feedbackDays.append(days) }
+        }
+        var benefits: [String: Int] = [:]
+        try db.query("SELECT source, contact_id, date, benefit FROM case_outcome", []) { row in
+            guard inPeriod(row[2].text) else { return }
+            if options.desk != nil && contactKey(row[0], row[1]) == nil { return }
+            if let benefit = row[3].text { benefits[benefit, default: 0] += 1 }
+        }
+        var hours: [String: Double] = [:]
+        var helped: [String: Int] = [:]
+        var volunteerKeys: Set<String> = []
+        try db.query("SELECT desk_id, date, hours, activity_type, beneficiaries, volunteer_key FROM case_volunteer_activity", []) { row in
+            guard inPeriod(row[1].text) else { return }
+            if let desk = options.desk, row[0].text != desk { return }
+            let type = row[3].text ?? ""
+            hours[type, default: 0] += row[2].real ?? 0
+            helped[type, default: 0] += Int(row[4].integer ?? 0)
+            if let key = row[5].text { volunteerKeys.insert(key) }
+        }
+        let tables = [
+            SuppressedTable(name: "contacts_by_phase", counts: byPhase, order: ["accoglienza", "orientamento", "offerta"]),
+            SuppressedTable(name: "contacts_by_channel", counts: byChannel, order: ["in_person", "phone", "outreach", "online"]),
+            SuppressedTable(name: "contacts_by_desk", counts: byDesk),
+            SuppressedTable(name: "contacts_by_month", counts: byMonth, sortedByKey: true),
+            SuppressedTable(name: "needs_by_category", counts: needs),
+            SuppressedTable(name: "referrals_by_kind", counts: byKind, order: ["information", "referral", "warm_handoff"]),
+            SuppressedTable(name: "referrals_by_status", counts: byStatus, order: CaseChecks.order),
+            SuppressedTable(name: "benefits_by_type", counts: benefits),
+            SuppressedTable(name: "volunteer_beneficiaries_by_activity", counts: helped,
+                            order: ["front_desk", "presence", "accompaniment", "side_project", "training"]),
+        ]
+        let sortedDays = feedbackDays.sorted()
+        let median: Double? = sortedDays.count < threshold ? nil
+            : sortedDays.count % 2 == 1 ? sortedDays[sortedDays.count / 2]
+            : (sortedDays[sortedDays.count / 2 - 1] + sortedDays[sortedDays.count / 2]) / 2
+        return Monitoring(
+            options: options, registry: db.location,
+            peopleReached: SuppressedValue(people.count), contacts: SuppressedValue(contactCount), tables: tables,
+            warmHandoffCompleted: SuppressedValue(warmCompleted), warmHandoffs: SuppressedValue(warm),
+            completionRate: warm < threshold ? nil : Double(warmCompleted) / Double(warm),
+            medianDaysToFeedback: median, referralsWithFeedback: SuppressedValue(feedbackDays.count),
+            volunteerHours: hours.values.reduce(0, +), volunteers: SuppressedValue(volunteerKeys.count),
+            hoursByActivity: ["front_desk", "presence", "accompaniment", "side_project", "training"].map { ($0, hours[$0] ?? 0) })
+    }
+
+    /// Hours by activity type (hours are not people: shown as they are).
+    public var hoursByActivity: [(String, Double)]
+
+    init(options: Options, registry: String, peopleReached: SuppressedValue, contacts: SuppressedValue, tables: [SuppressedTable],
+         warmHandoffCompleted: SuppressedValue, warmHandoffs: SuppressedValue, completionRate: Double?, medianDaysToFeedback: Double?,
+         referralsWithFeedback: SuppressedValue, volunteerHours: Double, volunteers: SuppressedValue, hoursByActivity: [(String, Double)]) {
+        self.options = options
+        self.registry = registry
+        self.peopleReached = peopleReached
+        self.contacts = contacts
+        self.tables = tables
+        self.warmHandoffCompleted = warmHandoffCompleted
+        self.warmHandoffs = warmHandoffs
+        self.completionRate = completionRate
+        self.medianDaysToFeedback = medianDaysToFeedback
+        self.referralsWithFeedback = referralsWithFeedback
+        self.volunteerHours = volunteerHours
+        self.volunteers = volunteers
+        self.hoursByActivity = hoursByActivity
+    }
+
+    /// Whole days between two ISO dates (or date-times: their dates).
+    static func days(from start: String, to end: String) -> Double? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard let a = formatter.date(from: String(start.prefix(10))), let b = formatter.date(from: String(end.prefix(10))) else { return nil }
+        return (b.timeIntervalSince(a) / 86_400).rounded()
+    }
+}
+
+/// A count as it may be shown: nil `shown` means suppressed ("<5").
+public struct SuppressedValue: Sendable, Equatable {
+    public var count: Int
+    public var suppressed: Bool
+
+    public init(_ count: Int) {
+        self.count = count
+        suppressed = count > 0 && count < Monitoring.threshold
+    }
+
+    public var text: String { suppressed ? "<\(Monitoring.threshold)" : String(count) }
+}
+
+/// A breakdown of people or contacts by one category, with small cells protected:
+///
+/// 1. every count from 1 to 4 is suppressed (zero is shown: it identifies no one);
+/// 2. if the suppressed cells could be worked out from the total (one cell suppressed, or
+///    several whose sum is under 5), the smallest shown cells are suppressed too, until they
+///    cannot; if no cell is left to hide, the total is hidden instead;
+/// 3. a total from 1 to 4 is suppressed.
+public struct SuppressedTable: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var key: String
+        public var count: Int
+        public var suppressed: Bool
+        public var text: String { suppressed ? "<\(Monitoring.threshold)" : String(count) }
+    }
+
+    public var name: String
+    public var rows: [Row]
+    public var total: Int
+    public var totalSuppressed: Bool
+    public var totalText: String { totalSuppressed ? "<\(Monitoring.threshold)" : String(total) }
+
+    public init(name: String, counts: [String: Int], order: [String] = [], sortedByKey: Bool = false) {
+        self.name = name
+        let known = order.filter { counts[$0] != nil }
+        let others = counts.keys.filter { !order.contains($0) }
+        let keys = known + (sortedByKey ? others.sorted() : others.sorted { (counts[$0]!, $1) > (counts[$1]!, $0) })
+        rows = keys.map { Row(key: $0, count: counts[$0]!, suppressed: (1..<Monitoring.threshold).contains(counts[$0]!)) }
+        total = counts.values.reduce(0, +)
+        totalSuppressed = (1..<Monitoring.threshold).contains(total)
+        protectFromSubtraction()
+    }
+
+    private mutating func protectFromSubtraction() {
+        guard !totalSuppressed else { return }
+        while true {
+            let hidden = rows.filter(\.suppressed)
+            let sum = hidden.reduce(0) { $0 + $1.count }
+            guard hidden.count == 1 || (hidden.count > 1 && sum < Monitoring.threshold) else { return }
+            let candidates = rows.indices.filter { !rows[$0].suppressed && rows[$0].count > 0 }
+            guard let smallest = candidates.min(by: { rows[$0].count < rows[$1].count }) else {
+                totalSuppressed = true
+                return
+            }
+            rows[smallest].suppressed = true
+        }
+    }
+}
