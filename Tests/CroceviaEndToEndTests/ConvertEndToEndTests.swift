@@ -4,7 +4,8 @@ import Testing
 /// Runs `crocevia` on every folder in `Cases/` and compares what it prints and returns.
 ///
 /// A case folder holds `args` (one argument per line; `$ROOT` is the package folder), optional
-/// `stdin`, and the expectations `stdout`, `stderr` and `exit` (the exit code). Paths under the
+/// `stdin` and `env` (`NAME=value` lines added to the environment; an empty value unsets
+/// the variable for the command), and the expectations `stdout`, `stderr` and `exit` (the exit code). Paths under the
 /// package folder are printed as `$ROOT/...` in the comparison. The command runs in the case
 /// folder. Set CROCEVIA_UPDATE_GOLDEN=1 to write the expectations from a run (then read them).
 @Suite struct ConvertEndToEndTests {
@@ -23,8 +24,15 @@ import Testing
             .split(separator: "\n", omittingEmptySubsequences: true)
             .map { $0.replacingOccurrences(of: "$ROOT", with: Self.root.path) }
         let stdinFile = folder.appendingPathComponent("stdin")
+        var environment: [String: String] = [:]
+        if let text = try? String(contentsOf: folder.appendingPathComponent("env"), encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                guard let equals = line.firstIndex(of: "=") else { continue }
+                environment[String(line[..<equals])] = String(line[line.index(after: equals)...]).replacingOccurrences(of: "$ROOT", with: Self.root.path)
+            }
+        }
         let result = try CommandRunner.run(arguments, in: folder,
-                                           stdin: FileManager.default.fileExists(atPath: stdinFile.path) ? stdinFile : nil)
+                                           stdin: FileManager.default.fileExists(atPath: stdinFile.path) ? stdinFile : nil, environment: environment)
         let stdout = normalize(result.stdout)
         let stderr = normalize(result.stderr)
         if ProcessInfo.processInfo.environment["CROCEVIA_UPDATE_GOLDEN"] == "1" {
@@ -66,7 +74,7 @@ enum CommandRunner {
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
+        for (key, value) in environment { env[key] = value.isEmpty ? nil : value }
         process.environment = env
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-out-\(UUID().uuidString)")
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-err-\(UUID().uuidString)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Applies a profile to raw records: each input record becomes one HSDS object (with the nested
 /// objects the profile maps), keeping the input's provenance and the partner's key.
 ///
@@ -64,12 +66,13 @@ public final class Mapper {
 
     /// A profile with `pseudonym` fields needs the network secret: `secret`, else the one the
     /// environment gives (`NetworkSecret.resolve`); without one the mapper is not made.
-    public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil) throws {
+    public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.profile = profile
         self.findings = findings
         let pseudonyms = profile.fields.filter { if case .pseudonym = $0.origin { return true } else { return false } }
         if let first = pseudonyms.first {
-            guard let secret = try secret ?? NetworkSecret.resolve() else {
+            guard let secret = try secret ?? NetworkSecret.resolve(environment: environment) else {
                 throw CroceviaError.configuration(
                     file: profile.file, line: first.mark.line, column: first.mark.column,
                     message: "\(first.path) is a pseudonym, made with the network secret, and no secret was given: set CROCEVIA_SECRET, or CROCEVIA_SECRET_FILE to a key file (there is no default secret; every member of the network uses the same one)")
@@ -195,6 +198,11 @@ public final class Mapper {
                     withheld(step, severity, rule: rule, message: "the value could not be read as the profile says", provenance: provenance)
                     return
                 }
+                if !identifierLookups.isEmpty && PersonIdentifier.containsCodiceFiscale(value) {
+                    findings.add(Finding(severity, rule: rule, message: "\(step.label): the value could not be read as the profile says (it is not shown: it holds a codice fiscale)",
+                                         file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+                    return
+                }
                 findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
@@ -218,7 +226,8 @@ public final class Mapper {
 
     /// A finding about a field that reads personal identifiers: it names the columns, never a value.
     private func withheld(_ step: FieldStep, _ severity: Finding.Severity, rule: String, message: String, provenance: Provenance) {
-        findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(step.columns.joined(separator: ", ")) hold personal identifiers)",
+        let columns = step.columns.joined(separator: ", ")
+        findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(columns) \(step.columns.count == 1 ? "holds" : "hold") personal identifiers)",
                              file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
     }
 
@@ -296,6 +305,7 @@ public final class Mapper {
                 secrets.append(parts.reversed().joined(separator: " "))
             }
         }
+        let identifierNames = profile.identifierColumns.sorted().joined(separator: ", ")
         func leaks(_ text: String) -> Bool {
             let lowered = text.lowercased()
             if secrets.contains(where: { lowered.contains($0) }) { return true }
@@ -306,7 +316,7 @@ public final class Mapper {
             case .string(let text):
                 guard leaks(text) else { return value }
                 findings.add(Finding(.error, rule: "case.identifier-leak",
-                                     message: "\(path) holds a personal identifier (a value of \(profile.source.identifiers.isEmpty ? "an identifier column" : profile.source.identifiers.map(\.name).joined(separator: ", ")) or a codice fiscale); the field was left out",
+                                     message: "\(path) holds a personal identifier (a value of an identifier column, \(identifierNames), or a codice fiscale); the field was left out",
                                      hint: "keep identifiers out of other columns, or leave the column unmapped",
                                      file: provenance.file, line: provenance.line, record: provenance.record, field: path))
                 return nil

@@ -62,7 +62,7 @@ public struct CaseChecks: Sendable {
             let day = String(text.prefix(10))
             if day > today {
                 problems.append(Problem(severity: .error, rule: "case.future-date", field: path + field,
-                                        message: "\(path + field) is \(day), after today (\(today)): a record tells what happened, so its dates are past"))
+                                        message: "\(path + field) is \(day), in the future: a record tells what happened, so its dates are past (a mistyped year?)"))
             }
         }
     }

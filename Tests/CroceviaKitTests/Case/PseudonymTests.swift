@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+@Suite struct PseudonymTests {
+    let secret = try! NetworkSecret(Array("una-chiave-di-prova-lunga-abbastanza".utf8), origin: "test")
+
+    @Test("person keys are HMAC-SHA256 with the secret (checked against Python's hmac)")
+    func hmac() {
+        #expect(secret.key(for: "cf:RCCMNL83S18D969H") == "78073408b99f40e31d76bb8f483f649780c96eacfe97d679cdb1cc705fdb7aa1")
+        #expect(secret.key(for: "nb:mario rossi|1983-11-18") == "11c30f13b06d333a3394e2d5dd605f9581736018b4b5d960bd4db1511cb43bb0")
+        #expect(secret.key(for: "tel:+390111234567") == "3ba2a0d8c1bd8dba390d67f753bc362c5c676a5ec4eac96f36053b394e4565d5")
+    }
+
+    @Test("a secret: from a key file before the variable, none at all is nil, a short one is refused")
+    func resolve() throws {
+        let file = try temporaryFile("una-chiave-di-prova-lunga-abbastanza\n", name: "rete.key")
+        let fromFile = try #require(try NetworkSecret.resolve(environment: ["CROCEVIA_SECRET_FILE": file, "CROCEVIA_SECRET": "un-altro-segreto-qualsiasi"]))
+        #expect(fromFile.key(for: "cf:RCCMNL83S18D969H") == secret.key(for: "cf:RCCMNL83S18D969H"))
+        #expect(try NetworkSecret.resolve(environment: [:]) == nil)
+        #expect(throws: CroceviaError.usage("the network secret from CROCEVIA_SECRET has 5 bytes; it needs at least 16 (make one with: openssl rand -hex 32)")) {
+            try NetworkSecret.resolve(environment: ["CROCEVIA_SECRET": "corto"])
+        }
+    }
+
+    @Test("the identifier keyed: the codice fiscale, else name and birth date, else the phone; nothing is anonymous")
+    func identifier() {
+        var problems: [String] = []
+        func text(_ code: String?, _ name: [String], _ birth: String?, _ phone: String?) -> String? {
+            PersonIdentifier.text(codiceFiscale: code, name: name, birthDate: birth, phone: phone, dates: [DatePattern("dd/MM/yyyy")!]) { problems.append($0) }
+        }
+        #expect(text(" rccmnl83s18d969h ", ["Emanuele", "Ricci"], "18/11/1983", nil) == "cf:RCCMNL83S18D969H")
+        #expect(text("RCCMNL83S18D969X", ["ROSSI", "Mario"], "18/11/1983", nil) == "nb:mario rossi|1983-11-18")
+        #expect(text(nil, ["Mario", "Rossì"], "1983-11-18", nil) == "nb:mario rossi|1983-11-18")
+        #expect(text(nil, ["Mario", "Rossi"], "", "011-123.45.67") == "tel:+390111234567")
+        #expect(text("", [], nil, "") == nil)
+        #expect(problems == ["the codice fiscale is not a valid one (its check character or its form)"])
+    }
+
+    @Test("age bands at a date: the birthday not yet reached counts")
+    func ageBands() {
+        #expect(AgeBand.age(birth: "1951-11-23", at: "2026-11-22") == 74)
+        #expect(AgeBand.age(birth: "1951-11-22", at: "2026-11-22T10:00:00+01:00") == 75)
+        #expect([0, 17, 18, 29, 30, 44, 45, 64, 65, 74, 75, 104].map { AgeBand.band(age: $0) ?? "-" }
+            == ["0-17", "0-17", "18-29", "18-29", "30-44", "30-44", "45-64", "45-64", "65-74", "65-74", "75+", "75+"])
+        #expect(AgeBand.band(age: -1) == nil)
+    }
+
+    @Test("a codice fiscale is found inside any text, in any case, only when its check character holds")
+    func findsCodiceFiscale() {
+        #expect(PersonIdentifier.containsCodiceFiscale("chiamare rccmnl83s18d969h domani"))
+        #expect(PersonIdentifier.containsCodiceFiscale("CNTCHR83T41D969D"))
+        #expect(!PersonIdentifier.containsCodiceFiscale("RCCMNL83S18D969X"))
+        #expect(!PersonIdentifier.containsCodiceFiscale("XRCCMNL83S18D969H"))
+    }
+
+    @Test("a case profile maps identifiers to keys and bands, drops free text, and withholds what turns up elsewhere")
+    func mapping() throws {
+        let findings = FindingLog()
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: csv, identifiers: [CF, Nome, Cognome, Nato] }
+            target: case/contact
+            fields:
+              id: Scheda
+              desk_id: Sportello
+              datetime: { column: Data, transforms: [{ date: [dd/MM/yyyy] }] }
+              channel: { const: in_person }
+              notes: Note
+              person.person_key: { pseudonym: { codice_fiscale: CF, name: [Nome, Cognome], birth_date: Nato, date: [dd/MM/yyyy] } }
+              person.age_band: { age_band: { birth_date: Nato, at: Data, date: [dd/MM/yyyy] } }
+            """)
+        #expect(loaded.fields.map(\.path.description) == ["id", "desk_id", "datetime", "channel", "person.person_key", "person.age_band"])
+        let mapper = try Mapper(profile: loaded, findings: findings, secret: secret)
+        let rows = try readRecords("""
+            Scheda,Sportello,Data,CF,Nome,Cognome,Nato,Note
+            S-1,aurora,22/11/2026,RCCMNL83S18D969H,Emanuele,Ricci,18/11/1983,chiamare Emanuele Ricci
+            S-2,Rossi Mario,22/11/2026,,Mario,Rossi,18/11/1983,
+            """, format: .csv, findings: findings)
+        let mapped = rows.map { JSONText.compact(mapper.map($0).value) }
+        #expect(mapped == [
+            #"{"id":"S-1","desk_id":"aurora","datetime":"2026-11-22","channel":"in_person","person":{"person_key":"78073408b99f40e31d76bb8f483f649780c96eacfe97d679cdb1cc705fdb7aa1","age_band":"30-44"}}"#,
+            #"{"id":"S-2","datetime":"2026-11-22","channel":"in_person","person":{"person_key":"11c30f13b06d333a3394e2d5dd605f9581736018b4b5d960bd4db1511cb43bb0","age_band":"30-44"}}"#,
+        ])
+        // The notes were never mapped (free text); S-2's desk held the person's full name.
+        #expect(findings.findings.map { "\($0.line ?? 0) \($0.rule) \($0.field ?? "")" } == ["3 case.identifier-leak desk_id"])
+    }
+
+    @Test("without a secret a pseudonym profile is refused at the field that needs it")
+    func missingSecret() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: csv }
+            target: case/referral
+            fields:
+              id: Invio
+              person_key: { pseudonym: { phone: Telefono } }
+            """)
+        #expect(throws: CroceviaError.configuration(file: "profile.yaml", line: 6, column: 15, message: "person_key is a pseudonym, made with the network secret, and no secret was given: set CROCEVIA_SECRET, or CROCEVIA_SECRET_FILE to a key file (there is no default secret; every member of the network uses the same one)")) {
+            _ = try Mapper(profile: loaded, findings: FindingLog(), secret: nil, environment: [:])
+        }
+    }
+
+    @Test("identifiers and pseudonyms belong to case data profiles")
+    func notForHSDS() {
+        #expect(profileError("""
+            crocevia_profile: 1
+            source: { name: prova, format: csv, identifiers: [CF] }
+            target: service
+            fields:
+              id: Codice
+            """) == "profile.yaml:3:9: identifiers and pseudonym fields are for case data (target: case/contact…), not for service")
+    }
+}
