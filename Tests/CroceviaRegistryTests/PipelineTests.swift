@@ -13,7 +13,7 @@ struct PipelineTests {
         return config
     }
 
-    @Test("the ten sample feeds load, publish one deduplicated directory, and load again without a change", arguments: Backend.allCases)
+    @Test("the sixteen sample feeds load, publish one deduplicated directory, and load again without a change", arguments: Backend.allCases)
     func sampleNetwork(backend: Backend) throws {
         let (db, url) = try backend.fresh()
         db.close()
@@ -23,11 +23,11 @@ struct PipelineTests {
         let run = PipelineRun(config: try config(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { events.append($0.event + " " + ($0.feed ?? "")) }
         let first = run.run()
         #expect(first.exitCode == 0)
-        #expect(first.feeds.map { $0.summary?.added ?? -1 } == [9, 7, 6, 6, 4, 6, 6, 6, 5, 4])
+        #expect(first.feeds.map { $0.summary?.added ?? -1 } == [9, 7, 6, 6, 4, 6, 6, 6, 5, 4, 34, 26, 14, 22, 18, 30])
         #expect(first.publish.map { [$0.records, $0.organizations, $0.locations, $0.services, $0.danglingKeys] } == [59, 27, 38, 48, 0])
         #expect(events.first == "started " && events.last == "finished ")
         let files = try FileManager.default.contentsOfDirectory(atPath: reports).sorted()
-        #expect(files.count == 22 && files.contains("summary.html") && files.contains("portinerie-torino.json"))
+        #expect(files.count == 34 && files.contains("summary.html") && files.contains("portinerie-torino.json"))
         let summary = try JSONDocument.load(path: reports + "/summary.json")
         #expect(summary["status"] == .string("succeeded"))
         #expect(summary["directory"]?["organizations"] == .number("27"))

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import CroceviaKit
+
+extension RegistryTests {
+@Suite("Case data in the registry")
+struct CaseDataTests {
+    func config(reports: String, registry: String) throws -> NetworkConfig {
+        var config = try NetworkConfig.load(path: "Samples/network.yaml")
+        config.reports = reports
+        config.registry = registry
+        return config
+    }
+
+    /// Every value of the sample case feeds' identifier columns, and the forms Crocevia would
+    /// make of them (E.164 phones, ISO birth dates), lowercased; less what the directory feeds
+    /// hold anyway (a first name that is also a parish's saint: Giuseppe).
+    func rawIdentifiers(_ config: NetworkConfig) throws -> Set<String> {
+        var values: Set<String> = []
+        var directory = ""
+        let schemas = HSDSSchemas(directory: "Schemas")
+        for feed in config.feeds {
+            guard let path = feed.profile, case let profile = try ProfileLoader.load(path: path, schemas: schemas), HSDSSchemas.isCase(profile.target) else {
+                for file in NetworkConfig.expand(feed.input) where !file.hasSuffix("lanarkshire") {
+                    directory += String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self).lowercased()
+                }
+                continue
+            }
+            var options = ReaderOptions()
+            var from: Format?
+            var encoding: TextEncoding?
+            try profile.source.apply(to: &options, from: &from, encoding: &encoding)
+            let reader = try (from ?? profile.source.format).makeReader(path: feed.input, encoding: encoding ?? .auto, source: feed.name,
+                                                                         options: options, findings: FindingLog())
+            var lookups = profile.identifierColumns.map { ColumnLookup(name: $0, format: profile.source.format) }
+            while let record = try reader.next() {
+                let row = record.value.objectValue ?? JSONObject()
+                for index in lookups.indices {
+                    for value in FieldValues(raw: lookups[index].value(in: row)).array {
+                        let text = value.cellText.trimmingWhitespace()
+                        guard text.count >= 5 else { continue }
+                        values.insert(text.lowercased())
+                        values.formUnion(Phone.normalize(text).numbers.map { $0.lowercased() })
+                        if let iso = DatePattern("dd/MM/yyyy")!.isoDate(from: text) { values.insert(iso) }
+                    }
+                }
+            }
+        }
+        return values.filter { !directory.contains($0) }
+    }
+
+    @Test("no raw identifier of the sample case feeds reaches the registry, a report, the log or the monitoring report", arguments: Backend.allCases)
+    func nothingLeaks(backend: Backend) throws {
+        let (db, url) = try backend.fresh()
+        db.close()
+        let reports = try temporaryFolder()
+        let config = try config(reports: reports, registry: url)
+        let identifiers = try rawIdentifiers(config)
+        // The samples hold codici fiscali, names, birth dates, street addresses, phones, e-mails.
+        #expect(identifiers.count > 120)
+        #expect(identifiers.isSuperset(of: ["brtgpp48c12l219r", "bertolino", "1948-03-12", "via cigna 12", "+390112345678", "figlia 347 9988776",
+                                            "mrtlcu77d42l219h", "+393331002003", "gianni.rolando@esempio.it", "franca bellone"]))
+        var log = ""
+        let outcome = PipelineRun(config: config, open: { _ in try backend.reopen(url) }) { log += $0.json + "\n" }.run()
+        #expect(outcome.exitCode == 0)
+        let again = try backend.reopen(url)
+        defer { again.close() }
+        let monitoring = try Monitoring.gather(from: again, options: .init(from: "2026-01-01", to: "2026-12-31"))
+        try HTMLReport.write(MonitoringReport.html(monitoring, language: .it), to: reports + "/monitoring.html")
+        try HTMLReport.write(MonitoringReport.json(monitoring), to: reports + "/monitoring.json")
+        try MonitoringReport.writeCSV(monitoring, folder: reports + "/monitoring")
+
+        var outputs: [(String, String)] = [("the log", log)]
+        let files = FileManager.default.enumerator(atPath: reports)!.compactMap { $0 as? String }
+        #expect(files.count > 40)
+        for file in files {
+            if let data = FileManager.default.contents(atPath: reports + "/" + file) { outputs.append((file, String(decoding: data, as: UTF8.self))) }
+        }
+        switch backend {
+        case .sqlite:
+            let data = try #require(FileManager.default.contents(atPath: String(url.dropFirst("sqlite:".count))))
+            outputs.append(("the registry file", String(decoding: data, as: UTF8.self)))
+        case .postgres:
+            for table in try RegistrySchema.tables(in: again).sorted() {
+                var text = ""
+                try again.query("SELECT * FROM \(quoted(table))", []) { row in text += row.map { $0.text ?? "" }.joined(separator: "|") + "\n" }
+                outputs.append(("table \(table)", text))
+            }
+        }
+        var leaks: [String] = []
+        for (name, text) in outputs {
+            let lowered = text.lowercased()
+            for value in identifiers where lowered.contains(value) { leaks.append("\(name): \(value)") }
+        }
+        #expect(leaks == [])
+        // And the case data is there, keyed.
+        #expect(try again.scalar("SELECT COUNT(*) FROM case_contact WHERE person_key IS NOT NULL").integer == 71)
+    }
+
+    @Test("the monitoring report of the sample network: the same figures from SQLite and PostgreSQL", arguments: Backend.allCases)
+    func monitoring(backend: Backend) throws {
+        let (db, url) = try backend.fresh()
+        db.close()
+        let outcome = PipelineRun(config: try config(reports: try temporaryFolder(), registry: url), open: { _ in try backend.reopen(url) }) { _ in }.run()
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.feeds.suffix(6).map { $0.summary?.added ?? -1 } == [34, 26, 14, 22, 18, 30])
+        let again = try backend.reopen(url)
+        defer { again.close() }
+        for (table, count) in [("case_contact", 74), ("case_need", 78), ("case_referral", 59), ("case_outcome", 26), ("case_volunteer_activity", 30), ("case_posting", 18)] {
+            #expect(try again.scalar("SELECT COUNT(*) FROM \(table)").integer == Int64(count), "\(table)")
+        }
+        let report = try Monitoring.gather(from: again, options: .init(from: "2026-09-01", to: "2026-11-30"))
+        #expect([report.contacts.text, report.peopleReached.text, report.warmHandoffs.text, report.warmHandoffCompleted.text] == ["74", "32", "25", "7"])
+        #expect(report.medianDaysToFeedback == 16.0)
+        #expect(report.volunteerHours == Double(82.5))
+        let tables = Dictionary(uniqueKeysWithValues: report.tables.map { ($0.name, $0.rows.map { "\($0.key)=\($0.text)" }.joined(separator: " ") + " total=\($0.totalText)") })
+        #expect(tables["contacts_by_phase"] == "accoglienza=22 orientamento=14 offerta=38 total=74")
+        #expect(tables["contacts_by_desk"] == "portineria-porta-palazzo=12 portineria-aurora=11 portineria-borgo-san-paolo=11 SN-03=9 SN-07=9 SN-11=8 LB-IV-CASA=<5 LB-IV-ELP=5 LB-CU-ELP=<5 total=74")
+        // One desk, one month: small numbers, protected.
+        let desk = try Monitoring.gather(from: again, options: .init(from: "2026-10-01", to: "2026-10-31", desk: "LB-IV-CASA"))
+        #expect([desk.contacts.text, desk.peopleReached.text] == ["<5", "<5"])
+        #expect(desk.completionRate == nil && desk.medianDaysToFeedback == nil)
+    }
+
+    @Test("a referral feed with impossible transitions loads its good rows; the others wait in rejected_record without the phone")
+    func rejected() throws {
+        let (db, _) = try Backend.sqlite.fresh()
+        defer { db.close() }
+        var options = ImportOptions(inputs: ["Tests/CroceviaEndToEndTests/Cases/case-bad-referrals/invii.csv"])
+        options.profile = "Samples/case-data/punti-comunita-brescia/profile.yaml"
+        options.secretFile = "Samples/case-data/sample-network.key"
+        let findings = FindingLog()
+        let summary = try Importer(options: options, findings: findings).run(into: db)
+        #expect(summary.added == 2 && summary.rejected == 5)
+        #expect(try db.scalar("SELECT COUNT(*) FROM case_referral").integer == 2)
+        let rejected = try db.rows("SELECT line, record_id, content, findings FROM rejected_record ORDER BY line")
+        #expect(rejected.map { "\($0[0].integer ?? 0) \($0[1].text ?? "")" } == ["3 PC-BS-1206", "4 PC-BS-1209", "5 PC-BS-1213", "6 PC-BS-1204", "7 PC-BS-1203"])
+        #expect(rejected.allSatisfy { !($0[2].text ?? "").contains("333") && !($0[2].text ?? "").contains("340 7654321") })
+        #expect(rejected[1][3].text?.contains("a referral cannot go from declined to completed") ?? false)
+    }
+}
+}
