@@ -6,22 +6,22 @@ struct DedupeCommand: ParsableCommand {
         commandName: "dedupe",
         abstract: "Find the organizations, and their places, that several partners' records describe; write clusters, merged records and a review queue.",
         discussion: """
-            Inputs are HSDS organizations (with their locations, phones and identifiers) or HSDS \\
-            services (their organization and service_at_locations are used), as JSON Lines, JSON \\
-            or tabular packages. Each input is one source, named after the file or given as \\
+            Inputs are HSDS organizations (with their locations, phones and identifiers) or HSDS \
+            services (their organization and service_at_locations are used), as JSON Lines, JSON \
+            or tabular packages. Each input is one source, named after the file or given as \
             NAME=PATH:
-              crocevia dedupe --entity organization portinerie=out/portinerie.jsonl \\\\
-                  brescia=out/brescia.jsonl --clusters clusters.csv --merged merged.jsonl \\\\
+              crocevia dedupe --entity organization portinerie=out/portinerie.jsonl \\
+                  brescia=out/brescia.jsonl --clusters clusters.csv --merged merged.jsonl \\
                   --review review.html
-            Every text is normalized first (tax codes, phones, e-mails, websites, streets, \\
-            municipalities to ISTAT codes). Records sharing a key (tax code, phone, e-mail, \\
-            website, address, rare name words) are scored field by field; pairs at or above the \\
-            merge threshold are one organization unless that would chain disagreeing records; \\
-            pairs between the review and merge thresholds go to the review queue. Within each \\
-            organization the places are clustered the same way: a branch at another address is \\
-            another location. Cluster ids are UUIDs derived from the smallest member id, so they \\
+            Every text is normalized first (tax codes, phones, e-mails, websites, streets, \
+            municipalities to ISTAT codes). Records sharing a key (tax code, phone, e-mail, \
+            website, address, rare name words) are scored field by field; pairs at or above the \
+            merge threshold are one organization unless that would chain disagreeing records; \
+            pairs between the review and merge thresholds go to the review queue. Within each \
+            organization the places are clustered the same way: a branch at another address is \
+            another location. Cluster ids are UUIDs derived from the smallest member id, so they \
             stay the same from run to run.
-            clusters.csv has one row per record and location: \\
+            clusters.csv has one row per record and location: \
             record_id,location_id,organization_cluster,location_cluster.
             """
     )

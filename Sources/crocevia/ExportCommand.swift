@@ -6,7 +6,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the registry's published directory as HSDS: JSON, JSON Lines or a tabular package.",
         discussion: """
-            The directory is what the last pipeline run published: organizations merged across \\
+            The directory is what the last pipeline run published: organizations merged across \
             partners, their places, and every partner's services pointing at them.
 
               crocevia export -o rete.jsonl

@@ -6,22 +6,22 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Load a partner's feed into the network's registry: new records added, changed ones updated, the rest untouched.",
         discussion: """
-            A feed is one source: a partner's file read through its profile, or HSDS records. \\
-            Each record is kept by its id with a hash of its content, so importing the same \\
-            feed again changes nothing, and only new or changed records are validated and \\
-            written. The whole run is one transaction: a run that fails or is killed leaves the \\
+            A feed is one source: a partner's file read through its profile, or HSDS records. \
+            Each record is kept by its id with a hash of its content, so importing the same \
+            feed again changes nothing, and only new or changed records are validated and \
+            written. The whole run is one transaction: a run that fails or is killed leaves the \
             registry as it was.
 
-              crocevia import --profile Samples/portinerie-torino/profile.yaml \\\\
+              crocevia import --profile Samples/portinerie-torino/profile.yaml \\
                   Samples/portinerie-torino/servizi.csv
-              crocevia import --registry postgres://crocevia@localhost/rete --source locator \\\\
+              crocevia import --registry postgres://crocevia@localhost/rete --source locator \\
                   --hsds service --mode delta servizi-nuovi.jsonl
 
-            --mode full (the default) says the feed is all the source has: its records missing \\
-            from the feed are marked removed (kept, with the run that removed them). --mode \\
-            delta applies only what the feed carries. Records with errors are not imported; \\
-            they are kept in the registry's rejected_record table with their findings, and \\
-            the run exits with 1. Every run adds a row to run_log. Another run holding the \\
+            --mode full (the default) says the feed is all the source has: its records missing \
+            from the feed are marked removed (kept, with the run that removed them). --mode \
+            delta applies only what the feed carries. Records with errors are not imported; \
+            they are kept in the registry's rejected_record table with their findings, and \
+            the run exits with 1. Every run adds a row to run_log. Another run holding the \
             registry makes this one wait up to --wait seconds, then give up with exit 3.
             """
     )

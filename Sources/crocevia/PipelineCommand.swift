@@ -7,19 +7,20 @@ struct PipelineCommand: ParsableCommand {
         commandName: "pipeline",
         abstract: "Run a network's job: import every partner's feed into the registry, publish the deduplicated directory, write the reports.",
         discussion: """
-            NETWORK.yaml lists the feeds (name, profile or hsds object, input path or glob, \\
-            mode full or delta), the registry, the reports folder and the dedupe settings; see \\
-            Samples/network.yaml. Each feed is imported in its own transaction: a partner's \\
-            broken file is reported and the others still load. Then the directory is published \\
-            (every source deduplicated together) and the reports folder gets one validation \\
+            NETWORK.yaml lists the feeds (name, profile or hsds object, input path or glob, \
+            mode full or delta), the registry, the reports folder, the dedupe settings and, for \
+            case data feeds, secret_file (the network secret; else CROCEVIA_SECRET or \
+            CROCEVIA_SECRET_FILE); see Samples/network.yaml. Each feed is imported in its own transaction: a partner's \
+            broken file is reported and the others still load. Then the directory is published \
+            (every source deduplicated together) and the reports folder gets one validation \
             report per feed (HTML and JSON) and summary.html / summary.json.
 
               crocevia pipeline Samples/network.yaml
               crocevia pipeline --log-format json /etc/crocevia/rete.yaml >> /var/log/crocevia.log
 
-            Made for cron: no terminal needed, one log line per step on standard error. Exit \\
-            codes: 0 every feed clean; 1 data problems (rejected records, unreadable files, a \\
-            missing feed); 2 the network file or a feed's profile cannot be used; 3 the registry \\
+            Made for cron: no terminal needed, one log line per step on standard error. Exit \
+            codes: 0 every feed clean; 1 data problems (rejected records, unreadable files, a \
+            missing feed); 2 the network file or a feed's profile cannot be used; 3 the registry \
             failed (unreachable, in use past --wait, disk full): the run stops there.
             """
     )

@@ -6,18 +6,18 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check partner files against a JSON Schema, an HSDS object schema or a profile's HSDS target, and report what breaks them.",
         discussion: """
-            Every record is checked on its own (JSON Schema draft 2020-12); each problem is a \\
+            Every record is checked on its own (JSON Schema draft 2020-12); each problem is a \
             finding with the file, the line, the field and the offending value:
 
               crocevia validate --schema scheda.schema.json schede.jsonl
               crocevia validate --hsds service servizi.jsonl --report verifica.json
-              crocevia validate --profile Samples/portinerie-torino/profile.yaml \\\\
+              crocevia validate --profile Samples/portinerie-torino/profile.yaml \\
                   Samples/portinerie-torino/servizi.csv
 
-            With --schema and JSON Lines, every line is one instance (any JSON value). \\
-            --hsds checks against the bundled HSDS 3.0 schema of that object, with formats \\
-            (uuid, uri, email, date-time) asserted. --profile maps the partner's file first and \\
-            names the partner's columns in the findings. The exit code is 1 when any finding is \\
+            With --schema and JSON Lines, every line is one instance (any JSON value). \
+            --hsds checks against the bundled HSDS 3.0 schema of that object, with formats \
+            (uuid, uri, email, date-time) asserted. --profile maps the partner's file first and \
+            names the partner's columns in the findings. The exit code is 1 when any finding is \
             an error, 2 when the schema or profile is not usable.
             """
     )

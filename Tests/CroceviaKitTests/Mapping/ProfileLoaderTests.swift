@@ -24,7 +24,7 @@ import Testing
 
     @Test func unknownFieldKeyIsNamedWithASuggestion() {
         #expect(profileError(Self.head + "  name: { colum: Nome }\n")
-                == "profile.yaml:7:11: unknown key \"colum\" in field \"name\"; did you mean \"column\"? (known keys: column, columns, separator, template, const, uuid, copy, transforms, required)")
+                == "profile.yaml:7:11: unknown key \"colum\" in field \"name\"; did you mean \"column\"? (known keys: column, columns, separator, template, const, uuid, copy, pseudonym, age_band, transforms, required)")
     }
 
     @Test func unknownTargetField() {
@@ -46,12 +46,12 @@ import Testing
 
     @Test func unknownTopLevelKey() {
         #expect(profileError(Self.head + "  name: Nome\ntarghet: x\n")
-                == "profile.yaml:8:1: unknown key \"targhet\" in the profile; did you mean \"target\"? (known keys: crocevia_profile, description, source, target, namespace, fields)")
+                == "profile.yaml:8:1: unknown key \"targhet\" in the profile; did you mean \"target\"? (known keys: crocevia_profile, description, source, target, namespace, keep_free_text, fields)")
     }
 
     @Test func unknownObject() {
         #expect(profileError(Self.head.replacingOccurrences(of: "target: service", with: "target: servizio") + "  name: Nome\n")
-                == "profile.yaml:5:9: \"servizio\" is not an HSDS object; did you mean \"service\"?")
+                == "profile.yaml:5:9: \"servizio\" is not an HSDS object or a case data object; did you mean \"service\"?")
     }
 
     @Test func copyOfAMissingField() {
