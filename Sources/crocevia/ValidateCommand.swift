@@ -16,7 +16,10 @@ struct ValidateCommand: ParsableCommand {
 
             With --schema and JSON Lines, every line is one instance (any JSON value). \
             --hsds checks against the bundled HSDS 3.0 schema of that object, with formats \
-            (uuid, uri, email, date-time) asserted. --profile maps the partner's file first and \
+            (uuid, uri, email, date-time) asserted; a case data folder (case-csv: contact.csv, \
+            referral.csv…) is checked record by record against the case schema of each \
+            record's entity, with the case checks (status lifecycle, future dates), and needs \
+            no --hsds. --profile maps the partner's file first and \
             names the partner's columns in the findings. The exit code is 1 when any finding is \
             an error, 2 when the schema or profile is not usable.
             """
@@ -68,6 +71,9 @@ struct ValidateCommand: ParsableCommand {
     var inputs: [String] = []
 
     func run() throws {
+        // Case data's tabular form says what each record is: it needs no target.
+        let caseData = !inputs.isEmpty && inputs.allSatisfy { (from ?? Format(guessingFrom: $0)) == .caseCSV }
+        let hsds = self.hsds ?? (caseData && [schema, profile, xsd].allSatisfy { $0 == nil } ? "case/contact" : nil)
         let targets = [schema, hsds, profile, xsd].compactMap { $0 }
         guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT, --profile FILE or --xsd FILE") }
         let target: ValidateOptions.Target

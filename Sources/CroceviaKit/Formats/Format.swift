@@ -9,6 +9,8 @@ public enum Format: String, Sendable, CaseIterable {
     case hsdsJSONL = "hsds-jsonl"
     /// An HSDS tabular package: a folder with `datapackage.json` and one CSV per resource.
     case hsdsCSV = "hsds-csv"
+    /// Case data's canonical tabular form: a folder with one CSV per entity (`contact.csv`…).
+    case caseCSV = "case-csv"
 
     /// Guesses a format from a file name's extension: `.csv`, `.tsv`, `.txt`, `.json`, `.jsonl`,
     /// `.ndjson`, `.xml`.
@@ -24,13 +26,17 @@ public enum Format: String, Sendable, CaseIterable {
     }
 
     /// Guesses an input's format: a folder holding `datapackage.json` (or that file) is an HSDS
-    /// tabular package; otherwise the file name's extension decides.
+    /// tabular package, a folder holding `contact.csv`, `referral.csv`… is case data's tabular
+    /// form; otherwise the file name's extension decides.
     public init?(guessingFrom path: String) {
         var isFolder: ObjCBool = false
-        if path.hasSuffix("datapackage.json")
-            || (FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-                && FileManager.default.fileExists(atPath: path + "/datapackage.json")) {
+        let folder = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+        if path.hasSuffix("datapackage.json") || (folder && FileManager.default.fileExists(atPath: path + "/datapackage.json")) {
             self = .hsdsCSV
+            return
+        }
+        if folder, CaseEntities.names.contains(where: { FileManager.default.fileExists(atPath: "\(path)/\($0).csv") }) {
+            self = .caseCSV
             return
         }
         self.init(fileExtensionOf: path)
@@ -41,13 +47,16 @@ public enum Format: String, Sendable, CaseIterable {
     public static func of(_ input: String, given: Format?) throws -> Format {
         if let given { return given }
         guard let guessed = Format(guessingFrom: input) else {
-            throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl or hsds-csv")
+            throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
         return guessed
     }
 
     /// Whether records in this format are HSDS objects already.
     public var isHSDS: Bool { self == .hsdsJSON || self == .hsdsJSONL || self == .hsdsCSV }
+
+    /// Whether records in this format need no profile: HSDS, or case data's tabular form.
+    public var isCanonical: Bool { isHSDS || self == .caseCSV }
 
     /// The names accepted on the command line, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
@@ -77,6 +86,9 @@ public enum Format: String, Sendable, CaseIterable {
         case .hsdsCSV:
             return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
+        case .caseCSV:
+            return try CaseTabularReader(folder: path, source: source, findings: findings,
+                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
         case .xml:
             return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
                                    maxTextBytes: options.maxFieldBytes)
@@ -96,6 +108,9 @@ public enum Format: String, Sendable, CaseIterable {
         case .hsdsCSV:
             return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
                                             schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
+        case .caseCSV:
+            return try CaseTabularWriter(folder: path, fallback: options.hsdsObject ?? "case/contact",
+                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
         case .xml:
             return XMLRecordWriter(sink: try OutputSink(path: path), recordElement: options.recordElement ?? "record", pretty: options.pretty,
                                    includeProvenance: options.provenance, findings: findings)

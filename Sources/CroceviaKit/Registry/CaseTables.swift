@@ -25,7 +25,7 @@ enum CaseTables {
             "contact": table("case_contact", ["id", "person_key", "desk_id", "datetime", "channel", "phase", "duration_min", "operator_role",
                                               "first_contact"] + personColumns.map { "person_" + $0 },
                              types: ["duration_min": "integer", "first_contact": "boolean"]),
-            "need": table("case_need", ["id", "contact_id", "person_key", "category", "urgency"]),
+            "need": table("case_need", ["id", "contact_id", "category", "urgency"]),
             "referral": table("case_referral", ["id", "contact_id", "person_key", "from_org_id", "to_org_id", "to_service_id", "need_id", "kind",
                                                 "status"] + moments + ["feedback_at", "feedback_code"]),
             "outcome": table("case_outcome", ["id", "contact_id", "person_key", "referral_id", "need_id", "date", "result", "benefit", "quantity"],
@@ -54,7 +54,18 @@ enum CaseTables {
         try db.query("SELECT object_type, content FROM source_record WHERE source = ? AND status = 'active' AND object_type LIKE 'case/%' ORDER BY first_run, line",
                      [.text(source)]) { row in
             guard let type = row[0].text, let content = row[1].text, case .object(let object)? = JSONText.parse(content) else { return }
-            for (entity, values) in flatten(object, entity: HSDSSchemas.folderAndName(type).name) {
+            for (entity, values) in CaseEntities.rows(of: object, entity: HSDSSchemas.folderAndName(type).name) {
+                if entity == "person" {
+                    // The person's attributes go with the contact just before it.
+                    guard let table = tables["contact"], var last = rows["contact"]?.popLast() else { continue }
+                    for column in personColumns {
+                        if let index = table.columns.firstIndex(where: { $0.name == "person_" + column }) {
+                            last[index] = sqlValue(values[column], type: "string")
+                        }
+                    }
+                    rows["contact"]!.append(last)
+                    continue
+                }
                 guard let table = tables[entity] else { continue }
                 rows[entity, default: []].append(table.columns.map { column in
                     column.name == "source" ? .text(source) : sqlValue(values[column.name], type: column.type)
@@ -67,35 +78,6 @@ enum CaseTables {
                 try db.insert(into: table.name, columns: table.columns.map(\.name), rows: Array(list[start..<min(start + 1000, list.count)]), suffix: "")
             }
         }
-    }
-
-    /// One record's rows: (entity, column → value).
-    static func flatten(_ object: JSONObject, entity: String) -> [(String, [String: JSONValue])] {
-        var own: [String: JSONValue] = [:]
-        for member in object.members {
-            switch member.value {
-            case .object, .array: continue
-            default: own[member.key] = member.value
-            }
-        }
-        guard entity == "contact" else { return [(entity, own)] }
-        if case .object(let person)? = object["person"] {
-            for column in personColumns { own["person_" + column] = person[column] }
-            if own["person_key"] == nil { own["person_key"] = person["person_key"] }
-        }
-        var result = [(entity, own)]
-        for (member, child) in [("needs", "need"), ("referrals", "referral"), ("outcomes", "outcome")] {
-            guard case .array(let items)? = object[member] else { continue }
-            for item in items {
-                guard case .object(let nested) = item else { continue }
-                var values: [String: JSONValue] = [:]
-                for member in nested.members { values[member.key] = member.value }
-                if values["contact_id"] == nil { values["contact_id"] = own["id"] }
-                if values["person_key"] == nil { values["person_key"] = own["person_key"] }
-                result.append((child, values))
-            }
-        }
-        return result
     }
 
     static func sqlValue(_ value: JSONValue?, type: String) -> SQLValue {

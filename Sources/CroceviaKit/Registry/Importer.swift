@@ -70,7 +70,7 @@ public final class Importer {
     private let mapper: Mapper?
     private let object: String
     private let formats: [Format]
-    private let validator: SchemaValidator
+    private let validators: [String: SchemaValidator]
     private let tabular: TabularSchema
     private let columns: [String: String]
     /// The source's name in the registry.
@@ -104,10 +104,14 @@ public final class Importer {
             guard mapper == nil, from == nil else { return format }
             return format == .json ? .hsdsJSON : format == .jsonl ? .hsdsJSONL : format
         }
-        if mapper == nil, let plain = formats.first(where: { !$0.isHSDS }) {
+        if mapper == nil, formats.contains(.caseCSV) {
+            guard formats.allSatisfy({ $0 == .caseCSV }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
+            object = "case/contact"  // each record says which entity it is
+        }
+        if mapper == nil, let plain = formats.first(where: { !$0.isCanonical }) {
             throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS; or say --from hsds-json, hsds-jsonl or hsds-csv")
         }
-        let validator = try SchemaLoader.hsds(object)
+        let validators = try SchemaLoader.validators(for: object)
         let tabular = try TabularSchema.bundled(schemas: schemas)
         let columns = mapper.map(Validation.columnsByPath) ?? [:]
         let source = options.source ?? mapper?.profile.source.name ?? Converter.baseName(options.inputs[0])
@@ -116,7 +120,7 @@ public final class Importer {
         self.mapper = mapper
         self.object = object
         self.formats = formats
-        self.validator = validator
+        self.validators = validators
         self.tabular = tabular
         self.columns = columns
         self.source = source
@@ -130,7 +134,7 @@ public final class Importer {
             return try db.exclusive(wait: options.wait) {
                 try RegistrySchema.prepare(db, schema: tabular)
                 let load = try Load(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
-                                validator: validator, columns: columns, findings: findings)
+                                validators: validators, columns: columns, findings: findings)
                 try load.readExisting()
                 if HSDSSchemas.isCase(object) { try load.prepareCaseChecks() }
                 for (input, format) in zip(options.inputs, formats) {
@@ -181,9 +185,10 @@ private final class Load {
     let source: String
     let object: String
     let allowInvalid: Bool
-    let validator: SchemaValidator
-    /// The second thread's own validator.
-    let spareValidator: SchemaValidator
+    /// The validators by object (one for an HSDS feed, one per entity for case data), and the
+    /// second thread's own.
+    let validators: [String: SchemaValidator]
+    let spareValidators: [String: SchemaValidator]
     let columns: [String: String]
     let findings: FindingLog
     var summary = ImportSummary()
@@ -196,14 +201,14 @@ private final class Load {
     /// Records read and not yet worked on.
     var batch: [Record] = []
 
-    init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validator: SchemaValidator,
+    init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validators: [String: SchemaValidator],
          columns: [String: String], findings: FindingLog) throws {
         self.db = db
         self.source = source
         self.object = object
         self.allowInvalid = allowInvalid
-        self.validator = validator
-        spareValidator = try SchemaLoader.hsds(object)
+        self.validators = validators
+        spareValidators = try SchemaLoader.validators(for: object)
         self.columns = columns
         self.findings = findings
         summary.runID = runID
@@ -219,7 +224,12 @@ private final class Load {
         try db.query("SELECT id FROM source_record WHERE object_type = 'service' AND status = 'active'", []) { row in
             if let id = row[0].text { services.insert(id) }
         }
-        caseChecks = CaseChecks(services: services, today: AgeBand.today)
+        if services.isEmpty {
+            findings.add(Finding(.warning, rule: "case.no-directory",
+                                 message: "the registry holds no directory services yet, so the referrals' to_service_id were not checked; import the directory feeds first",
+                                 file: source))
+        }
+        caseChecks = CaseChecks(services: services.isEmpty ? nil : services, today: AgeBand.today)
     }
 
     func readExisting() throws {
@@ -309,17 +319,17 @@ private final class Load {
 
     private func startPreparing(_ records: [Record]) -> Preparing {
         let work = Preparing(records)
-        let shared = UnsafeSendable((known, [validator, spareValidator]))
+        let shared = UnsafeSendable((known, [validators, spareValidators], object))
         work.done.enter()
         DispatchQueue.global().async {
             let count = work.records.count
             work.prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let base = UnsafeSendable(buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let (known, validators) = shared.value
+                    let (known, validators, object) = shared.value
                     var bytes = ByteBuffer(capacity: 4096)
                     for index in stride(from: part, to: count, by: 2) {
-                        (base.value + index).initialize(to: Self.prepare(work.records[index], known: known, validator: validators[part], buffer: &bytes))
+                        (base.value + index).initialize(to: Self.prepare(work.records[index], object: object, known: known, validators: validators[part], buffer: &bytes))
                     }
                 }
                 initialized = count
@@ -335,7 +345,8 @@ private final class Load {
     }
 
     /// `buffer` is the thread's own, emptied here.
-    static func prepare(_ record: Record, known: [String: Known], validator: SchemaValidator, buffer: inout ByteBuffer) -> Prepared {
+    static func prepare(_ record: Record, object: String, known: [String: Known], validators: [String: SchemaValidator],
+                        buffer: inout ByteBuffer) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
         buffer.removeAll()
         JSONText.write(record.value, to: &buffer, pretty: false)
@@ -345,7 +356,7 @@ private final class Load {
             return ready
         }
         ready.content = buffer.string
-        ready.failures = validator.validate(record.value)
+        ready.failures = validators[CaseEntities.objectType(of: record.value, feed: object)]?.validate(record.value) ?? []
         return ready
     }
 
@@ -373,7 +384,8 @@ private final class Load {
             return
         }
         var recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
-        if let caseChecks { recordFindings += caseChecks.findings(for: record, object: object) }
+        let type = CaseEntities.objectType(of: record.value, feed: object)
+        if let caseChecks { recordFindings += caseChecks.findings(for: record, object: type) }
         if !recordFindings.isEmpty {
             for finding in recordFindings { findings.add(finding) }
             if !allowInvalid && recordFindings.contains(where: { $0.severity == .error }) {
@@ -382,7 +394,7 @@ private final class Load {
             }
         }
         if known[id] == nil { summary.added += 1 } else { summary.changed += 1 }
-        pending.append([.text(source), .text(id), .text(object), .text(ready.hash.hex), .text(ready.content), .text("active"),
+        pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .text(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
         if pending.count >= 1000 { try write() }
     }

@@ -40,6 +40,13 @@ public enum SchemaLoader {
         }
     }
 
+    /// The validators a feed of `object` needs, by object: its own, or for case data every
+    /// entity's (records say which they are: see `CaseEntities.objectType`).
+    public static func validators(for object: String) throws -> [String: SchemaValidator] {
+        let objects = HSDSSchemas.isCase(object) ? HSDSSchemas.caseTargets : [object]
+        return Dictionary(uniqueKeysWithValues: try objects.map { ($0, try hsds($0)) })
+    }
+
     /// Refuses a document that is not a draft 2020-12 schema, naming the first place that is wrong.
     static func checkAgainstMetaSchema(_ document: JSONValue, file: String, schemasDirectory: String) throws {
         let registry = SchemaRegistry.standard(schemasDirectory: schemasDirectory)

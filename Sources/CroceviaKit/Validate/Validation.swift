@@ -58,7 +58,7 @@ public final class Validation {
         var readerOptions = options.reader
         var from = options.from
         var encoding = options.encoding
-        let validator: SchemaValidator
+        var validator: SchemaValidator
         var mapper: Mapper?
         var hsdsObject: String?
         switch options.target {
@@ -66,6 +66,7 @@ public final class Validation {
             validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
         case .hsds(let object):
             validator = try SchemaLoader.hsds(object)
+            if HSDSSchemas.isCase(object) { readerOptions.hsdsObject = nil }
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
             hsdsObject = object
         case .xsd(let path):
@@ -79,6 +80,8 @@ public final class Validation {
         }
         let columns = mapper.map(Self.columnsByPath) ?? [:]
         let tabular = from == .hsdsCSV || (from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
+        // Case data: each record against its own entity's schema.
+        let caseValidators = try hsdsObject.map { HSDSSchemas.isCase($0) ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
         let caseChecks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? CaseChecks(services: nil, today: AgeBand.today) : nil }
         let checks = try hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
             HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, tabular: tabular, findings: findings)
@@ -101,8 +104,9 @@ public final class Validation {
                     let record = mapper?.map(raw) ?? raw
                     summary.records += 1
                     let errorsBefore = findings.errorCount
-                    for failure in validator.validate(record.value) { report(failure, record: record, columns: columns) }
-                    if let caseChecks, let object = hsdsObject {
+                    let object = hsdsObject.map { CaseEntities.objectType(of: record.value, feed: $0) }
+                    for failure in (object.flatMap { caseValidators[$0] } ?? validator).validate(record.value) { report(failure, record: record, columns: columns) }
+                    if let caseChecks, let object {
                         for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
                     }
                     var invalid = findings.errorCount > errorsBefore
