@@ -27,6 +27,14 @@ struct ConvertCommand: ParsableCommand {
               crocevia convert Samples/locator-south-lanarkshire -o servizi.jsonl
               crocevia convert --from hsds-jsonl servizi.jsonl --to hsds-csv -o pacchetto/
 
+            Case data: a profile with target case/contact (referral, outcome, \
+            volunteer_activity, posting) pseudonymizes on the way in and needs the network \
+            secret (CROCEVIA_SECRET or CROCEVIA_SECRET_FILE); case-csv is the canonical \
+            tabular form, a folder with one CSV per entity (contact.csv, referral.csv…):
+
+              crocevia convert --profile Samples/case-data/punti-comunita-brescia/profile.yaml \\
+                  Samples/case-data/punti-comunita-brescia/invii.csv --to case-csv -o invii/
+
             CSV input: the delimiter (, ; tab |) and the encoding (UTF-8 with or without BOM, \
             Windows-1252, UTF-16 with BOM) are detected; --delimiter and --encoding force them. \
             XML input: the declared encoding is used; external entities are never loaded. \
