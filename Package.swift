@@ -46,6 +46,7 @@ let package = Package(
             name: "CroceviaSQLite",
             dependencies: [
                 "CroceviaKit",
+                "CSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

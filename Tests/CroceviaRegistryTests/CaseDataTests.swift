@@ -140,3 +140,26 @@ struct CaseDataTests {
     }
 }
 }
+
+extension RegistryTests.CaseDataTests {
+    @Test("a version-1 registry gets the case tables and the hash index when a run first opens it", arguments: Backend.allCases)
+    func migration(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let schema = try TabularSchema.bundled(schemas: HSDSSchemas(directory: "Schemas"))
+        let caseTables: Set<String> = ["case_contact", "case_need", "case_referral", "case_outcome", "case_volunteer_activity", "case_posting"]
+        try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
+        // Back to what version 1 had.
+        try db.exclusive(wait: 0) {
+            for table in caseTables { try db.execute("DROP TABLE \(table)") }
+            try db.execute("DROP INDEX source_record_hash")
+            try db.execute("UPDATE registry_meta SET value = '1' WHERE key = 'schema_version'")
+        }
+        #expect(try RegistrySchema.tables(in: db).isDisjoint(with: caseTables))
+        try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "2")
+        #expect(try RegistrySchema.tables(in: db).isSuperset(of: caseTables))
+        // The index is there: making it again fails.
+        #expect(throws: (any Error).self) { try db.exclusive(wait: 0) { try db.execute(RegistrySchema.hashIndex) } }
+    }
+}

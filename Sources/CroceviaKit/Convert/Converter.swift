@@ -53,7 +53,9 @@ public final class Converter {
         options.writer.hsdsObject = profile.target
         options.writer.recordElement = options.writer.recordElement ?? profile.target
         let caller = try Mapper(profile: profile, findings: findings)
-        let writer = try Mapper(profile: ProfileLoader.load(path: profilePath, schemas: schemas), findings: findings)
+        var twin = try ProfileLoader.load(path: profilePath, schemas: schemas)
+        twin.droppedFreeText = []  // the caller's mapper says it once
+        let writer = try Mapper(profile: twin, findings: findings)
         return (caller, writer)
     }
 

@@ -81,6 +81,12 @@ public final class Mapper {
         } else {
             self.secret = nil
         }
+        if !profile.droppedFreeText.isEmpty {
+            let names = profile.droppedFreeText.joined(separator: ", ")
+            findings.add(Finding(.info, rule: "case.free-text-dropped",
+                                 message: "\(names) \(profile.droppedFreeText.count == 1 ? "is" : "are") free text, which may name people: dropped on the way in (keep_free_text: true in the profile keeps it)",
+                                 file: profile.file))
+        }
         plan = try MappingPlan(fields: profile.fields, file: profile.file)
         dataSteps = profile.fields.indices.filter { !profile.fields[$0].isDecoration }
         var byName: [String: Int] = [:]

@@ -12,6 +12,8 @@ public struct Profile: Sendable {
     public var fields: [Field]
     /// Case data: keep the schema's free-text fields (`notes`…), which are otherwise dropped.
     public var keepFreeText = false
+    /// The free-text fields the profile maps and the loader dropped, for a note.
+    public var droppedFreeText: [String] = []
 
     /// The columns holding personal identifiers: named in `source.identifiers` or read by a
     /// `pseudonym` or `age_band` field. Their values never appear in an output or a finding.

@@ -48,6 +48,7 @@ public enum ProfileLoader {
         let fieldsNode = try top.require("fields", what: "the profile")
         let fieldsMapping = try YAMLMapping(fieldsNode, file: file, what: "fields")
         var fields: [Profile.Field] = []
+        var dropped: [String] = []
         for entry in fieldsMapping.entries {
             guard let path = TargetPath(entry.key) else {
                 throw failure(entry.keyNode, "\"\(entry.key)\" is not a target path; write it like name, phones[].number or locations[0].addresses[0].city")
@@ -56,7 +57,10 @@ public enum ProfileLoader {
                 throw failure(entry.keyNode, problem)
             }
             let field = try decodeField(entry.value, path: path, file: file)
-            if HSDSSchemas.isCase(target), let schemas, !keepFreeText, try schemas.isFreeText(path, root: target) { continue }
+            if HSDSSchemas.isCase(target), let schemas, !keepFreeText, try schemas.isFreeText(path, root: target) {
+                dropped.append(path.description)
+                continue
+            }
             fields.append(field)
         }
         guard !fields.isEmpty else { throw failure(fieldsNode, "fields is empty: map at least one target field") }
@@ -75,6 +79,7 @@ public enum ProfileLoader {
         try top.rejectUnknownKeys(known: topKeys, what: "the profile")
         var profile = Profile(file: file, description: description, source: source, target: target, namespace: namespace, fields: fields)
         profile.keepFreeText = keepFreeText
+        profile.droppedFreeText = dropped
         let usesIdentifiers = fields.contains { if case .pseudonym = $0.origin { return true } else { return false } }
         if !source.identifiers.isEmpty || usesIdentifiers, !HSDSSchemas.isCase(target) {
             throw failure(targetNode, "identifiers and pseudonym fields are for case data (target: case/contact…), not for \(target)")

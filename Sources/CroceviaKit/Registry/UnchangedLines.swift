@@ -21,31 +21,71 @@ struct UnchangedLines {
             let bytes = raw.bindMemory(to: UInt8.self)
             guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
             if bytes.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { return nil }
+            let spans = lineSpans(bytes)
+            let hashes = hashed(spans, in: bytes)
             var lines: [Line] = []
-            var start = 0
-            var lineNumber = 0
+            lines.reserveCapacity(spans.count)
             var recordNumber = 0
-            var matched: Set<String> = []
-            while start < bytes.count {
-                lineNumber += 1
-                var end = start
-                while end < bytes.count && base[end] != 0x0A { end += 1 }
-                var stop = end
-                if stop > start && base[stop - 1] == 0x0D { stop -= 1 }
-                let line = UnsafeBufferPointer(start: base + start, count: stop - start)
-                start = end + 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            // Identical lines have one hash: the second is the same record twice.
+            var matched: Set<ContentHash> = []
+            matched.reserveCapacity(spans.count)
+            for (index, span) in spans.enumerated() {
+                guard let hash = hashes[index] else { continue }  // a blank line
                 recordNumber += 1
-                if let id = knownByHash[ContentHash(line)] {
+                if let id = knownByHash[hash] {
                     // The same record twice: the ordinary reader reports the second.
-                    guard matched.insert(id).inserted else { return nil }
-                    lines.append(.unchanged(id: id, line: lineNumber))
+                    guard matched.insert(hash).inserted else { return nil }
+                    lines.append(.unchanged(id: id, line: span.line))
                     continue
                 }
+                let line = UnsafeBufferPointer(start: base + span.start, count: span.count)
                 guard let text = String(validating: line, as: UTF8.self), let value = JSONText.parse(text) else { return nil }
-                lines.append(.record(Record(value: value, provenance: Provenance(source: source, file: path, line: lineNumber, record: recordNumber))))
+                lines.append(.record(Record(value: value, provenance: Provenance(source: source, file: path, line: span.line, record: recordNumber))))
             }
             return lines
+        }
+    }
+
+    struct Span {
+        var start: Int
+        var count: Int
+        var line: Int
+    }
+
+    /// Every line's bytes without its line break (and a CR before it), with its number.
+    static func lineSpans(_ bytes: UnsafeBufferPointer<UInt8>) -> [Span] {
+        var spans: [Span] = []
+        var start = 0
+        var number = 0
+        let base = bytes.baseAddress!
+        while start < bytes.count {
+            number += 1
+            let rest = bytes.count - start
+            let end = memchr(base + start, 0x0A, rest).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? bytes.count
+            var stop = end
+            if stop > start && base[stop - 1] == 0x0D { stop -= 1 }
+            spans.append(Span(start: start, count: stop - start, line: number))
+            start = end + 1
+        }
+        return spans
+    }
+
+    /// Each line's content hash, on two threads (hashing is most of a re-import); nil for a
+    /// blank line.
+    static func hashed(_ spans: [Span], in bytes: UnsafeBufferPointer<UInt8>) -> [ContentHash?] {
+        [ContentHash?](unsafeUninitializedCapacity: spans.count) { buffer, initialized in
+            let output = UnsafeSendable(buffer.baseAddress!)
+            let shared = UnsafeSendable((spans, bytes))
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let (spans, bytes) = shared.value
+                let half = (spans.count + 1) / 2
+                for index in (part == 0 ? 0..<half : half..<spans.count) {
+                    let line = UnsafeBufferPointer(rebasing: bytes[spans[index].start..<spans[index].start + spans[index].count])
+                    let blank = line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+                    (output.value + index).initialize(to: blank ? nil : ContentHash(line))
+                }
+            }
+            initialized = spans.count
         }
     }
 }

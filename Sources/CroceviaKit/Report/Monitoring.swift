@@ -35,6 +35,8 @@ public struct Monitoring: Sendable {
     public var medianDaysToFeedback: Double?
     public var referralsWithFeedback: SuppressedValue
     public var volunteerHours: Double
+    /// Hours by activity type (hours are not people: shown as they are).
+    public var hoursByActivity: [(String, Double)]
     public var volunteers: SuppressedValue
 
     /// The smallest count shown as it is.
@@ -136,9 +138,6 @@ public struct Monitoring: Sendable {
             volunteerHours: hours.values.reduce(0, +), volunteers: SuppressedValue(volunteerKeys.count),
             hoursByActivity: ["front_desk", "presence", "accompaniment", "side_project", "training"].map { ($0, hours[$0] ?? 0) })
     }
-
-    /// Hours by activity type (hours are not people: shown as they are).
-    public var hoursByActivity: [(String, Double)]
 
     init(options: Options, registry: String, peopleReached: SuppressedValue, contacts: SuppressedValue, tables: [SuppressedTable],
          warmHandoffCompleted: SuppressedValue, warmHandoffs: SuppressedValue, completionRate: Double?, medianDaysToFeedback: Double?,

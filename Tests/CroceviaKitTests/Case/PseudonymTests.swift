@@ -82,8 +82,9 @@ import Testing
             #"{"id":"S-1","desk_id":"aurora","datetime":"2026-11-22","channel":"in_person","person":{"person_key":"78073408b99f40e31d76bb8f483f649780c96eacfe97d679cdb1cc705fdb7aa1","age_band":"30-44"}}"#,
             #"{"id":"S-2","datetime":"2026-11-22","channel":"in_person","person":{"person_key":"11c30f13b06d333a3394e2d5dd605f9581736018b4b5d960bd4db1511cb43bb0","age_band":"30-44"}}"#,
         ])
-        // The notes were never mapped (free text); S-2's desk held the person's full name.
-        #expect(findings.findings.map { "\($0.line ?? 0) \($0.rule) \($0.field ?? "")" } == ["3 case.identifier-leak desk_id"])
+        // The notes were never mapped (free text: said once); S-2's desk held the person's full name.
+        #expect(findings.findings.map { "\($0.line ?? 0) \($0.rule) \($0.field ?? "")" } == ["0 case.free-text-dropped ", "3 case.identifier-leak desk_id"])
+        #expect(findings.findings.first?.message == "notes is free text, which may name people: dropped on the way in (keep_free_text: true in the profile keeps it)")
     }
 
     @Test("without a secret a pseudonym profile is refused at the field that needs it")
