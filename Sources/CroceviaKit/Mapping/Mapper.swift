@@ -288,6 +288,11 @@ public final class Mapper {
         }
     }
 
+    /// How Italian partners write dates, for finding a birth date again in ISO form.
+    static let identifierDates = ["dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "dd.MM.yyyy"].compactMap(DatePattern.init)
+
+    static func digits(_ text: String) -> String { String(text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init)) }
+
     /// The mapped object without any string that holds a value of the row's identifier columns
     /// or a person's codice fiscale: such a field is left out, with an error that quotes nothing.
     /// This is what keeps an identifier from leaking through a column the profile did not expect
@@ -296,11 +301,17 @@ public final class Mapper {
         // What would identify someone if it showed up elsewhere: a value with digits (a code, a
         // phone, a birth date, a house number), a long one, or the full name in either order.
         // A first name alone is not looked for: "Paolo" is also Borgo San Paolo.
+        // Numbers are also looked for by their digits (a phone written another way) and dates
+        // in ISO form.
         var secrets: [String] = []
+        var digitRuns: [String] = []
         for index in identifierLookups {
             for value in FieldValues(raw: lookups[index].value(in: row)).array {
                 let text = value.cellText.trimmingWhitespace().lowercased()
                 if text.count >= 12 || text.count >= 6 && text.contains(where: \.isNumber) { secrets.append(text) }
+                let digits = Self.digits(text)
+                if digits.count >= 8 { digitRuns.append(digits) }
+                if let iso = AgeBand.isoDate(text, dates: Self.identifierDates) { secrets.append(iso) }
             }
         }
         for step in steps {
@@ -315,6 +326,11 @@ public final class Mapper {
         func leaks(_ text: String) -> Bool {
             let lowered = text.lowercased()
             if secrets.contains(where: { lowered.contains($0) }) { return true }
+            // Ids and keys Crocevia made (UUIDs, hex) hold digits by chance: not looked into.
+            if !digitRuns.isEmpty, !lowered.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+                let digits = Self.digits(lowered)
+                if digitRuns.contains(where: { digits.contains($0) }) { return true }
+            }
             return PersonIdentifier.containsCodiceFiscale(text)
         }
         func clean(_ value: JSONValue, path: String) -> JSONValue? {

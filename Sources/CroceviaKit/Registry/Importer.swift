@@ -109,7 +109,7 @@ public final class Importer {
             object = "case/contact"  // each record says which entity it is
         }
         if mapper == nil, let plain = formats.first(where: { !$0.isCanonical }) {
-            throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS; or say --from hsds-json, hsds-jsonl or hsds-csv")
+            throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS (or case data); or say --from hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
         let validators = try SchemaLoader.validators(for: object)
         let tabular = try TabularSchema.bundled(schemas: schemas)
