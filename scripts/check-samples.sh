@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Converts every sample feed with its profile (the Locator package as it is) and validates the
-# HSDS output with Python's jsonschema as a second opinion (pip install 'jsonschema[format]').
+# Converts every sample feed with its profile (the Locator package as it is; the case data feeds
+# with the samples' secret) and validates the output with Python's jsonschema as a second opinion
+# (pip install 'jsonschema[format]').
 # Usage: scripts/check-samples.sh   (from the package folder; builds crocevia first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +25,12 @@ for profile in Samples/*/profile.yaml; do
   check "$(basename "$folder")" "$object" --profile "$profile" "$folder/$input"
 done
 check locator-south-lanarkshire service Samples/locator-south-lanarkshire
+# Case data, with the samples' network secret.
+export CROCEVIA_SECRET_FILE=Samples/case-data/sample-network.key
+for profile in Samples/case-data/*/profile.yaml; do
+  folder=$(dirname "$profile")
+  input=$(ls "$folder" | grep -v -e '^profile.yaml$' | head -1)
+  object=$(sed -n 's/^target: *//p' "$profile")
+  check "case-$(basename "$folder")" "$object" --profile "$profile" "$folder/$input"
+done
 exit $status

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Second opinion: validates HSDS JSON Lines (or a JSON array) against the bundled HSDS 3.0
 schemas with Python's jsonschema (draft 2020-12, formats checked), resolving the schemas' bare
-file-name $refs against Schemas/hsds/. Not a runtime dependency: a cross-check for the samples
-until crocevia's own validator exists (issue 4).
+file-name $refs against Schemas/hsds/; case data (`case/contact`...) against Schemas/case/.
+Not a runtime dependency: a cross-check of crocevia's own validator on the samples.
 
     python3 scripts/validate_hsds.py service out.jsonl [more.jsonl...]
+    python3 scripts/validate_hsds.py case/contact contatti.jsonl
 Exit 0 when every record is valid; prints each error with its record number otherwise.
 """
 import json
@@ -14,12 +15,12 @@ import sys
 import jsonschema
 from referencing import Registry, Resource
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "Schemas" / "hsds"
+SCHEMAS = pathlib.Path(__file__).resolve().parent.parent / "Schemas"
 
 
-def registry():
+def registry(folder):
     resources = []
-    for path in ROOT.glob("*.json"):
+    for path in (SCHEMAS / folder).glob("*.json"):
         if path.name == "openapi.json":
             continue
         schema = json.loads(path.read_text())
@@ -42,8 +43,9 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     kind, paths = sys.argv[1], sys.argv[2:]
-    reg = registry()
-    schema = reg.contents(f"{kind}.json")
+    folder, name = kind.split("/", 1) if "/" in kind else ("hsds", kind)
+    reg = registry(folder)
+    schema = reg.contents(f"{name}.json")
     validator = jsonschema.Draft202012Validator(schema, registry=reg, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     errors = 0
     count = 0
