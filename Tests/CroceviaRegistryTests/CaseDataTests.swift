@@ -63,6 +63,8 @@ struct CaseDataTests {
         var log = ""
         let outcome = PipelineRun(config: config, open: { _ in try backend.reopen(url) }) { log += $0.json + "\n" }.run()
         #expect(outcome.exitCode == 0)
+        let feedReport = try JSONDocument.load(path: reports + "/punti-comunita-brescia-invii.json")
+        #expect(feedReport["summary"]?["schema"] == .string("case") && feedReport["import"]?["added"] == .number("22"))
         let again = try backend.reopen(url)
         defer { again.close() }
         let monitoring = try Monitoring.gather(from: again, options: .init(from: "2026-01-01", to: "2026-12-31"))

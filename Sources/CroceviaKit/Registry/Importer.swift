@@ -32,6 +32,9 @@ public struct ImportOptions: Sendable {
 public struct ImportSummary: Sendable, Equatable {
     public var runID: Int64 = 0
     public var source = ""
+    /// What the feed's records are: an HSDS object, or `case/contact` for case data (each
+    /// record then says its entity).
+    public var object = ""
     public var mode = ImportOptions.Mode.full
     public var records = 0
     public var added = 0
@@ -159,6 +162,7 @@ public final class Importer {
                 }
                 if HSDSSchemas.isCase(object) { try CaseTables.rebuild(db, source: source) }
                 load.summary.mode = options.mode
+                load.summary.object = object
                 try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,
                                   inputs: options.inputs, started: started, summary: load.summary, status: "succeeded", message: nil)
                 return load.summary
