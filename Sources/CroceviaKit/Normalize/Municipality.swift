@@ -100,6 +100,24 @@ public final class Municipalities: Sendable {
         return matching.isEmpty ? .unknown : choose(matching, province: province)
     }
 
+    /// The municipality of a street address: what follows the house number or postal code
+    /// (`Via Roma 3, 10093 Collegno (TO)`, `C.so Vercelli 21 - Torino`), else the last part after
+    /// a comma or a dash (`Via Roma, Torino`). `Via Roma 3` alone names no municipality (Roma is
+    /// the street's name).
+    public func find(inAddress text: String) -> Result {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," })
+        var tail: Substring?
+        if let last = words.lastIndex(where: { $0.contains(where: \.isNumber) }) {
+            let rest = words[(last + 1)...]
+            if let first = rest.first { tail = text[first.startIndex...] }
+        } else if let separator = text.lastIndex(where: { $0 == "," || $0 == "-" || $0 == "–" }) {
+            tail = text[text.index(after: separator)...]
+        }
+        guard let tail else { return .unknown }
+        let candidate = tail.drop(while: { $0 == " " || $0 == "-" || $0 == "–" || $0 == "," })
+        return candidate.isEmpty ? .unknown : find(String(candidate))
+    }
+
     private func abbreviationCandidates(_ first: String) -> [Int] {
         guard first.hasSuffix("."), let letter = TextFold.words(first).first?.first else { return [] }
         return byFirstWord.filter { $0.key.first == letter }.flatMap(\.value)

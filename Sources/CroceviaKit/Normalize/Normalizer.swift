@@ -59,7 +59,10 @@ public enum Normalizer: String, Sendable, CaseIterable {
             }
         case .municipality, .istatCode:
             guard let municipalities else { return [text] }
-            switch municipalities.find(text) {
+            var result = municipalities.find(text)
+            // An ISTAT code may be asked of a street address (case data keeps no addresses).
+            if self == .istatCode, case .unknown = result { result = municipalities.find(inAddress: text) }
+            switch result {
             case .found(let found):
                 return [self == .municipality ? found.name : found.code]
             case .ambiguous(let candidates):

@@ -104,6 +104,18 @@ import Testing
         #expect(run(.istatCode, "Gotham City").findings == ["warning normalize.municipality: is not an Italian municipality in the ISTAT list; it was kept as written"])
     }
 
+    @Test("istat_code reads the municipality of a street address; a street alone names none")
+    func addressesToISTATCodes() {
+        #expect(run(.istatCode, "Via Roma 3, 10093 Collegno (TO)").values == ["001090"])
+        #expect(run(.istatCode, "C.so Vercelli 21 - Torino").values == ["001272"])
+        #expect(run(.istatCode, "Piazza Ottinetti 1 Ivrea").values == ["001125"])
+        #expect(run(.istatCode, "via Garibaldi 5, Settimo T.se").values == ["001265"])
+        #expect(run(.istatCode, "Via Roma, Torino").values == ["001272"])
+        #expect(run(.istatCode, "Via Roma 3").findings == ["warning normalize.municipality: is not an Italian municipality in the ISTAT list; it was kept as written"])
+        // The municipality normalizer (directory cities) does not read addresses.
+        #expect(run(.municipality, "Piazza Ottinetti 1 Ivrea").values == ["Piazza Ottinetti 1 Ivrea"])
+    }
+
     @Test func streets() {
         #expect(Street.normalize("C.so Vittorio Emanuele II, 12/A").text == "Corso Vittorio Emanuele II, 12/A")
         #expect(Street.normalize("VIA GARIBALDI N. 12").text == "Via Garibaldi, 12")
