@@ -5,14 +5,6 @@ import Testing
 extension RegistryTests {
 @Suite("Pipeline on the sample network")
 struct PipelineTests {
-    /// Samples/network.yaml with its registry and reports redirected.
-    func config(reports: String, registry: String) throws -> NetworkConfig {
-        var config = try NetworkConfig.load(path: "Samples/network.yaml")
-        config.reports = reports
-        config.registry = registry
-        return config
-    }
-
     @Test("the sixteen sample feeds load, publish one deduplicated directory, and load again without a change", arguments: Backend.allCases)
     func sampleNetwork(backend: Backend) throws {
         let (db, url) = try backend.fresh()
@@ -20,7 +12,7 @@ struct PipelineTests {
         let reports = try temporaryFolder()
         var events: [String] = []
         // Each run opens the registry and closes it at the end, as the command does.
-        let run = PipelineRun(config: try config(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { events.append($0.event + " " + ($0.feed ?? "")) }
+        let run = PipelineRun(config: try sampleNetworkConfig(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { events.append($0.event + " " + ($0.feed ?? "")) }
         let first = run.run()
         #expect(first.exitCode == 0)
         #expect(first.feeds.map { $0.summary?.added ?? -1 } == [9, 7, 6, 6, 4, 6, 6, 6, 5, 4, 34, 26, 14, 22, 18, 30])
@@ -39,7 +31,7 @@ struct PipelineTests {
         }
         // Every service points at a published organization.
         #expect(try again.scalar("SELECT COUNT(*) FROM service WHERE organization_id NOT IN (SELECT id FROM organization)").integer == 0)
-        let second = PipelineRun(config: try config(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { _ in }.run()
+        let second = PipelineRun(config: try sampleNetworkConfig(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { _ in }.run()
         #expect(second.feeds.map { [$0.summary?.added ?? -1, $0.summary?.changed ?? -1, $0.summary?.removed ?? -1] }.allSatisfy { $0 == [0, 0, 0] })
         #expect(second.publish?.organizations == 27)
 
@@ -54,7 +46,7 @@ struct PipelineTests {
     func missingFeed() throws {
         let (db, url) = try Backend.sqlite.fresh()
         db.close()
-        var config = try config(reports: try temporaryFolder(), registry: url)
+        var config = try sampleNetworkConfig(reports: try temporaryFolder(), registry: url)
         config.feeds = [config.feeds[0], NetworkConfig.Feed(name: "assente", profile: nil, hsdsObject: "service", from: nil,
                                                             input: "/nonexistent/servizi-*.jsonl", mode: .full, allowInvalid: false)]
         let outcome = PipelineRun(config: config, open: { _ in try Backend.sqlite.reopen(url) }) { _ in }.run()

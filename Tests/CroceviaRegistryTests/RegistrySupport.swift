@@ -121,3 +121,11 @@ final class FailingDatabase: RegistryDatabase {
     func exclusive<T>(wait: Double, _ body: () throws -> T) throws -> T { try inner.exclusive(wait: wait, body) }
     func close() { inner.close() }
 }
+
+/// Samples/network.yaml with its registry and reports redirected.
+func sampleNetworkConfig(reports: String, registry: String) throws -> NetworkConfig {
+    var config = try NetworkConfig.load(path: "Samples/network.yaml")
+    config.reports = reports
+    config.registry = registry
+    return config
+}

@@ -61,8 +61,9 @@ public final class Mapper {
 
     /// The network secret, for profiles with `pseudonym` fields.
     private let secret: NetworkSecret?
-    /// The identifier columns' lookups (see `Profile.identifierColumns`).
+    /// The identifier columns' lookups (see `Profile.identifierColumns`), and their names for messages.
     private var identifierLookups: [Int] = []
+    private let identifierNames: String
 
     /// A profile with `pseudonym` fields needs the network secret: `secret`, else the one the
     /// environment gives (`NetworkSecret.resolve`); without one the mapper is not made.
@@ -99,6 +100,7 @@ public final class Mapper {
         }
         let fields = profile.fields
         let identifiers = profile.identifierColumns
+        identifierNames = identifiers.sorted().joined(separator: ", ")
         steps = fields.map { field in
             let source: FieldStep.Source
             switch field.origin {
@@ -322,7 +324,6 @@ public final class Mapper {
                 secrets.append(parts.reversed().joined(separator: " "))
             }
         }
-        let identifierNames = profile.identifierColumns.sorted().joined(separator: ", ")
         func leaks(_ text: String) -> Bool {
             let lowered = text.lowercased()
             if secrets.contains(where: { lowered.contains($0) }) { return true }

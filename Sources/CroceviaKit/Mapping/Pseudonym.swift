@@ -38,10 +38,14 @@ public struct NetworkSecret: Sendable {
     /// HMAC-SHA256 of the text, in lowercase hex.
     public func key(for text: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: bytes))
-        return code.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in code {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 
@@ -118,17 +122,9 @@ public enum AgeBand {
     }
 }
 
-/// Checks a `yyyy-MM-dd` text.
+/// Checks a `yyyy-MM-dd` text (the validator's RFC 3339 full-date).
 public enum ISODay {
-    public static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
-        let fields = text.split(separator: "-").compactMap { Int($0) }
-        guard fields.count == 3, (1...12).contains(fields[1]) else { return false }
-        let leap = fields[0] % 4 == 0 && (fields[0] % 100 != 0 || fields[0] % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][fields[1] - 1]
-        return (1...days).contains(fields[2])
-    }
+    public static func isValid(_ text: String) -> Bool { FormatCheck.isDate(Substring(text)) }
 }
 
 extension PersonIdentifier {

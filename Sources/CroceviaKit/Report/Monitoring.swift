@@ -135,36 +135,29 @@ public struct Monitoring: Sendable {
             warmHandoffCompleted: SuppressedValue(warmCompleted), warmHandoffs: SuppressedValue(warm),
             completionRate: warm < threshold ? nil : Double(warmCompleted) / Double(warm),
             medianDaysToFeedback: median, referralsWithFeedback: SuppressedValue(feedbackDays.count),
-            volunteerHours: hours.values.reduce(0, +), volunteers: SuppressedValue(volunteerKeys.count),
-            hoursByActivity: ["front_desk", "presence", "accompaniment", "side_project", "training"].map { ($0, hours[$0] ?? 0) })
-    }
-
-    init(options: Options, registry: String, peopleReached: SuppressedValue, contacts: SuppressedValue, tables: [SuppressedTable],
-         warmHandoffCompleted: SuppressedValue, warmHandoffs: SuppressedValue, completionRate: Double?, medianDaysToFeedback: Double?,
-         referralsWithFeedback: SuppressedValue, volunteerHours: Double, volunteers: SuppressedValue, hoursByActivity: [(String, Double)]) {
-        self.options = options
-        self.registry = registry
-        self.peopleReached = peopleReached
-        self.contacts = contacts
-        self.tables = tables
-        self.warmHandoffCompleted = warmHandoffCompleted
-        self.warmHandoffs = warmHandoffs
-        self.completionRate = completionRate
-        self.medianDaysToFeedback = medianDaysToFeedback
-        self.referralsWithFeedback = referralsWithFeedback
-        self.volunteerHours = volunteerHours
-        self.volunteers = volunteers
-        self.hoursByActivity = hoursByActivity
+            volunteerHours: hours.values.reduce(0, +),
+            hoursByActivity: ["front_desk", "presence", "accompaniment", "side_project", "training"].map { ($0, hours[$0] ?? 0) },
+            volunteers: SuppressedValue(volunteerKeys.count))
     }
 
     /// Whole days between two ISO dates (or date-times: their dates).
     static func days(from start: String, to end: String) -> Double? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard let a = formatter.date(from: String(start.prefix(10))), let b = formatter.date(from: String(end.prefix(10))) else { return nil }
-        return (b.timeIntervalSince(a) / 86_400).rounded()
+        guard let a = dayNumber(start), let b = dayNumber(end) else { return nil }
+        return Double(b - a)
+    }
+
+    /// Days since 1970-01-01 of an ISO date's first ten characters (the civil-calendar count,
+    /// no formatter needed).
+    static func dayNumber(_ iso: String) -> Int? {
+        let day = iso.prefix(10)
+        guard FormatCheck.isDate(day) else { return nil }
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        let (y, m, d) = (parts[1] <= 2 ? parts[0] - 1 : parts[0], parts[1], parts[2])
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

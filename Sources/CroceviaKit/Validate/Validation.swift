@@ -58,7 +58,7 @@ public final class Validation {
         var readerOptions = options.reader
         var from = options.from
         var encoding = options.encoding
-        var validator: SchemaValidator
+        let validator: SchemaValidator
         var mapper: Mapper?
         var hsdsObject: String?
         switch options.target {
@@ -66,7 +66,6 @@ public final class Validation {
             validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
         case .hsds(let object):
             validator = try SchemaLoader.hsds(object)
-            if HSDSSchemas.isCase(object) { readerOptions.hsdsObject = nil }
             readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
             hsdsObject = object
         case .xsd(let path):

@@ -8,8 +8,8 @@ import Testing
         peopleReached: SuppressedValue(3), contacts: SuppressedValue(12),
         tables: [SuppressedTable(name: "contacts_by_channel", counts: ["in_person": 9, "phone": 3], order: ["in_person", "phone", "outreach", "online"])],
         warmHandoffCompleted: SuppressedValue(2), warmHandoffs: SuppressedValue(4), completionRate: nil, medianDaysToFeedback: nil,
-        referralsWithFeedback: SuppressedValue(1), volunteerHours: 7.5, volunteers: SuppressedValue(2),
-        hoursByActivity: [("front_desk", 5), ("presence", 2.5)])
+        referralsWithFeedback: SuppressedValue(1), volunteerHours: 7.5, hoursByActivity: [("front_desk", 5), ("presence", 2.5)],
+        volunteers: SuppressedValue(2))
 
     @Test("JSON: suppressed counts are the text <5, rates over fewer than 5 are null")
     func json() throws {
@@ -38,5 +38,16 @@ import Testing
         #expect(page.contains(#"fill="url(#hatch)"><title>di persona: &lt;5</title>"#))
         for external in ["<script", "<link", " src=", " href=", "@import", "url(http"] { #expect(!page.contains(external), "\(external)") }
         #expect(MonitoringReport.html(report, language: .en).contains("<h2>Contacts by channel</h2>"))
+    }
+}
+
+@Suite struct MonitoringDaysTests {
+    @Test("days between dates, across a leap day and a year, from date-times by their dates")
+    func days() {
+        #expect(Monitoring.dayNumber("1970-01-01") == 0)
+        #expect(Monitoring.dayNumber("2026-11-22") == 20_779)  // Python: (date(2026, 11, 22) - date(1970, 1, 1)).days
+        #expect(Monitoring.days(from: "2028-02-28", to: "2028-03-01") == 2)
+        #expect(Monitoring.days(from: "2026-12-31T23:00:00+01:00", to: "2027-01-01") == 1)
+        #expect(Monitoring.days(from: "2026-09-31", to: "2026-10-01") == nil)
     }
 }

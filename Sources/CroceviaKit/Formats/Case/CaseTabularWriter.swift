@@ -6,49 +6,28 @@ import Foundation
 /// contact's id; a person met several times is one row of `person.csv` (the last seen). Free
 /// text that reached the records is written like any field.
 ///
-/// The folder is built under a temporary name beside its destination and moved into place by
-/// `commit()`; an existing folder is replaced only when it holds nothing but entity CSVs.
+/// The folder appears only at `commit()` (see `OutputFolder`); an existing folder is replaced
+/// only when it holds nothing but entity CSVs.
 public final class CaseTabularWriter: RecordWriter {
-    private let destination: String
-    private let temporary: String
+    private let folder: OutputFolder
     private let fallback: String
     private let findings: FindingLog
     private var writers: [String: (sink: OutputSink, writer: CSVRecordWriter, columns: [String])] = [:]
     private var persons: [String: Record] = [:]
     private var personOrder: [String] = []
     private var warned: Set<String> = []
-    private var committed = false
 
     /// - Parameter fallback: the entity of records without a `type` (`case/contact`, a profile's target).
     public init(folder: String, fallback: String, schemas: HSDSSchemas, findings: FindingLog) throws {
-        guard folder != "-" else { throw CroceviaError.usage("case-csv is a folder of CSV files; name it with -o FOLDER") }
-        destination = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        temporary = destination + ".crocevia-partial-\(getpid())"
         self.fallback = fallback
         self.findings = findings
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw CroceviaError.usage("\(destination) is a file; case-csv writes a folder") }
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
-            guard contents.allSatisfy({ CaseEntities.names.map { $0 + ".csv" }.contains($0) }) else {
-                throw CroceviaError.usage("\(destination) is a folder that holds other files, not case data CSVs; name a new or empty folder")
-            }
-        }
-        try? FileManager.default.removeItem(atPath: temporary)
-        do {
-            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        } catch {
-            throw CroceviaError.io("\(destination): cannot create the folder: \(error.localizedDescription)")
-        }
+        let files = CaseEntities.names.map { $0 + ".csv" }
+        self.folder = try OutputFolder(path: folder, format: "case-csv", kind: "case data CSVs") { $0.allSatisfy(files.contains) }
         for entity in CaseEntities.names {
-            let sink = try OutputSink(path: "\(temporary)/\(entity).csv")
+            let sink = try OutputSink(path: self.folder.path(entity + ".csv"))
             let columns = try CaseEntities.columns(of: entity, schemas: schemas).map(\.name)
             writers[entity] = (sink, CSVRecordWriter(sink: sink, columns: columns, findings: findings), columns)
         }
-    }
-
-    deinit {
-        if !committed { try? FileManager.default.removeItem(atPath: temporary) }
     }
 
     public func write(_ record: Record) throws {
@@ -85,16 +64,6 @@ public final class CaseTabularWriter: RecordWriter {
 
     public func commit() throws {
         for (_, entry) in writers { try entry.sink.commit() }
-        let manager = FileManager.default
-        do {
-            let old = destination + ".crocevia-old-\(getpid())"
-            let replacing = manager.fileExists(atPath: destination)
-            if replacing { try manager.moveItem(atPath: destination, toPath: old) }
-            try manager.moveItem(atPath: temporary, toPath: destination)
-            if replacing { try manager.removeItem(atPath: old) }
-        } catch {
-            throw CroceviaError.io("\(destination): cannot move the finished folder into place: \(error.localizedDescription)")
-        }
-        committed = true
+        try folder.commit()
     }
 }

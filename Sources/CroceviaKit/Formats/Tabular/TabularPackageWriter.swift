@@ -8,12 +8,10 @@ import Foundation
 /// that is not a column of its resource cannot travel in the package: a warning names it, once
 /// per resource.
 ///
-/// The folder is built under a temporary name beside its destination and moved into place by
-/// `commit()`; an existing package there (a folder with `datapackage.json`, or an empty one) is
-/// replaced only then, and any other folder is refused.
+/// The folder appears only at `commit()` (see `OutputFolder`); an existing package there (a
+/// folder with `datapackage.json`, or an empty one) is replaced, and any other folder is refused.
 public final class TabularPackageWriter: RecordWriter {
-    private let destination: String
-    private let temporary: String
+    private let folder: OutputFolder
     private let schema: TabularSchema
     private let datapackagePath: String
     private let root: String
@@ -22,13 +20,9 @@ public final class TabularPackageWriter: RecordWriter {
     private var flattener: TabularFlattener
     private var warned: Set<String> = []
     private var current = Provenance(source: "", file: "-", line: 0, record: 0)
-    private var committed = false
 
     /// - Parameter root: the HSDS object each record is (`service`, `organization`...).
     public init(folder: String, root: String, schemas: HSDSSchemas, findings: FindingLog) throws {
-        guard folder != "-" else { throw CroceviaError.usage("hsds-csv is a folder of CSV files; name it with -o FOLDER") }
-        destination = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        temporary = destination + ".crocevia-partial-\(getpid())"
         schema = try TabularSchema.bundled(schemas: schemas)
         flattener = TabularFlattener(schema: schema)
         datapackagePath = "\(schemas.directory)/hsds-tabular/datapackage.json"
@@ -37,26 +31,11 @@ public final class TabularPackageWriter: RecordWriter {
         }
         self.root = root
         self.findings = findings
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw CroceviaError.usage("\(destination) is a file; hsds-csv writes a folder") }
-            // Only an earlier package (or an empty folder) is replaced: never someone's other files.
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? []
-            guard contents.isEmpty || contents.contains("datapackage.json") else {
-                throw CroceviaError.usage("\(destination) is a folder that holds other files, not a tabular package; name a new or empty folder")
-            }
-        }
-        try? FileManager.default.removeItem(atPath: temporary)
-        do {
-            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        } catch {
-            throw CroceviaError.io("\(destination): cannot create the folder: \(error.localizedDescription)")
-        }
+        self.folder = try OutputFolder(path: folder, format: "hsds-csv", kind: "a tabular package") { $0.contains("datapackage.json") }
     }
 
     deinit {
         writers.removeAll()
-        if !committed { try? FileManager.default.removeItem(atPath: temporary) }
     }
 
     public func write(_ record: Record) throws {
@@ -77,18 +56,12 @@ public final class TabularPackageWriter: RecordWriter {
     /// Moves the finished package into place, replacing an earlier one.
     public func commit() throws {
         for (_, entry) in writers { try entry.sink.commit() }
-        let manager = FileManager.default
         do {
-            try manager.copyItem(atPath: datapackagePath, toPath: temporary + "/datapackage.json")
-            let old = destination + ".crocevia-old-\(getpid())"
-            let replacing = manager.fileExists(atPath: destination)
-            if replacing { try manager.moveItem(atPath: destination, toPath: old) }
-            try manager.moveItem(atPath: temporary, toPath: destination)
-            if replacing { try manager.removeItem(atPath: old) }
+            try FileManager.default.copyItem(atPath: datapackagePath, toPath: folder.path("datapackage.json"))
         } catch {
-            throw CroceviaError.io("\(destination): cannot move the finished package into place: \(error.localizedDescription)")
+            throw CroceviaError.io("\(folder.destination): cannot write datapackage.json: \(error.localizedDescription)")
         }
-        committed = true
+        try folder.commit()
     }
 
     // MARK: Flattening
@@ -116,7 +89,7 @@ public final class TabularPackageWriter: RecordWriter {
 
     private func writer(for resource: TabularSchema.Resource) throws -> (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>) {
         if let existing = writers[resource.name] { return existing }
-        let sink = try OutputSink(path: temporary + "/" + resource.path)
+        let sink = try OutputSink(path: folder.path(resource.path))
         let columns = resource.fields.map(\.name)
         let entry = (sink, CSVRecordWriter(sink: sink, columns: columns, findings: findings), Set(columns))
         writers[resource.name] = entry
