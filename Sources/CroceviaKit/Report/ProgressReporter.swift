@@ -21,10 +21,15 @@ public final class ProgressReporter {
 
     public func tick(records: Int, reader: RecordReader) {
         guard records & 0xFFF == 0 else { return }
+        let (done, total) = reader.progress
+        tick(records: records, done: done, total: total)
+    }
+
+    /// For readers that hand out records in batches: `done` of `total` bytes read.
+    public func tick(records: Int, done: Int, total: Int?) {
         let now = Self.now()
         guard now - lastDraw >= 0.25 else { return }
         lastDraw = now
-        let (done, total) = reader.progress
         var line = "\r\(input): \(records) records, \(done >> 20) MiB"
         if let total, total > 0 { line += " of \(total >> 20) MiB (\(done * 100 / total)%)" }
         draw(line)

@@ -1,0 +1,282 @@
+import Foundation
+
+/// One import's state: the source's records as the registry holds them, the ids seen in the
+/// feed, and the rows waiting to be written.
+final class ImportLoad {
+    struct Known {
+        var hash: ContentHash
+        var active: Bool
+    }
+
+    let db: RegistryDatabase
+    let source: String
+    let object: String
+    let allowInvalid: Bool
+    /// The validators by object (one for an HSDS feed, one per entity for case data), and the
+    /// second thread's own.
+    let validators: [String: SchemaValidator]
+    let spareValidators: [String: SchemaValidator]
+    let columns: [String: String]
+    let findings: FindingLog
+    var summary = ImportSummary()
+    /// The source's records as the registry held them when the run began (not changed after).
+    var known: [String: Known] = [:]
+    /// Ids of the feed, with the line each was first seen on.
+    var seen: [String: Int] = [:]
+    var pending: [[SQLValue]] = []
+    var pendingRejected: [[SQLValue]] = []
+    /// Records read and not yet worked on.
+    var batch: [Record] = []
+
+    init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validators: [String: SchemaValidator],
+         columns: [String: String], findings: FindingLog) throws {
+        self.db = db
+        self.source = source
+        self.object = object
+        self.allowInvalid = allowInvalid
+        self.validators = validators
+        spareValidators = try SchemaLoader.validators(for: object)
+        self.columns = columns
+        self.findings = findings
+        summary.runID = runID
+        summary.source = source
+    }
+
+    /// Case data's own checks (see `CaseChecks`), with the directory's services as the
+    /// registry holds them.
+    var caseChecks: CaseChecks?
+
+    func prepareCaseChecks() throws {
+        var services: Set<String> = []
+        try db.query("SELECT id FROM source_record WHERE object_type = 'service' AND status = 'active'", []) { row in
+            if let id = row[0].text { services.insert(id) }
+        }
+        if services.isEmpty {
+            findings.add(Finding(.warning, rule: "case.no-directory",
+                                 message: "the registry holds no directory services yet, so the referrals' to_service_id were not checked; import the directory feeds first",
+                                 file: source))
+        }
+        caseChecks = CaseChecks(services: services.isEmpty ? nil : services, today: AgeBand.today)
+    }
+
+    /// A first import into an empty registry: `source_record` has no index while the records go
+    /// in, and gets them at the end (see `RegistrySchema.sourceRecordIndexes`). The feed's ids
+    /// are unique (`seen`), so nothing can conflict meanwhile.
+    private(set) var bulk = false
+
+    func readExisting() throws {
+        if try db.rows("SELECT 1 FROM source_record LIMIT 1").isEmpty {
+            bulk = true
+            for name in RegistrySchema.sourceRecordIndexNames { try db.execute("DROP INDEX \(name)") }
+            return
+        }
+        let count = try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = ?", [.text(source)]).integer ?? 0
+        known.reserveCapacity(Int(count))
+        seen.reserveCapacity(Int(count))
+        // Read through the covering index source_record_hash: a fraction of the table's pages.
+        try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
+            guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
+            known[id] = Known(hash: hash, active: row[2].text == "active")
+        }
+    }
+
+    /// Takes a record; records are worked on in batches.
+    func take(_ record: Record) throws {
+        batch.append(record)
+        if batch.count == 2048 { try process() }
+    }
+
+    /// What can be worked out for a record without the others: its id, its hash, whether the
+    /// registry has it unchanged, and (new or changed) its schema failures.
+    struct Prepared {
+        var id: String?
+        var hash = ContentHash(high: 0, low: 0)
+        var unchanged = false
+        /// The record's object (for case data, its entity's).
+        var type = ""
+        var content = ""
+        var failures: [SchemaValidator.Failure] = []
+    }
+
+    /// A batch being prepared on other threads.
+    final class Preparing: @unchecked Sendable {
+        var records: [Record]
+        /// Filled by the preparing threads; read once `done` is reached.
+        var prepared: [Prepared] = []
+        let done = DispatchGroup()
+
+        init(_ records: [Record]) { self.records = records }
+    }
+
+    /// The batch other threads are preparing while this one reads the next and writes the last.
+    var preparing: Preparing?
+
+    /// Hands the full batch to other threads, then applies and writes the one before it (in feed
+    /// order, so findings and counts come out as from one thread) while they work; reading goes
+    /// on meanwhile. `known` is only read from here on, so the threads share it as it is.
+    func process() throws {
+        guard !batch.isEmpty else { return }
+        let previous = preparing
+        preparing = startPreparing(batch)
+        batch = []
+        batch.reserveCapacity(2048)
+        if let previous { try apply(previous) }
+    }
+
+    /// Applies every record taken so far: the batch being prepared, then the one being filled.
+    func drain() throws {
+        try process()
+        if let last = preparing {
+            preparing = nil
+            try apply(last)
+        }
+    }
+
+    private func startPreparing(_ records: [Record]) -> Preparing {
+        let work = Preparing(records)
+        let shared = UnsafeSendable((known, [validators, spareValidators], object))
+        work.done.enter()
+        DispatchQueue.global().async {
+            let count = work.records.count
+            work.prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let base = UnsafeSendable(buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let (known, validators, object) = shared.value
+                    var bytes = ByteBuffer(capacity: 4096)
+                    for index in stride(from: part, to: count, by: 2) {
+                        (base.value + index).initialize(to: Self.prepare(work.records[index], object: object, known: known, validators: validators[part], buffer: &bytes))
+                    }
+                }
+                initialized = count
+            }
+            work.done.leave()
+        }
+        return work
+    }
+
+    private func apply(_ work: Preparing) throws {
+        work.done.wait()
+        for (record, ready) in zip(work.records, work.prepared) { try apply(record, ready) }
+        // Freeing a batch's records is 5% of a first import: another thread does it.
+        let done = (work.records, work.prepared)
+        work.records = []
+        work.prepared = []
+        DispatchQueue.global().async { withExtendedLifetime(done) {} }
+    }
+
+    /// `buffer` is the thread's own, emptied here. `line` is the JSON Lines line the record was
+    /// parsed from, with its hash: when the record's compact JSON is that line, the hash is
+    /// the line's.
+    static func prepare(_ record: Record, object: String, known: [String: Known], validators: [String: SchemaValidator],
+                        buffer: inout ByteBuffer, line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash)? = nil) -> Prepared {
+        guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
+        buffer.removeAll()
+        JSONText.write(record.value, to: &buffer, pretty: false)
+        let same = line.map { line in buffer.withBytes { $0.count == line.bytes.count && memcmp($0.baseAddress!, line.bytes.baseAddress!, $0.count) == 0 } } ?? false
+        var ready = Prepared(id: id, hash: same ? line!.hash : buffer.withBytes(ContentHash.init))
+        if let old = known[id], old.active, old.hash == ready.hash {
+            ready.unchanged = true
+            return ready
+        }
+        ready.type = CaseEntities.objectType(of: record.value, feed: object)
+        ready.content = buffer.string
+        ready.failures = validators[ready.type]?.validate(record.value) ?? []
+        return ready
+    }
+
+    func apply(_ record: Record, _ ready: Prepared) throws {
+        summary.records += 1
+        let place = record.provenance
+        guard let id = ready.id else {
+            let finding = Finding(.error, rule: "registry.no-id", message: "the record has no \"id\", so the registry cannot keep track of it; it was not imported",
+                                  hint: "give the profile an id rule (id: { from: [...] }) or make sure the feed carries ids",
+                                  file: place.file, line: place.line, record: place.record, field: "id")
+            findings.add(finding)
+            try reject(record, id: nil, findings: [finding])
+            return
+        }
+        if let first = seen[id] {
+            let finding = Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
+                                  file: place.file, line: place.line, record: place.record, field: "id", value: id)
+            findings.add(finding)
+            try reject(record, id: id, findings: [finding])
+            return
+        }
+        seen[id] = place.line
+        if ready.unchanged {
+            summary.unchanged += 1
+            return
+        }
+        var recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+        let type = ready.type
+        if let caseChecks { recordFindings += caseChecks.findings(for: record, object: type) }
+        if !recordFindings.isEmpty {
+            for finding in recordFindings { findings.add(finding) }
+            if !allowInvalid && recordFindings.contains(where: { $0.severity == .error }) {
+                try reject(record, id: id, findings: recordFindings)
+                return
+            }
+        }
+        if known[id] == nil { summary.added += 1 } else { summary.changed += 1 }
+        pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .text(ready.content), .text("active"),
+                        .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
+        if pending.count >= 1000 { try write() }
+    }
+
+    func reject(_ record: Record, id: String?, findings recordFindings: [Finding]) throws {
+        summary.rejected += 1
+        let described = JSONValue.array(recordFindings.map { finding in
+            var members: [(String, JSONValue)] = [("severity", .string(finding.severity.rawValue)), ("rule", .string(finding.rule)),
+                                                  ("message", .string(finding.message))]
+            if let field = finding.field { members.append(("field", .string(field))) }
+            if let path = finding.path { members.append(("path", .string(path))) }
+            if let value = finding.value { members.append(("value", .string(value))) }
+            return .object(JSONObject(members))
+        })
+        pendingRejected.append([.integer(summary.runID), .text(source), .text(record.provenance.file), SQLValue(record.provenance.line),
+                                SQLValue(id), .text(JSONText.compact(record.value)), .text(JSONText.compact(described))])
+        if pendingRejected.count >= 1000 { try write() }
+    }
+
+    /// Works on the records still waiting and writes every row.
+    func flush() throws {
+        try drain()
+        try write()
+        if bulk {
+            for statement in RegistrySchema.sourceRecordIndexes { try db.execute(statement) }
+            bulk = false
+        }
+    }
+
+    func write() throws {
+        if !pending.isEmpty {
+            try db.insert(into: "source_record",
+                          columns: ["source", "id", "object_type", "content_hash", "content", "status", "file", "line", "first_run", "changed_run", "removed_run"],
+                          rows: pending,
+                          suffix: bulk ? "" : """
+                          ON CONFLICT (source, id) DO UPDATE SET object_type = excluded.object_type, content_hash = excluded.content_hash,
+                          content = excluded.content, status = 'active', file = excluded.file, line = excluded.line,
+                          changed_run = excluded.changed_run, removed_run = NULL
+                          """)
+            pending.removeAll(keepingCapacity: true)
+        }
+        if !pendingRejected.isEmpty {
+            try db.insert(into: "rejected_record", columns: ["run_id", "source", "file", "line", "record_id", "content", "findings"],
+                          rows: pendingRejected, suffix: "")
+            pendingRejected.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Marks the source's active records that the feed no longer has as removed.
+    func removeMissing() throws {
+        let missing = known.filter { $0.value.active && seen[$0.key] == nil }.map(\.key).sorted()
+        summary.removed = missing.count
+        for start in stride(from: 0, to: missing.count, by: 500) {
+            let chunk = missing[start..<min(start + 500, missing.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            try db.execute("UPDATE source_record SET status = 'removed', removed_run = ? WHERE source = ? AND id IN (\(marks))",
+                           [.integer(summary.runID), .text(source)] + chunk.map { .text($0) })
+        }
+    }
+}
+

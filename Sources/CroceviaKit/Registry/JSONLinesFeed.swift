@@ -1,0 +1,274 @@
+import Foundation
+
+/// The fast way through an HSDS JSON Lines feed (no profile, read as UTF-8). The importing
+/// thread only reads the file in chunks and cuts them into lines; two other threads take a
+/// chunk's lines while it cuts the next one and writes the one before:
+///
+/// - a line whose bytes hash to a stored active record is that record byte for byte (the
+///   registry stores the compact JSON Crocevia writes, which is what Crocevia's own JSON Lines
+///   hold), so it is unchanged without being parsed;
+/// - any other line is parsed there and prepared (hashed, validated) as the ordinary reader's
+///   records are; when its compact JSON is the line itself, the line's hash is the record's.
+///
+/// The first line this way cannot read exactly as the ordinary reader would (bytes that are not
+/// UTF-8, a NUL byte, a line that is not one JSON value, an HSDS page, a byte order mark) ends
+/// it: the lines before it are applied, and the ordinary reader takes the file from that line.
+/// It reads the file from its start and skips the records before that line, so its findings and
+/// its choice of encoding are those it would have made for the whole file.
+final class JSONLinesFeed {
+    struct Span {
+        var start: Int
+        var count: Int
+        var line: Int
+    }
+
+    enum Line {
+        case blank
+        /// Byte for byte the stored record with this id.
+        case unchanged(id: String)
+        /// Parsed and prepared; the value is left out (`.null`) when nothing needs it any more.
+        case record(Record, ImportLoad.Prepared)
+        /// The ordinary reader takes the file from this line.
+        case stop
+    }
+
+    /// What the preparing threads share, read only.
+    struct Context: @unchecked Sendable {
+        let source: String
+        let path: String
+        let object: String
+        let known: [String: ImportLoad.Known]
+        let knownByHash: [ContentHash: String]
+        /// One set of validators per thread.
+        let validators: [[String: SchemaValidator]]
+        /// Records keep their values (for checks that run at apply, such as case data's).
+        let keepValues: Bool
+    }
+
+    /// A chunk of whole lines, taken on other threads.
+    final class Chunk: @unchecked Sendable {
+        let bytes: UnsafeMutableRawBufferPointer
+        let spans: [Span]
+        /// Filled by the preparing threads; read once `done` is reached.
+        var lines: [Line] = []
+        let done = DispatchGroup()
+
+        init(bytes: UnsafeMutableRawBufferPointer, spans: [Span]) {
+            self.bytes = bytes
+            self.spans = spans
+        }
+
+        deinit { bytes.deallocate() }
+
+        func line(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + spans[index].start, count: spans[index].count)
+        }
+
+        /// Starts taking the lines on two other threads.
+        func start(_ context: Context) {
+            done.enter()
+            DispatchQueue.global().async { [self] in
+                let count = spans.count
+                lines = [Line](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    let base = UnsafeSendable(buffer.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in
+                        var scratch = ByteBuffer(capacity: 4096)
+                        for index in stride(from: part, to: count, by: 2) {
+                            (base.value + index).initialize(to: JSONLinesFeed.take(line(index), number: spans[index].line, context: context,
+                                                                                    validators: context.validators[part], buffer: &scratch))
+                        }
+                    }
+                    initialized = count
+                }
+                done.leave()
+            }
+        }
+    }
+
+    /// One line, as a preparing thread sees it.
+    static func take(_ line: UnsafeBufferPointer<UInt8>, number: Int, context: Context, validators: [String: SchemaValidator],
+                     buffer: inout ByteBuffer) -> Line {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
+        let hash = ContentHash(line)
+        if let id = context.knownByHash[hash] { return .unchanged(id: id) }
+        guard let value = parse(line) else { return .stop }
+        if let page = value.objectValue, case .array? = page["contents"], page.keys.contains(where: HSDSPageReader.pageKeys.contains) {
+            return .stop  // the ordinary reader hands out a page's records
+        }
+        var record = Record(value: value, provenance: Provenance(source: context.source, file: context.path, line: number, record: 0))
+        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, validators: validators, buffer: &buffer,
+                                       line: (line, hash))
+        if ready.id != nil, ready.failures.isEmpty, !context.keepValues { record.value = .null }  // freed on this thread
+        return .record(record, ready)
+    }
+
+    /// One JSON value from a line of clean UTF-8 (no NUL byte), else nil.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        guard let base = line.baseAddress, isCleanUTF8(line) else { return nil }
+        var parser = JSONParser(base: base, end: line.count, position: 0, line: 1, maxDepth: 512)
+        guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
+        return value
+    }
+
+    /// UTF-8 as `TextInput` accepts it without a word, and no NUL byte (which it refuses).
+    static func isCleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i < count {
+            if i + 8 <= count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if word & high == 0, (word &- 0x0101_0101_0101_0101) & ~word & high == 0 {
+                    i += 8
+                    continue
+                }
+            }
+            let b = base[i]
+            if b == 0 { return false }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length = TextInput.sequenceLength(base + i, available: count - i)
+            guard length > 0 else { return false }
+            i += length
+        }
+        return true
+    }
+
+    // MARK: Reading the file
+
+    private let file: ByteSource
+    /// The bytes after the last line break read so far.
+    private var carry: [UInt8] = []
+    private var nextLine = 1
+    private var atEnd = false
+    var bytesRead: Int { file.bytesRead }
+    var size: Int? { file.size }
+
+    /// Nil when the file cannot be opened (the ordinary reader says why) or is not a plain file.
+    init?(path: String) {
+        guard path != "-", let file = try? ByteSource(path: path), file.size != nil else { return nil }
+        self.file = file
+    }
+
+    /// The next chunk of whole lines (at least 4 MiB of them, or the rest), nil at the end.
+    func next() throws -> Chunk? {
+        guard !atEnd else { return nil }
+        var capacity = max(4 << 20, carry.count * 2)
+        var bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+        var count = carry.count
+        carry.withUnsafeBytes { bytes.copyMemory(from: $0) }
+        carry = []
+        var lastBreak = -1
+        do {
+            while true {
+                while count < capacity {
+                    let n = try file.read(into: bytes.baseAddress! + count, capacity: capacity - count)
+                    if n == 0 {
+                        atEnd = true
+                        break
+                    }
+                    count += n
+                }
+                if atEnd { break }
+                if let found = UnsafeRawBufferPointer(rebasing: bytes[0..<count]).lastIndex(of: 0x0A) {
+                    lastBreak = found
+                    break
+                }
+                // One line longer than the chunk: a bigger one.
+                let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 8)
+                bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+                bytes.deallocate()
+                bytes = bigger
+                capacity *= 2
+            }
+        } catch {
+            bytes.deallocate()
+            throw error
+        }
+        let end = atEnd ? count : lastBreak + 1
+        if end < count { carry = Array(UnsafeRawBufferPointer(rebasing: bytes[end..<count])) }
+        guard end > 0 else {
+            bytes.deallocate()
+            return nil
+        }
+        return Chunk(bytes: bytes, spans: spans(UnsafeRawBufferPointer(rebasing: bytes[0..<end])))
+    }
+
+    /// Every line's bytes without its line break (and a CR before it), with its number.
+    private func spans(_ bytes: UnsafeRawBufferPointer) -> [Span] {
+        var spans: [Span] = []
+        spans.reserveCapacity(bytes.count / 512)
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var start = 0
+        while start < bytes.count {
+            let end = memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) - base } ?? bytes.count
+            var stop = end
+            if stop > start && base[stop - 1] == 0x0D { stop -= 1 }
+            spans.append(Span(start: start, count: stop - start, line: nextLine))
+            nextLine += 1
+            start = end + 1
+        }
+        return spans
+    }
+}
+
+extension ImportLoad {
+    /// Takes a JSON Lines file of HSDS records the fast way (see `JSONLinesFeed`). Returns nil
+    /// when it took the whole file, else the line from which the ordinary reader must take it.
+    func takeJSONLines(_ path: String, progress: ProgressReporter?) throws -> Int? {
+        guard let feed = JSONLinesFeed(path: path) else { return 1 }
+        try drain()  // the records of earlier inputs first, in order
+        var knownByHash: [ContentHash: String] = [:]
+        knownByHash.reserveCapacity(known.count)
+        for (id, entry) in known where entry.active { knownByHash[entry.hash] = id }
+        let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: knownByHash,
+                                            validators: [validators, spareValidators], keepValues: caseChecks != nil)
+        progress?.start(input: path)
+        defer { progress?.finish() }
+        var records = 0
+        var previous: JSONLinesFeed.Chunk?
+        while true {
+            let chunk = try feed.next()
+            chunk?.start(context)
+            if let previous, let stop = try apply(previous, path: path, records: &records) {
+                chunk?.done.wait()
+                return stop
+            }
+            guard let chunk else { break }
+            previous = chunk
+            progress?.tick(records: records, done: feed.bytesRead, total: feed.size)
+        }
+        // A file without records: the ordinary reader says so.
+        return records == 0 ? 1 : nil
+    }
+
+    /// Applies a chunk's lines in order, up to one the ordinary reader must take (its number).
+    private func apply(_ chunk: JSONLinesFeed.Chunk, path: String, records: inout Int) throws -> Int? {
+        chunk.done.wait()
+        defer { DispatchQueue.global().async { withExtendedLifetime(chunk) {} } }  // freed on another thread
+        for (index, line) in chunk.lines.enumerated() {
+            let number = chunk.spans[index].line
+            switch line {
+            case .blank:
+                continue
+            case .stop:
+                return number
+            case .unchanged(let id):
+                records += 1
+                var record = Record(value: .null, provenance: Provenance(source: source, file: path, line: number, record: records))
+                // The same record twice: the second is rejected, with its content.
+                if seen[id] != nil { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
+                try apply(record, Prepared(id: id, unchanged: true, type: object))
+            case .record(var record, let ready):
+                records += 1
+                record.provenance.record = records
+                if let id = ready.id, seen[id] != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
+                try apply(record, ready)
+            }
+        }
+        return nil
+    }
+}
