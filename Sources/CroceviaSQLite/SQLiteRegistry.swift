@@ -28,7 +28,6 @@ public final class SQLiteRegistry: RegistryDatabase {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = DELETE")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if let extra = ProcessInfo.processInfo.environment["CROCEVIA_SQLITE_PRAGMAS"] { try db.execute(sql: extra) }  // EXPERIMENT
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

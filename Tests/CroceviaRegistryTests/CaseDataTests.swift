@@ -137,28 +137,43 @@ struct CaseDataTests {
 }
 
 extension RegistryTests.CaseDataTests {
-    @Test("a version-1 registry gets the case tables and the hash index when a run first opens it", arguments: Backend.allCases)
+    @Test("a version-1 registry gets the case tables and source_record's two indexes when a run first opens it, its records kept", arguments: Backend.allCases)
     func migration(backend: Backend) throws {
         let (db, _) = try backend.fresh()
         defer { db.close() }
         let schema = try TabularSchema.bundled(schemas: HSDSSchemas(directory: "Schemas"))
         let indexQuery = switch backend {
-        case .sqlite: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'source_record_hash'"
-        case .postgres: "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'source_record_hash'"
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('source_record_key', 'source_record_hash') ORDER BY name"
+        case .postgres: "SELECT indexname::text FROM pg_indexes WHERE indexname IN ('source_record_key', 'source_record_hash') ORDER BY indexname"
         }
         let caseTables: Set<String> = ["case_contact", "case_need", "case_referral", "case_outcome", "case_volunteer_activity", "case_posting"]
         try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
-        // Back to what version 1 had.
+        // Back to what version 1 had: no case tables, source_record keyed by its primary key.
         try db.exclusive(wait: 0) {
             for table in caseTables { try db.execute("DROP TABLE \(table)") }
-            try db.execute("DROP INDEX source_record_hash")
+            try db.execute("DROP TABLE source_record")
+            try db.execute("""
+                CREATE TABLE source_record (source TEXT NOT NULL, id TEXT NOT NULL, object_type TEXT NOT NULL,
+                    content_hash TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, file TEXT, line BIGINT,
+                    first_run BIGINT NOT NULL, changed_run BIGINT NOT NULL, removed_run BIGINT, PRIMARY KEY (source, id))
+                """)
+            try db.execute("INSERT INTO source_record VALUES ('a', '1', 'service', 'h', '{}', 'active', 'f', 2, 1, 1, NULL)")
             try db.execute("UPDATE registry_meta SET value = '1' WHERE key = 'schema_version'")
         }
         #expect(try RegistrySchema.tables(in: db).isDisjoint(with: caseTables))
-        #expect(try db.scalar(indexQuery).integer == 0)
+        #expect(try db.rows(indexQuery).isEmpty)
         try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
-        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "2")
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "3")
         #expect(try RegistrySchema.tables(in: db).isSuperset(of: caseTables))
-        #expect(try db.scalar(indexQuery).integer == 1)
+        #expect(try db.rows(indexQuery).map { $0[0].text } == ["source_record_hash", "source_record_key"])
+        #expect(try db.rows("SELECT source, id, content, line FROM source_record") == [[.text("a"), .text("1"), .text("{}"), .integer(2)]])
+        // The key still refuses a second row with the same source and id.
+        var refusal = ""
+        do {
+            try db.exclusive(wait: 0) { try db.execute("INSERT INTO source_record VALUES ('a', '1', 'service', 'h', '{}', 'active', 'f', 3, 2, 2, NULL)") }
+        } catch {
+            refusal = "\(error)"
+        }
+        #expect(refusal.contains(backend == .sqlite ? "UNIQUE constraint failed: source_record.source, source_record.id" : "source_record_key"), "\(refusal)")
     }
 }

@@ -48,6 +48,61 @@ struct ImportTests {
         #expect(brokenFindings.findings.map { "\($0.line ?? 0) \($0.severity.rawValue)" } == ["2 error"])
     }
 
+    @Test("a JSON Lines feed the fast way: what the reader would give for bad bytes, pages, a huge line and a record twice", arguments: Backend.allCases)
+    func fastLines(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        func line(_ number: Int, _ name: String) -> String {
+            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
+        }
+        func write(_ name: String, _ parts: [[UInt8]]) throws -> String {
+            let path = folder + "/" + name
+            try Data(parts.joined()).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        func utf8(_ text: String) -> [UInt8] { Array((text + "\n").utf8) }
+        func names() throws -> [String] {
+            try db.rows("SELECT content FROM source_record ORDER BY id").compactMap { row in
+                row[0].text.flatMap(JSONText.parse)?.objectValue?["name"]?.stringValue.map { String($0.prefix(12)) }
+            }
+        }
+
+        // A byte that is not UTF-8 after UTF-8 text: replaced and reported, the lines after it read.
+        let mixed = try write("mixed.jsonl", [utf8(line(1, "Caffè")), utf8(line(2, "B")),
+                                              Array(#"{"id":"\#(serviceID(3))","name":"Caff"#.utf8) + [0xE8] + utf8(#"","status":"active"}"#),
+                                              utf8(line(4, "D"))])
+        let mixedFindings = FindingLog()
+        #expect(counts(try importFeed(mixed, into: db, findings: mixedFindings)) == [4, 0, 0, 0, 0])
+        #expect(mixedFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["3 encoding.invalid-utf8"])
+        #expect(try names() == ["Caffè", "B", "Caff\u{FFFD}", "D"])
+
+        // Windows-1252 in a file that was ASCII before it: read as Windows-1252 from there on.
+        let windows = try write("windows.jsonl", [utf8(line(1, "A")), Array(#"{"id":"\#(serviceID(2))","name":"Caff"#.utf8) + [0xE8] + utf8(#"","status":"active"}"#),
+                                                  utf8(line(3, "C")), utf8(line(4, "D"))])
+        let windowsFindings = FindingLog()
+        #expect(counts(try importFeed(windows, into: db, findings: windowsFindings)) == [0, 3, 1, 0, 0])
+        #expect(windowsFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["2 encoding.detected"])
+        #expect(try names() == ["A", "Caffè", "C", "D"])
+
+        // An HSDS page on a line gives its records; a line longer than the 4 MiB chunk is read whole.
+        let long = String(repeating: "x", count: 5 << 20)
+        let page = #"{"total_items":2,"page_number":1,"contents":[\#(line(2, "B2")),\#(line(3, "C2"))]}"#
+        let paged = try write("paged.jsonl", [utf8(line(1, "A")), utf8(page), utf8(line(4, long))])
+        #expect(counts(try importFeed(paged, into: db)) == [0, 3, 1, 0, 0])
+        #expect(try names() == ["A", "B2", "C2", String(long.prefix(12))])
+        #expect(try db.rows("SELECT id, line FROM source_record ORDER BY id").map { $0[1] } == [.integer(1), .integer(2), .integer(2), .integer(3)])
+
+        // The same record twice, as a new record and as an unchanged one: the second is rejected, with its content.
+        let twice = try write("twice.jsonl", [utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(2, "B"))])
+        let twiceFindings = FindingLog()
+        #expect(counts(try importFeed(twice, into: db, mode: .delta, findings: twiceFindings)) == [1, 1, 1, 0, 2])
+        #expect(twiceFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["3 registry.duplicate-id", "4 registry.duplicate-id"])
+        #expect(try db.rows("SELECT line, record_id, content FROM rejected_record ORDER BY line") == [
+            [.integer(3), .text(serviceID(1)), .text(line(1, "A"))], [.integer(4), .text(serviceID(5)), .text(line(5, "E"))],
+        ])
+    }
+
     @Test("a full feed tombstones what it no longer carries; a delta feed removes nothing", arguments: Backend.allCases)
     func fullAndDelta(backend: Backend) throws {
         let (db, _) = try backend.fresh()

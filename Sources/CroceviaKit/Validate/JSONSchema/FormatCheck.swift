@@ -77,29 +77,31 @@ enum FormatCheck: String {
 
     /// RFC 5321 mailbox: a dot-atom or quoted local part, then a host name or an address literal.
     static func isEmail(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
-        let local = bytes[..<at]
-        let domain = bytes[bytes.index(after: at)...]
-        guard !local.isEmpty, !domain.isEmpty else { return false }
-        if local.first == UInt8(ascii: "\"") {
-            guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
-        } else {
-            guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return false }
-            var previousDot = false
-            for byte in local {
-                let dot = byte == UInt8(ascii: ".")
-                if dot && previousDot { return false }
-                previousDot = dot
-                guard byte < 0x80, emailLocalBytes[Int(byte)] else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
+            let local = UnsafeBufferPointer(rebasing: bytes[..<at])
+            let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+            guard !local.isEmpty, !domain.isEmpty else { return false }
+            if local.first == UInt8(ascii: "\"") {
+                guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
+            } else {
+                guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return false }
+                var previousDot = false
+                for byte in local {
+                    let dot = byte == UInt8(ascii: ".")
+                    if dot && previousDot { return false }
+                    previousDot = dot
+                    guard byte < 0x80, emailLocalBytes[Int(byte)] else { return false }
+                }
             }
+            if domain.first == UInt8(ascii: "["), domain.last == UInt8(ascii: "]") {
+                let literal = String(decoding: domain.dropFirst().dropLast(), as: UTF8.self)
+                if literal.lowercased().hasPrefix("ipv6:") { return isIPv6(String(literal.dropFirst(5))) }
+                return isIPv4(Substring(literal))
+            }
+            return isHostname(domain)
         }
-        if domain.first == UInt8(ascii: "["), domain.last == UInt8(ascii: "]") {
-            let literal = String(decoding: domain.dropFirst().dropLast(), as: UTF8.self)
-            if literal.lowercased().hasPrefix("ipv6:") { return isIPv6(String(literal.dropFirst(5))) }
-            return isIPv4(Substring(literal))
-        }
-        return isHostname(String(decoding: domain, as: UTF8.self))
     }
 
     private static let emailLocalBytes: [Bool] = (0..<128).map { byte in
@@ -109,19 +111,32 @@ enum FormatCheck: String {
     }
 
     static func isHostname(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 253 else { return false }
-        for label in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard (1...63).contains(label.utf8.count), !label.hasPrefix("-"), !label.hasSuffix("-"),
-                  label.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }) else {
-                return false
+        var text = text
+        return text.withUTF8(isHostname)
+    }
+
+    /// Validators call this for every email and hostname of every record: it reads the bytes
+    /// as they are, without making strings.
+    static func isHostname(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        var start = 0
+        while true {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: ".") { end += 1 }
+            let count = end - start
+            guard (1...63).contains(count), bytes[start] != 0x2D, bytes[end - 1] != 0x2D else { return false }
+            for index in start..<end {
+                let byte = bytes[index]
+                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D else { return false }
             }
             // "--" in the third and fourth place marks an A-label ("xn--"), which must be IDNA.
-            let bytes = Array(label.utf8)
-            if bytes.count >= 4 && bytes[2] == 0x2D && bytes[3] == 0x2D {
-                guard label.lowercased().hasPrefix("xn--"), IDNA.isValidALabel(label) else { return false }
+            if count >= 4 && bytes[start + 2] == 0x2D && bytes[start + 3] == 0x2D {
+                let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                guard label.lowercased().hasPrefix("xn--"), IDNA.isValidALabel(label[...]) else { return false }
             }
+            if end == bytes.count { return true }
+            start = end + 1
         }
-        return true
     }
 
     static func isIPv4(_ text: Substring) -> Bool {
