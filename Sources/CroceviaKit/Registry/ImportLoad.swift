@@ -3,9 +3,28 @@ import Foundation
 /// One import's state: the source's records as the registry holds them, the ids seen in the
 /// feed, and the rows waiting to be written.
 final class ImportLoad {
+    /// The source's records as the registry held them when the run began, each in a slot (not
+    /// changed after: the preparing threads read it as it is).
     struct Known {
-        var hash: ContentHash
-        var active: Bool
+        var ids: [String] = []
+        var hashes: [ContentHash] = []
+        var active: [Bool] = []
+        var slots: [String: Int] = [:]
+
+        mutating func add(id: String, hash: ContentHash, active: Bool) {
+            slots[id] = ids.count
+            ids.append(id)
+            hashes.append(hash)
+            self.active.append(active)
+        }
+
+        /// The slot of each active record by its hash.
+        func activeByHash() -> [ContentHash: Int] {
+            var result: [ContentHash: Int] = [:]
+            result.reserveCapacity(ids.count)
+            for slot in ids.indices where active[slot] { result[hashes[slot]] = slot }
+            return result
+        }
     }
 
     let db: RegistryDatabase
@@ -19,10 +38,12 @@ final class ImportLoad {
     let columns: [String: String]
     let findings: FindingLog
     var summary = ImportSummary()
-    /// The source's records as the registry held them when the run began (not changed after).
-    var known: [String: Known] = [:]
-    /// Ids of the feed, with the line each was first seen on.
-    var seen: [String: Int] = [:]
+    var known = Known()
+    /// The line on which the feed had each known record (by slot; -1: not yet), and the new ids
+    /// with theirs. Kept apart so that a re-import, whose records are all known, never hashes
+    /// an id on the importing thread.
+    var seenKnown: [Int] = []
+    var seenNew: [String: Int] = [:]
     var pending: [[SQLValue]] = []
     var pendingRejected: [[SQLValue]] = []
     /// Records read and not yet worked on.
@@ -61,7 +82,7 @@ final class ImportLoad {
 
     /// A first import into an empty registry: `source_record` has no index while the records go
     /// in, and gets them at the end (see `RegistrySchema.sourceRecordIndexes`). The feed's ids
-    /// are unique (`seen`), so nothing can conflict meanwhile.
+    /// are unique (`firstLine`), so nothing can conflict meanwhile.
     private(set) var bulk = false
 
     func readExisting() throws {
@@ -70,14 +91,23 @@ final class ImportLoad {
             for name in RegistrySchema.sourceRecordIndexNames { try db.execute("DROP INDEX \(name)") }
             return
         }
-        let count = try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = ?", [.text(source)]).integer ?? 0
-        known.reserveCapacity(Int(count))
-        seen.reserveCapacity(Int(count))
+        let count = Int(try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = ?", [.text(source)]).integer ?? 0)
+        known.ids.reserveCapacity(count)
+        known.hashes.reserveCapacity(count)
+        known.active.reserveCapacity(count)
+        known.slots.reserveCapacity(count)
         // Read through the covering index source_record_hash: a fraction of the table's pages.
         try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
             guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
-            known[id] = Known(hash: hash, active: row[2].text == "active")
+            known.add(id: id, hash: hash, active: row[2].text == "active")
         }
+        seenKnown = Array(repeating: -1, count: known.ids.count)
+    }
+
+    /// The line on which the feed first had this id, if it did.
+    func firstLine(of id: String, slot: Int?) -> Int? {
+        guard let slot else { return seenNew[id] }
+        return seenKnown[slot] < 0 ? nil : seenKnown[slot]
     }
 
     /// Takes a record; records are worked on in batches.
@@ -90,6 +120,8 @@ final class ImportLoad {
     /// registry has it unchanged, and (new or changed) its schema failures.
     struct Prepared {
         var id: String?
+        /// The record's slot in `known`, when the registry has it.
+        var slot: Int?
         var hash = ContentHash(high: 0, low: 0)
         var unchanged = false
         /// The record's object (for case data, its entity's).
@@ -167,14 +199,14 @@ final class ImportLoad {
     /// `buffer` is the thread's own, emptied here. `line` is the JSON Lines line the record was
     /// parsed from, with its hash: when the record's compact JSON is that line, the hash is
     /// the line's.
-    static func prepare(_ record: Record, object: String, known: [String: Known], validators: [String: SchemaValidator],
+    static func prepare(_ record: Record, object: String, known: Known, validators: [String: SchemaValidator],
                         buffer: inout ByteBuffer, line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash)? = nil) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
         buffer.removeAll()
         JSONText.write(record.value, to: &buffer, pretty: false)
         let same = line.map { line in buffer.withBytes { $0.count == line.bytes.count && memcmp($0.baseAddress!, line.bytes.baseAddress!, $0.count) == 0 } } ?? false
-        var ready = Prepared(id: id, hash: same ? line!.hash : buffer.withBytes(ContentHash.init))
-        if let old = known[id], old.active, old.hash == ready.hash {
+        var ready = Prepared(id: id, slot: known.slots[id], hash: same ? line!.hash : buffer.withBytes(ContentHash.init))
+        if let slot = ready.slot, known.active[slot], known.hashes[slot] == ready.hash {
             ready.unchanged = true
             return ready
         }
@@ -195,14 +227,14 @@ final class ImportLoad {
             try reject(record, id: nil, findings: [finding])
             return
         }
-        if let first = seen[id] {
+        if let first = firstLine(of: id, slot: ready.slot) {
             let finding = Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
                                   file: place.file, line: place.line, record: place.record, field: "id", value: id)
             findings.add(finding)
             try reject(record, id: id, findings: [finding])
             return
         }
-        seen[id] = place.line
+        if let slot = ready.slot { seenKnown[slot] = place.line } else { seenNew[id] = place.line }
         if ready.unchanged {
             summary.unchanged += 1
             return
@@ -217,7 +249,7 @@ final class ImportLoad {
                 return
             }
         }
-        if known[id] == nil { summary.added += 1 } else { summary.changed += 1 }
+        if ready.slot == nil { summary.added += 1 } else { summary.changed += 1 }
         pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .text(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
         if pending.count >= 1000 { try write() }
@@ -269,7 +301,7 @@ final class ImportLoad {
 
     /// Marks the source's active records that the feed no longer has as removed.
     func removeMissing() throws {
-        let missing = known.filter { $0.value.active && seen[$0.key] == nil }.map(\.key).sorted()
+        let missing = known.ids.indices.filter { known.active[$0] && seenKnown[$0] < 0 }.map { known.ids[$0] }.sorted()
         summary.removed = missing.count
         for start in stride(from: 0, to: missing.count, by: 500) {
             let chunk = missing[start..<min(start + 500, missing.count)]

@@ -204,10 +204,28 @@ struct ContentHash: Hashable, Sendable {
         low = words.1
     }
 
+    /// A re-import reads a million of these: the bytes are read as they are.
     init?(hex: String) {
-        guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
-        self.high = high
-        self.low = low
+        var hex = hex
+        let words = hex.withUTF8 { bytes -> (UInt64, UInt64)? in
+            guard bytes.count == 32 else { return nil }
+            var words: (UInt64, UInt64) = (0, 0)
+            for index in 0..<32 {
+                let byte = bytes[index]
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                default: return nil
+                }
+                if index < 16 { words.0 = words.0 << 4 | UInt64(digit) } else { words.1 = words.1 << 4 | UInt64(digit) }
+            }
+            return words
+        }
+        guard let words else { return nil }
+        high = words.0
+        low = words.1
     }
 
     var hex: String {

@@ -24,8 +24,8 @@ final class JSONLinesFeed {
 
     enum Line {
         case blank
-        /// Byte for byte the stored record with this id.
-        case unchanged(id: String)
+        /// Byte for byte the stored record in this slot of `ImportLoad.known`.
+        case unchanged(slot: Int)
         /// Parsed and prepared; the value is left out (`.null`) when nothing needs it any more.
         case record(Record, ImportLoad.Prepared)
         /// The ordinary reader takes the file from this line.
@@ -37,8 +37,8 @@ final class JSONLinesFeed {
         let source: String
         let path: String
         let object: String
-        let known: [String: ImportLoad.Known]
-        let knownByHash: [ContentHash: String]
+        let known: ImportLoad.Known
+        let knownByHash: [ContentHash: Int]
         /// One set of validators per thread.
         let validators: [[String: SchemaValidator]]
         /// Records keep their values (for checks that run at apply, such as case data's).
@@ -90,7 +90,7 @@ final class JSONLinesFeed {
                      buffer: inout ByteBuffer) -> Line {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         let hash = ContentHash(line)
-        if let id = context.knownByHash[hash] { return .unchanged(id: id) }
+        if let slot = context.knownByHash[hash] { return .unchanged(slot: slot) }
         guard let value = parse(line) else { return .stop }
         if let page = value.objectValue, case .array? = page["contents"], page.keys.contains(where: HSDSPageReader.pageKeys.contains) {
             return .stop  // the ordinary reader hands out a page's records
@@ -221,10 +221,7 @@ extension ImportLoad {
     func takeJSONLines(_ path: String, progress: ProgressReporter?) throws -> Int? {
         guard let feed = JSONLinesFeed(path: path) else { return 1 }
         try drain()  // the records of earlier inputs first, in order
-        var knownByHash: [ContentHash: String] = [:]
-        knownByHash.reserveCapacity(known.count)
-        for (id, entry) in known where entry.active { knownByHash[entry.hash] = id }
-        let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: knownByHash,
+        let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: known.activeByHash(),
                                             validators: [validators, spareValidators], keepValues: caseChecks != nil)
         progress?.start(input: path)
         defer { progress?.finish() }
@@ -256,16 +253,23 @@ extension ImportLoad {
                 continue
             case .stop:
                 return number
-            case .unchanged(let id):
+            case .unchanged(let slot):
                 records += 1
-                var record = Record(value: .null, provenance: Provenance(source: source, file: path, line: number, record: records))
+                if seenKnown[slot] < 0 {
+                    // Most lines of a re-import: counted without a record or an id.
+                    seenKnown[slot] = number
+                    summary.records += 1
+                    summary.unchanged += 1
+                    continue
+                }
                 // The same record twice: the second is rejected, with its content.
-                if seen[id] != nil { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
-                try apply(record, Prepared(id: id, unchanged: true, type: object))
+                let record = Record(value: JSONLinesFeed.parse(chunk.line(index)) ?? .null,
+                                    provenance: Provenance(source: source, file: path, line: number, record: records))
+                try apply(record, Prepared(id: known.ids[slot], slot: slot, unchanged: true, type: object))
             case .record(var record, let ready):
                 records += 1
                 record.provenance.record = records
-                if let id = ready.id, seen[id] != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
+                if let id = ready.id, firstLine(of: id, slot: ready.slot) != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
                 try apply(record, ready)
             }
         }
