@@ -31,8 +31,11 @@ struct SQLiteFileTests {
     func contentHash() {
         var text = #"{"id":"1"}"#
         let hash = text.withUTF8(ContentHash.init)
-        #expect(hash.hex.count == 32)
+        #expect(hash.hex == "5811967f540d300d249ab30ae681359a")  // Python: hashlib.sha256(b'{"id":"1"}').hexdigest()[:32]
         #expect(ContentHash(hex: hash.hex) == hash)
+        #expect(ContentHash(high: 0xF, low: 0xAB00).hex == "000000000000000f000000000000ab00")
+        #expect(ContentHash(hex: "000000000000000F000000000000AB00") == ContentHash(high: 0xF, low: 0xAB00))
         #expect(ContentHash(hex: "xyz") == nil)
+        #expect(ContentHash(hex: "000000000000000g000000000000ab00") == nil)
     }
 }

@@ -197,21 +197,28 @@ final class ImportLoad {
     }
 
     /// `buffer` is the thread's own, emptied here. `line` is the JSON Lines line the record was
-    /// parsed from, with its hash: when the record's compact JSON is that line, the hash is
-    /// the line's.
-    static func prepare(_ record: Record, object: String, known: Known, validators: [String: SchemaValidator],
-                        buffer: inout ByteBuffer, line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash)? = nil) -> Prepared {
+    /// parsed from, with its hash, and whether the parser found it compact: then the line is the
+    /// record's compact JSON, not written again (and, when the writer gives the line's bytes
+    /// all the same, the hash is still the line's).
+    static func prepare(_ record: Record, object: String, known: Known, validators: [String: SchemaValidator], buffer: inout ByteBuffer,
+                        line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash, compact: Bool)? = nil) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
-        buffer.removeAll()
-        JSONText.write(record.value, to: &buffer, pretty: false)
-        let same = line.map { line in buffer.withBytes { $0.count == line.bytes.count && memcmp($0.baseAddress!, line.bytes.baseAddress!, $0.count) == 0 } } ?? false
-        var ready = Prepared(id: id, slot: known.slots[id], hash: same ? line!.hash : buffer.withBytes(ContentHash.init))
+        var ready = Prepared(id: id, slot: known.slots[id])
+        let asWritten = line?.compact == true ? line?.bytes : nil
+        if let line, asWritten != nil {
+            ready.hash = line.hash
+        } else {
+            buffer.removeAll()
+            JSONText.write(record.value, to: &buffer, pretty: false)
+            let same = line.map { line in buffer.withBytes { $0.count == line.bytes.count && memcmp($0.baseAddress!, line.bytes.baseAddress!, $0.count) == 0 } } ?? false
+            ready.hash = same ? line!.hash : buffer.withBytes(ContentHash.init)
+        }
         if let slot = ready.slot, known.active[slot], known.hashes[slot] == ready.hash {
             ready.unchanged = true
             return ready
         }
         ready.type = CaseEntities.objectType(of: record.value, feed: object)
-        ready.content = buffer.string
+        ready.content = asWritten.map { String(decoding: $0, as: UTF8.self) } ?? buffer.string
         ready.failures = validators[ready.type]?.validate(record.value) ?? []
         return ready
     }

@@ -229,10 +229,14 @@ struct ContentHash: Hashable, Sendable {
     }
 
     var hex: String {
-        func padded(_ word: UInt64) -> String {
-            let digits = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                let shift = UInt64(60 - 4 * index)
+                buffer[index] = digits.utf8Start[Int((high >> shift) & 0xF)]
+                buffer[16 + index] = digits.utf8Start[Int((low >> shift) & 0xF)]
+            }
+            return 32
         }
-        return padded(high) + padded(low)
     }
 }

@@ -91,23 +91,24 @@ final class JSONLinesFeed {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         let hash = ContentHash(line)
         if let slot = context.knownByHash[hash] { return .unchanged(slot: slot) }
-        guard let value = parse(line) else { return .stop }
+        guard let (value, compact) = parse(line) else { return .stop }
         if let page = value.objectValue, case .array? = page["contents"], page.keys.contains(where: HSDSPageReader.pageKeys.contains) {
             return .stop  // the ordinary reader hands out a page's records
         }
         var record = Record(value: value, provenance: Provenance(source: context.source, file: context.path, line: number, record: 0))
         let ready = ImportLoad.prepare(record, object: context.object, known: context.known, validators: validators, buffer: &buffer,
-                                       line: (line, hash))
+                                       line: (line, hash, compact))
         if ready.id != nil, ready.failures.isEmpty, !context.keepValues { record.value = .null }  // freed on this thread
         return .record(record, ready)
     }
 
-    /// One JSON value from a line of clean UTF-8 (no NUL byte), else nil.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+    /// One JSON value from a line of clean UTF-8 (no NUL byte), and whether the line is that
+    /// value's compact JSON as `JSONText` writes it; nil when it is not one value.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (JSONValue, compact: Bool)? {
         guard let base = line.baseAddress, isCleanUTF8(line) else { return nil }
         var parser = JSONParser(base: base, end: line.count, position: 0, line: 1, maxDepth: 512)
         guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
-        return value
+        return (value, parser.compact)
     }
 
     /// UTF-8 as `TextInput` accepts it without a word, and no NUL byte (which it refuses).
@@ -263,13 +264,13 @@ extension ImportLoad {
                     continue
                 }
                 // The same record twice: the second is rejected, with its content.
-                let record = Record(value: JSONLinesFeed.parse(chunk.line(index)) ?? .null,
+                let record = Record(value: JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null,
                                     provenance: Provenance(source: source, file: path, line: number, record: records))
                 try apply(record, Prepared(id: known.ids[slot], slot: slot, unchanged: true, type: object))
             case .record(var record, let ready):
                 records += 1
                 record.provenance.record = records
-                if let id = ready.id, firstLine(of: id, slot: ready.slot) != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index)) ?? .null }
+                if let id = ready.id, firstLine(of: id, slot: ready.slot) != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null }
                 try apply(record, ready)
             }
         }

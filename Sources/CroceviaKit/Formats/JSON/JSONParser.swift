@@ -15,6 +15,10 @@ struct JSONParser {
     /// The current physical line (1-based).
     var line: Int
     let maxDepth: Int
+    /// Whether the text parsed so far is exactly what `JSONText` writes compactly for its value:
+    /// no white space, no escape that the writer would write otherwise (`\/`, `\u…`), no member
+    /// name twice. A JSON Lines import stores such a line as it is, without writing it again.
+    private(set) var compact = true
 
     init(base: UnsafePointer<UInt8>, end: Int, position: Int, line: Int, maxDepth: Int) {
         self.base = base
@@ -29,8 +33,8 @@ struct JSONParser {
         while position < end {
             let b = base[position]
             switch b {
-            case 0x20, 0x09, 0x0D: position += 1
-            case 0x0A: position += 1; line += 1
+            case 0x20, 0x09, 0x0D: position += 1; compact = false
+            case 0x0A: position += 1; line += 1; compact = false
             default: return b
             }
         }
@@ -76,7 +80,9 @@ struct JSONParser {
             position -= 1
             throw .syntax("expected ',' or '}' in an object, found \(Self.describe(next))")
         }
-        return .object(JSONObject(Self.lastMemberWins(members)))
+        let kept = Self.lastMemberWins(members)
+        if kept.count != members.count { compact = false }
+        return .object(JSONObject(kept))
     }
 
     private mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
@@ -136,13 +142,14 @@ struct JSONParser {
             switch e {
             case UInt8(ascii: "\""): bytes.append(0x22)
             case UInt8(ascii: "\\"): bytes.append(0x5C)
-            case UInt8(ascii: "/"): bytes.append(0x2F)
+            case UInt8(ascii: "/"): bytes.append(0x2F); compact = false
             case UInt8(ascii: "b"): bytes.append(0x08)
             case UInt8(ascii: "f"): bytes.append(0x0C)
             case UInt8(ascii: "n"): bytes.append(0x0A)
             case UInt8(ascii: "r"): bytes.append(0x0D)
             case UInt8(ascii: "t"): bytes.append(0x09)
             case UInt8(ascii: "u"):
+                compact = false
                 var scalar = try hex4()
                 if scalar >= 0xD800 && scalar <= 0xDBFF {
                     guard position + 6 <= end else { throw .needMore }

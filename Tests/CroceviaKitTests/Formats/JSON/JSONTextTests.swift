@@ -28,4 +28,38 @@ import Testing
         #expect(JSONObject([("a", .null), ("b", .bool(true))]) == JSONObject([("b", .bool(true)), ("a", .null)]))
         #expect(JSONObject([("a", .null)]) != JSONObject([("a", .bool(false))]))
     }
+
+    /// The parser says a text is compact only when the writer gives it back byte for byte (the
+    /// JSON Lines import then stores the line without writing it again); it may be cautious the
+    /// other way round (the writer gives "\u0001" back, but the import writes such a line anew).
+    @Test func theParserKnowsCompactText() {
+        // The text, whether the parser calls it compact, whether the writer gives it back.
+        let lines: [(String, Bool, Bool)] = [
+            (#"{"id":"1","name":"Caffè \"sociale\"","n":[1,-2.5e3,true,null],"o":{}}"#, true, true),
+            (#"{"a":"riga\nnuova\ttab\\ \r \b \f","b":[]}"#, true, true),
+            ("{\"a\":\"x/y\",\"DEL\":\"\u{7F}\"}", true, true),
+            (#"{"a":"\u0001"}"#, false, true),
+            (#"{"id": "1"}"#, false, false),
+            (#" {"id":"1"}"#, false, false),
+            (#"{"id":"1"} "#, false, false),
+            (#"{"a":"x\/y"}"#, false, false),
+            (#"{"a":"\u00e8"}"#, false, false),
+            (#"{"a":1,"a":2}"#, false, false),
+            (#"[1, 2]"#, false, false),
+        ]
+        for (line, expected, same) in lines {
+            var text = line
+            let result = text.withUTF8 { bytes -> (JSONValue, Bool)? in
+                var parser = JSONParser(base: bytes.baseAddress!, end: bytes.count, position: 0, line: 1, maxDepth: 10)
+                guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
+                return (value, parser.compact)
+            }
+            guard let (value, compact) = result else {
+                Issue.record("\(line) does not parse")
+                continue
+            }
+            #expect(compact == expected, "\(line)")
+            #expect((JSONText.compact(value) == line) == same, "\(line) written back: \(JSONText.compact(value))")
+        }
+    }
 }
