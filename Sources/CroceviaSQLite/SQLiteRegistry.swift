@@ -64,6 +64,24 @@ public final class SQLiteRegistry: RegistryDatabase {
         }
     }
 
+    public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
+        try statement(sql) { handle, statement in
+            Self.bind(arguments, to: statement)
+            let columns = SQLTextRow { index in
+                let count = Int(sqlite3_column_bytes(statement, Int32(index)))
+                guard count > 0, let text = sqlite3_column_text(statement, Int32(index)) else { return UnsafeBufferPointer(start: nil, count: 0) }
+                return UnsafeBufferPointer(start: text, count: count)
+            }
+            while true {
+                switch sqlite3_step(statement) {
+                case SQLITE_ROW: try row(columns)
+                case SQLITE_DONE: return
+                default: throw Self.lastError(handle, sql: sql)
+                }
+            }
+        }
+    }
+
     /// Rows are bound straight through SQLite's C interface too: GRDB's argument values cost
     /// 7% of a first import (perf), for rows that are only ever written.
     public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String) throws {

@@ -11,19 +11,36 @@ final class ImportLoad {
         var active: [Bool] = []
         var slots: [String: Int] = [:]
 
+        /// Adds a record; `index()` then makes the lookups.
         mutating func add(id: String, hash: ContentHash, active: Bool) {
-            slots[id] = ids.count
             ids.append(id)
             hashes.append(hash)
             self.active.append(active)
         }
 
-        /// The slot of each active record by its hash.
-        func activeByHash() -> [ContentHash: Int] {
-            var result: [ContentHash: Int] = [:]
-            result.reserveCapacity(ids.count)
-            for slot in ids.indices where active[slot] { result[hashes[slot]] = slot }
-            return result
+        /// The slot of each active record by its hash (made with `slots`).
+        var activeByHash: [ContentHash: Int] = [:]
+
+        /// Makes `slots` and `activeByHash`, one on each of two threads.
+        mutating func index() {
+            final class Made: @unchecked Sendable {
+                var slots: [String: Int] = [:]
+                var byHash: [ContentHash: Int] = [:]
+            }
+            let made = Made()
+            let known = UnsafeSendable(self)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                let known = known.value
+                if part == 0 {
+                    made.slots.reserveCapacity(known.ids.count)
+                    for (slot, id) in known.ids.enumerated() { made.slots[id] = slot }
+                } else {
+                    made.byHash.reserveCapacity(known.ids.count)
+                    for slot in known.ids.indices where known.active[slot] { made.byHash[known.hashes[slot]] = slot }
+                }
+            }
+            slots = made.slots
+            activeByHash = made.byHash
         }
     }
 
@@ -95,12 +112,12 @@ final class ImportLoad {
         known.ids.reserveCapacity(count)
         known.hashes.reserveCapacity(count)
         known.active.reserveCapacity(count)
-        known.slots.reserveCapacity(count)
         // Read through the covering index source_record_hash: a fraction of the table's pages.
-        try db.query("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
-            guard let id = row[0].text, let hash = row[1].text.flatMap(ContentHash.init(hex:)) else { return }
-            known.add(id: id, hash: hash, active: row[2].text == "active")
+        try db.queryText("SELECT id, content_hash, status FROM source_record WHERE source = ?", [.text(source)]) { row in
+            guard let hash = ContentHash(hex: row.bytes(1)) else { return }
+            known.add(id: row.text(0), hash: hash, active: row.bytes(2).elementsEqual("active".utf8))
         }
+        known.index()
         seenKnown = Array(repeating: -1, count: known.ids.count)
     }
 

@@ -204,28 +204,37 @@ struct ContentHash: Hashable, Sendable {
         low = words.1
     }
 
-    /// A re-import reads a million of these: the bytes are read as they are.
     init?(hex: String) {
         var hex = hex
-        let words = hex.withUTF8 { bytes -> (UInt64, UInt64)? in
-            guard bytes.count == 32 else { return nil }
-            var words: (UInt64, UInt64) = (0, 0)
-            for index in 0..<32 {
-                let byte = bytes[index]
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                default: return nil
-                }
-                if index < 16 { words.0 = words.0 << 4 | UInt64(digit) } else { words.1 = words.1 << 4 | UInt64(digit) }
+        guard let hash = hex.withUTF8(ContentHash.init(hex:)) else { return nil }
+        self = hash
+    }
+
+    /// A re-import reads a million of these, as the database holds them.
+    init?(hex bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        func word(_ start: Int) -> UInt64? {
+            var word: UInt64 = 0
+            for index in start..<start + 16 {
+                let digit = Self.hexDigits[Int(bytes[index])]
+                guard digit < 16 else { return nil }
+                word = word << 4 | UInt64(digit)
             }
-            return words
+            return word
         }
-        guard let words else { return nil }
-        high = words.0
-        low = words.1
+        guard let high = word(0), let low = word(16) else { return nil }
+        self.high = high
+        self.low = low
+    }
+
+    /// Each byte's value as a hexadecimal digit; 255 for other bytes.
+    private static let hexDigits: [UInt8] = (0..<256).map { byte in
+        switch byte {
+        case 0x30...0x39: UInt8(byte - 0x30)
+        case 0x61...0x66: UInt8(byte - 0x61 + 10)
+        case 0x41...0x46: UInt8(byte - 0x41 + 10)
+        default: 255
+        }
     }
 
     var hex: String {

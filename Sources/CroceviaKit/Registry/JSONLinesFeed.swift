@@ -222,7 +222,7 @@ extension ImportLoad {
     func takeJSONLines(_ path: String, progress: ProgressReporter?) throws -> Int? {
         guard let feed = JSONLinesFeed(path: path) else { return 1 }
         try drain()  // the records of earlier inputs first, in order
-        let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: known.activeByHash(),
+        let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: known.activeByHash,
                                             validators: [validators, spareValidators], keepValues: caseChecks != nil)
         progress?.start(input: path)
         defer { progress?.finish() }

@@ -54,6 +54,9 @@ public protocol RegistryDatabase: AnyObject {
     func execute(_ sql: String, _ arguments: [SQLValue]) throws
     /// Runs a query and hands each row's values to `row`, in the order the query selects them.
     func query(_ sql: String, _ arguments: [SQLValue], row: ([SQLValue]) throws -> Void) throws
+    /// Runs a query and hands each row to `row` as the text of its columns, without making
+    /// values of them: for reading a million rows. The bytes last until `row` returns.
+    func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws
     /// Inserts rows of `columns` into `table`; `suffix` follows the VALUES (an `ON CONFLICT`
     /// clause). The SQLite side reuses one prepared statement, the PostgreSQL side sends many
     /// rows per statement.
@@ -66,6 +69,16 @@ public protocol RegistryDatabase: AnyObject {
     func close()
 }
 
+/// A row's columns as UTF-8 text (empty for NULL), for `queryText`.
+public struct SQLTextRow {
+    private let column: (Int) -> UnsafeBufferPointer<UInt8>
+
+    public init(column: @escaping (Int) -> UnsafeBufferPointer<UInt8>) { self.column = column }
+
+    public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> { column(index) }
+    public func text(_ index: Int) -> String { String(decoding: column(index), as: UTF8.self) }
+}
+
 public enum SQLDialect: Sendable {
     case sqlite
     case postgres
@@ -73,6 +86,20 @@ public enum SQLDialect: Sendable {
 
 extension RegistryDatabase {
     public func execute(_ sql: String) throws { try execute(sql, []) }
+
+    /// Through `query`, for a database without a faster way.
+    public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
+        try query(sql, arguments) { values in
+            let texts = values.map { value -> (UnsafeMutableBufferPointer<UInt8>, Int) in
+                let bytes = Array((value.text ?? "").utf8)
+                let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+                _ = copy.initialize(from: bytes)
+                return (copy, bytes.count)
+            }
+            defer { for (copy, _) in texts { copy.deallocate() } }
+            try row(SQLTextRow { index in UnsafeBufferPointer(start: texts[index].0.baseAddress, count: texts[index].1) })
+        }
+    }
 
     /// The rows of a query, for small results.
     public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
