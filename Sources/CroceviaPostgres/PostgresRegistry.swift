@@ -117,6 +117,7 @@ public final class PostgresRegistry: RegistryDatabase {
             case .real(let number): binds.append(number)
             case .boolean(let flag): binds.append(flag)
             case .text(let text): binds.append(text)
+            case .utf8(let bytes): binds.append(String(decoding: bytes, as: UTF8.self))
             }
         }
         do {

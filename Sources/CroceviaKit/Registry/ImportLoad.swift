@@ -143,7 +143,8 @@ final class ImportLoad {
         var unchanged = false
         /// The record's object (for case data, its entity's).
         var type = ""
-        var content = ""
+        /// The compact JSON (UTF-8, checked: the parser's input, or the writer's output).
+        var content: [UInt8] = []
         var failures: [SchemaValidator.Failure] = []
     }
 
@@ -235,7 +236,7 @@ final class ImportLoad {
             return ready
         }
         ready.type = CaseEntities.objectType(of: record.value, feed: object)
-        ready.content = asWritten.map { String(decoding: $0, as: UTF8.self) } ?? buffer.string
+        ready.content = asWritten.map(Array.init) ?? buffer.withBytes(Array.init)
         ready.failures = validators[ready.type]?.validate(record.value) ?? []
         return ready
     }
@@ -274,7 +275,7 @@ final class ImportLoad {
             }
         }
         if ready.slot == nil { summary.added += 1 } else { summary.changed += 1 }
-        pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .text(ready.content), .text("active"),
+        pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .utf8(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
         if pending.count >= 1000 { try write() }
     }

@@ -5,10 +5,13 @@ public enum SQLValue: Sendable, Equatable, Hashable {
     case real(Double)
     case boolean(Bool)
     case text(String)
+    /// Text as UTF-8 bytes: a record's JSON, made as bytes, bound without making a String of it.
+    case utf8([UInt8])
 
     public var text: String? {
         switch self {
         case .text(let text): return text
+        case .utf8(let bytes): return String(decoding: bytes, as: UTF8.self)
         case .integer(let number): return String(number)
         case .real(let number): return String(number)
         case .boolean(let flag): return String(flag)
@@ -19,7 +22,7 @@ public enum SQLValue: Sendable, Equatable, Hashable {
     public var integer: Int64? {
         switch self {
         case .integer(let number): return number
-        case .text(let text): return Int64(text)
+        case .text, .utf8: return text.flatMap { Int64($0) }
         case .real(let number): return Int64(exactly: number)
         case .boolean(let flag): return flag ? 1 : 0
         case .null: return nil
@@ -30,7 +33,7 @@ public enum SQLValue: Sendable, Equatable, Hashable {
         switch self {
         case .real(let number): return number
         case .integer(let number): return Double(number)
-        case .text(let text): return Double(text)
+        case .text, .utf8: return text.flatMap { Double($0) }
         case .boolean, .null: return nil
         }
     }

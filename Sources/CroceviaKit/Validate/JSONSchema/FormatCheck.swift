@@ -174,21 +174,19 @@ enum FormatCheck: String {
         return head + tail <= 7
     }
 
+    /// Every id of every record goes through here: the bytes as they are.
     static func isUUID(_ text: String) -> Bool {
-        guard text.utf8.count == 36 else { return false }
-        func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            for index in 0..<36 {
-                let byte = bytes[index]
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    guard byte == UInt8(ascii: "-") else { return false }
-                } else {
-                    guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66) else { return false }
-                }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 36, let base = bytes.baseAddress else { return false }
+            // 8-4-4-4-12 hexadecimal digits: the dashes in their places, then every other byte a digit.
+            guard base[8] == 0x2D, base[13] == 0x2D, base[18] == 0x2D, base[23] == 0x2D else { return false }
+            for index in 0..<36 where index != 8 && index != 13 && index != 18 && index != 23 {
+                let byte = base[index], letter = byte | 0x20  // A-F as a-f
+                guard (byte >= 0x30 && byte <= 0x39) || (letter >= 0x61 && letter <= 0x66) else { return false }
             }
             return true
         }
-        if let result = text.utf8.withContiguousStorageIfAvailable(check) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(check)
     }
 
     /// RFC 3986 URI (absolute) or URI reference, checked by characters and structure.
