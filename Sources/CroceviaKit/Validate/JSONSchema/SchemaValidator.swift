@@ -64,17 +64,41 @@ public final class SchemaValidator {
         init(limit: Int) { self.limit = limit }
     }
 
-    /// What evaluating a subschema gives: its verdict and what it evaluated.
+    /// What evaluating a subschema gives: its verdict and, when the run annotates, what it
+    /// evaluated. Without annotations an outcome is a flag: most schemas have no `unevaluated*`,
+    /// and every subschema of every record makes and merges one.
     struct Outcome {
         var valid = true
-        var properties: Set<String> = []
-        var allItems = false
-        var items: Set<Int> = []
+        private var evaluated: Evaluated?
+
+        struct Evaluated {
+            var properties: Set<String> = []
+            var allItems = false
+            var items: Set<Int> = []
+        }
+
+        init(valid: Bool = true) { self.valid = valid }
+
+        var properties: Set<String> {
+            get { evaluated?.properties ?? [] }
+            set { evaluated = evaluated ?? Evaluated(); evaluated!.properties = newValue }
+        }
+        var allItems: Bool {
+            get { evaluated?.allItems ?? false }
+            set { evaluated = evaluated ?? Evaluated(); evaluated!.allItems = newValue }
+        }
+        var items: Set<Int> {
+            get { evaluated?.items ?? [] }
+            set { evaluated = evaluated ?? Evaluated(); evaluated!.items = newValue }
+        }
 
         mutating func merge(_ other: Outcome) {
-            properties.formUnion(other.properties)
-            allItems = allItems || other.allItems
-            items.formUnion(other.items)
+            guard let theirs = other.evaluated else { return }
+            var mine = evaluated ?? Evaluated()
+            mine.properties.formUnion(theirs.properties)
+            mine.allItems = mine.allItems || theirs.allItems
+            mine.items.formUnion(theirs.items)
+            evaluated = mine
         }
     }
 
@@ -312,7 +336,7 @@ public final class SchemaValidator {
                 path.removeLast()
                 if run.annotate { outcome.items.insert(index) }
             }
-            if nodes.count >= items.count { outcome.allItems = true }
+            if nodes.count >= items.count && run.annotate { outcome.allItems = true }
             return valid
         case .items(let child, let after):
             guard case .array(let items) = instance else { return true }
@@ -323,7 +347,7 @@ public final class SchemaValidator {
                 path.removeLast()
                 if !valid && run.quiet > 0 { return false }
             }
-            outcome.allItems = true
+            if run.annotate { outcome.allItems = true }
             return valid
         case .contains(let child, let minimum, let maximum):
             guard case .array(let items) = instance else { return true }
