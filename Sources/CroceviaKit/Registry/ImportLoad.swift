@@ -99,7 +99,7 @@ final class ImportLoad {
 
     /// A first import into an empty registry: `source_record` has no index while the records go
     /// in, and gets them at the end (see `RegistrySchema.sourceRecordIndexes`). The feed's ids
-    /// are unique (`firstLine`), so nothing can conflict meanwhile.
+    /// are unique (`markSeen`), so nothing can conflict meanwhile.
     private(set) var bulk = false
 
     func readExisting() throws {
@@ -121,10 +121,17 @@ final class ImportLoad {
         seenKnown = Array(repeating: -1, count: known.ids.count)
     }
 
-    /// The line on which the feed first had this id, if it did.
-    func firstLine(of id: String, slot: Int?) -> Int? {
-        guard let slot else { return seenNew[id] }
-        return seenKnown[slot] < 0 ? nil : seenKnown[slot]
+    /// Marks the id as seen on `line`; returns the line on which the feed first had it, when it
+    /// already had (that line stays marked). One hash of a new id, none of a known one.
+    func markSeen(_ id: String, slot: Int?, line: Int) -> Int? {
+        if let slot {
+            if seenKnown[slot] >= 0 { return seenKnown[slot] }
+            seenKnown[slot] = line
+            return nil
+        }
+        guard let first = seenNew.updateValue(line, forKey: id) else { return nil }
+        seenNew[id] = first
+        return first
     }
 
     /// Takes a record; records are worked on in batches.
@@ -241,8 +248,11 @@ final class ImportLoad {
         return ready
     }
 
-    func apply(_ record: Record, _ ready: Prepared) throws {
+    /// `value` gives the record's value when `record` was handed over without it and it turns
+    /// out to be needed (a record rejected as a duplicate is kept with its content).
+    func apply(_ record: Record, _ ready: Prepared, value: (() -> JSONValue)? = nil) throws {
         summary.records += 1
+        var record = record
         let place = record.provenance
         guard let id = ready.id else {
             let finding = Finding(.error, rule: "registry.no-id", message: "the record has no \"id\", so the registry cannot keep track of it; it was not imported",
@@ -252,14 +262,14 @@ final class ImportLoad {
             try reject(record, id: nil, findings: [finding])
             return
         }
-        if let first = firstLine(of: id, slot: ready.slot) {
+        if let first = markSeen(id, slot: ready.slot, line: place.line) {
+            if let value, record.value == .null { record.value = value() }
             let finding = Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
                                   file: place.file, line: place.line, record: place.record, field: "id", value: id)
             findings.add(finding)
             try reject(record, id: id, findings: [finding])
             return
         }
-        if let slot = ready.slot { seenKnown[slot] = place.line } else { seenNew[id] = place.line }
         if ready.unchanged {
             summary.unchanged += 1
             return

@@ -231,6 +231,11 @@ extension ImportLoad {
         while true {
             let chunk = try feed.next()
             chunk?.start(context)
+            if previous == nil, let chunk, let size = feed.size, let last = chunk.spans.last {
+                // Room for the feed's new ids (as many lines as the first chunk's suggest, less the known ones).
+                let lines = chunk.spans.count * (size / (last.start + last.count + 1))
+                seenNew.reserveCapacity(min(max(lines - known.ids.count, 0), 20_000_000))
+            }
             if let previous, let stop = try apply(previous, path: path, records: &records) {
                 chunk?.done.wait()
                 return stop
@@ -264,14 +269,14 @@ extension ImportLoad {
                     continue
                 }
                 // The same record twice: the second is rejected, with its content.
-                let record = Record(value: JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null,
-                                    provenance: Provenance(source: source, file: path, line: number, record: records))
-                try apply(record, Prepared(id: known.ids[slot], slot: slot, unchanged: true, type: object))
+                let record = Record(value: .null, provenance: Provenance(source: source, file: path, line: number, record: records))
+                try apply(record, Prepared(id: known.ids[slot], slot: slot, unchanged: true, type: object)) {
+                    JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null
+                }
             case .record(var record, let ready):
                 records += 1
                 record.provenance.record = records
-                if let id = ready.id, firstLine(of: id, slot: ready.slot) != nil, record.value == .null { record.value = JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null }
-                try apply(record, ready)
+                try apply(record, ready) { JSONLinesFeed.parse(chunk.line(index))?.0 ?? .null }
             }
         }
         return nil
