@@ -9,38 +9,40 @@ final class ImportLoad {
         var ids: [String] = []
         var hashes: [ContentHash] = []
         var active: [Bool] = []
-        var slots: [String: Int] = [:]
+        /// The slot of each active record by its hash (a JSON Lines line is looked up by its
+        /// bytes' hash), made by `index()`.
+        var activeByHash: [ContentHash: Int] = [:]
+        private let byID = SlotsByID()
 
-        /// Adds a record; `index()` then makes the lookups.
         mutating func add(id: String, hash: ContentHash, active: Bool) {
             ids.append(id)
             hashes.append(hash)
             self.active.append(active)
         }
 
-        /// The slot of each active record by its hash (made with `slots`).
-        var activeByHash: [ContentHash: Int] = [:]
-
-        /// Makes `slots` and `activeByHash`, one on each of two threads.
         mutating func index() {
-            final class Made: @unchecked Sendable {
+            activeByHash.reserveCapacity(ids.count)
+            for slot in ids.indices where active[slot] { activeByHash[hashes[slot]] = slot }
+        }
+
+        /// The slot of each record by its id, made the first time a thread asks: a re-import
+        /// whose lines all match by their hash never does.
+        func slots() -> [String: Int] { byID.slots(of: ids) }
+    }
+
+    final class SlotsByID: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: [String: Int]?
+
+        func slots(of ids: [String]) -> [String: Int] {
+            lock.withLock {
+                if let made { return made }
                 var slots: [String: Int] = [:]
-                var byHash: [ContentHash: Int] = [:]
+                slots.reserveCapacity(ids.count)
+                for (slot, id) in ids.enumerated() { slots[id] = slot }
+                made = slots
+                return slots
             }
-            let made = Made()
-            let known = UnsafeSendable(self)
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let known = known.value
-                if part == 0 {
-                    made.slots.reserveCapacity(known.ids.count)
-                    for (slot, id) in known.ids.enumerated() { made.slots[id] = slot }
-                } else {
-                    made.byHash.reserveCapacity(known.ids.count)
-                    for slot in known.ids.indices where known.active[slot] { made.byHash[known.hashes[slot]] = slot }
-                }
-            }
-            slots = made.slots
-            activeByHash = made.byHash
         }
     }
 
@@ -199,9 +201,11 @@ final class ImportLoad {
                 let base = UnsafeSendable(buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: 2) { part in
                     let (known, validators, object) = shared.value
+                    let slots = known.slots()
                     var bytes = ByteBuffer(capacity: 4096)
                     for index in stride(from: part, to: count, by: 2) {
-                        (base.value + index).initialize(to: Self.prepare(work.records[index], object: object, known: known, validators: validators[part], buffer: &bytes))
+                        (base.value + index).initialize(to: Self.prepare(work.records[index], object: object, known: known, slots: slots,
+                                                                         validators: validators[part], buffer: &bytes))
                     }
                 }
                 initialized = count
@@ -225,10 +229,10 @@ final class ImportLoad {
     /// parsed from, with its hash, and whether the parser found it compact: then the line is the
     /// record's compact JSON, not written again (and, when the writer gives the line's bytes
     /// all the same, the hash is still the line's).
-    static func prepare(_ record: Record, object: String, known: Known, validators: [String: SchemaValidator], buffer: inout ByteBuffer,
+    static func prepare(_ record: Record, object: String, known: Known, slots: [String: Int], validators: [String: SchemaValidator], buffer: inout ByteBuffer,
                         line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash, compact: Bool)? = nil) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
-        var ready = Prepared(id: id, slot: known.slots[id])
+        var ready = Prepared(id: id, slot: slots[id])
         let asWritten = line?.compact == true ? line?.bytes : nil
         if let line, asWritten != nil {
             ready.hash = line.hash

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 public struct ImportOptions: Sendable {
@@ -53,7 +52,7 @@ public struct ImportSummary: Sendable, Equatable {
 ///
 /// - each record is read (through the source's profile, when it has one) and keyed by its `id`
 ///   (profiles make stable UUIDv5 ids, so a re-read row keeps its id);
-/// - its compact JSON is hashed (SHA-256, first 128 bits); a record whose hash and status are
+/// - its compact JSON is hashed (`ContentHash`); a record whose hash and status are
 ///   those in the registry is unchanged and not touched, without being validated again;
 /// - a new or changed record is validated against its HSDS schema; one with errors is kept in
 ///   `rejected_record` with its findings and not imported, unless `allowInvalid`; a valid one is
@@ -181,71 +180,4 @@ public final class Importer {
     }
 
     static func timestamp() -> String { Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) }
-}
-
-/// The first 128 bits of the SHA-256 of a record's compact JSON.
-struct ContentHash: Hashable, Sendable {
-    let high: UInt64
-    let low: UInt64
-
-    init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
-    }
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
-        var words = (UInt64(0), UInt64(0))
-        digest.withUnsafeBytes { bytes in
-            words.0 = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian
-            words.1 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
-        }
-        high = words.0
-        low = words.1
-    }
-
-    init?(hex: String) {
-        var hex = hex
-        guard let hash = hex.withUTF8(ContentHash.init(hex:)) else { return nil }
-        self = hash
-    }
-
-    /// A re-import reads a million of these, as the database holds them.
-    init?(hex bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 32 else { return nil }
-        func word(_ start: Int) -> UInt64? {
-            var word: UInt64 = 0
-            for index in start..<start + 16 {
-                let digit = Self.hexDigits[Int(bytes[index])]
-                guard digit < 16 else { return nil }
-                word = word << 4 | UInt64(digit)
-            }
-            return word
-        }
-        guard let high = word(0), let low = word(16) else { return nil }
-        self.high = high
-        self.low = low
-    }
-
-    /// Each byte's value as a hexadecimal digit; 255 for other bytes.
-    private static let hexDigits: [UInt8] = (0..<256).map { byte in
-        switch byte {
-        case 0x30...0x39: UInt8(byte - 0x30)
-        case 0x61...0x66: UInt8(byte - 0x61 + 10)
-        case 0x41...0x46: UInt8(byte - 0x41 + 10)
-        default: 255
-        }
-    }
-
-    var hex: String {
-        String(unsafeUninitializedCapacity: 32) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            for index in 0..<16 {
-                let shift = UInt64(60 - 4 * index)
-                buffer[index] = digits.utf8Start[Int((high >> shift) & 0xF)]
-                buffer[16 + index] = digits.utf8Start[Int((low >> shift) & 0xF)]
-            }
-            return 32
-        }
-    }
 }

@@ -73,8 +73,9 @@ final class JSONLinesFeed {
                     let base = UnsafeSendable(buffer.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: 2) { part in
                         var scratch = ByteBuffer(capacity: 4096)
+                        var slots: [String: Int]?
                         for index in stride(from: part, to: count, by: 2) {
-                            (base.value + index).initialize(to: JSONLinesFeed.take(line(index), number: spans[index].line, context: context,
+                            (base.value + index).initialize(to: JSONLinesFeed.take(line(index), number: spans[index].line, context: context, slots: &slots,
                                                                                     validators: context.validators[part], buffer: &scratch))
                         }
                     }
@@ -86,8 +87,9 @@ final class JSONLinesFeed {
     }
 
     /// One line, as a preparing thread sees it.
-    static func take(_ line: UnsafeBufferPointer<UInt8>, number: Int, context: Context, validators: [String: SchemaValidator],
-                     buffer: inout ByteBuffer) -> Line {
+    /// `slots` is the thread's copy of the known records' slots by id, fetched when first needed.
+    static func take(_ line: UnsafeBufferPointer<UInt8>, number: Int, context: Context, slots: inout [String: Int]?,
+                     validators: [String: SchemaValidator], buffer: inout ByteBuffer) -> Line {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         let hash = ContentHash(line)
         if let slot = context.knownByHash[hash] { return .unchanged(slot: slot) }
@@ -96,8 +98,9 @@ final class JSONLinesFeed {
             return .stop  // the ordinary reader hands out a page's records
         }
         var record = Record(value: value, provenance: Provenance(source: context.source, file: context.path, line: number, record: 0))
-        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, validators: validators, buffer: &buffer,
-                                       line: (line, hash, compact))
+        if slots == nil { slots = context.known.slots() }
+        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, slots: slots ?? [:], validators: validators,
+                                       buffer: &buffer, line: (line, hash, compact))
         if ready.id != nil, ready.failures.isEmpty, !context.keepValues { record.value = .null }  // freed on this thread
         return .record(record, ready)
     }

@@ -103,7 +103,8 @@ enum RegistrySchema {
     }
 
     /// Version 3's `source_record` for an older registry's (whose primary key SQLite cannot
-    /// drop): a copy under the new definition, with the rows and the indexes.
+    /// drop): a copy under the new definition, with the rows, the indexes, and the content
+    /// hashes made again (version 3 hashes with MurmurHash3, see `ContentHash`).
     static func rebuildSourceRecord(_ db: RegistryDatabase) throws {
         let columns = "source, id, object_type, content_hash, content, status, file, line, first_run, changed_run, removed_run"
         try db.execute(sourceRecordTable.replacingOccurrences(of: "CREATE TABLE source_record ", with: "CREATE TABLE source_record_new "))
@@ -111,6 +112,11 @@ enum RegistrySchema {
         try db.execute("DROP TABLE source_record")
         try db.execute("ALTER TABLE source_record_new RENAME TO source_record")
         for statement in sourceRecordIndexes { try db.execute(statement) }
+        var hashes: [[SQLValue]] = []
+        try db.queryText("SELECT source, id, content FROM source_record", []) { row in
+            hashes.append([.text(ContentHash(row.bytes(2)).hex), .text(row.text(0)), .text(row.text(1))])
+        }
+        for arguments in hashes { try db.execute("UPDATE source_record SET content_hash = ? WHERE source = ? AND id = ?", arguments) }
     }
 
     /// The names of the tables the database holds.
