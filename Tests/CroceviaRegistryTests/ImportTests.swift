@@ -93,6 +93,14 @@ struct ImportTests {
         #expect(try names() == ["A", "B2", "C2", String(long.prefix(12))])
         #expect(try db.rows("SELECT id, line FROM source_record ORDER BY id").map { $0[1] } == [.integer(1), .integer(2), .integer(2), .integer(3)])
 
+        // A NUL byte near the start: the whole file is refused as binary, as the reader refuses it, and nothing is imported.
+        let binary = try write("binary.jsonl", [utf8(line(6, "F")), Array(#"{"id":"\#(serviceID(7))","name":"G"#.utf8) + [0] + utf8(#"","status":"active"}"#)])
+        let binaryFindings = FindingLog()
+        let refused = try importFeed(binary, into: db, mode: .delta, findings: binaryFindings)
+        #expect(refused.records == 0 && refused.unreadableInputs == 1)
+        #expect(binaryFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["2 input.unreadable"])
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE id = ?", [.text(serviceID(6))]).integer == 0)
+
         // The same record twice, as a new record and as an unchanged one: the second is rejected, with its content.
         let twice = try write("twice.jsonl", [utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(2, "B"))])
         let twiceFindings = FindingLog()

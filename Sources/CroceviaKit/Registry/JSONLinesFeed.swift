@@ -13,6 +13,8 @@ import Foundation
 /// The first line this way cannot read exactly as the ordinary reader would (bytes that are not
 /// UTF-8, a NUL byte, a line that is not one JSON value, an HSDS page, a byte order mark) ends
 /// it: the lines before it are applied, and the ordinary reader takes the file from that line.
+/// A NUL byte in the first 64 KiB makes the ordinary reader refuse the whole file as binary, so
+/// then it takes the file from its first line.
 /// It reads the file from its start and skips the records before that line, so its findings and
 /// its choice of encoding are those it would have made for the whole file.
 final class JSONLinesFeed {
@@ -59,6 +61,12 @@ final class JSONLinesFeed {
         }
 
         deinit { bytes.deallocate() }
+
+        /// Whether the chunk has a NUL byte in its first 64 KiB (`TextInput` refuses such a file).
+        var binaryAtStart: Bool {
+            guard let last = spans.last else { return false }
+            return memchr(bytes.baseAddress!, 0, min(1 << 16, last.start + last.count)) != nil
+        }
 
         func line(_ index: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + spans[index].start, count: spans[index].count)
@@ -233,6 +241,7 @@ extension ImportLoad {
         var previous: JSONLinesFeed.Chunk?
         while true {
             let chunk = try feed.next()
+            if previous == nil, chunk?.binaryAtStart == true { return 1 }
             chunk?.start(context)
             if previous == nil, let chunk, let size = feed.size, let last = chunk.spans.last {
                 // Room for the feed's new ids (as many lines as the first chunk's suggest, less the known ones).
