@@ -80,6 +80,21 @@ public struct SQLTextRow {
 
     public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> { column(index) }
     public func text(_ index: Int) -> String { String(decoding: column(index), as: UTF8.self) }
+
+    /// Hands `body` a row of these texts, copied into one buffer that lasts the call.
+    public static func with(_ texts: [[UInt8]], _ body: (SQLTextRow) throws -> Void) rethrows {
+        let total = texts.reduce(0) { $0 + $1.count }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
+        defer { buffer.deallocate() }
+        var starts: [Int] = []
+        var offset = 0
+        for text in texts {
+            starts.append(offset)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[offset..<offset + text.count]).initialize(from: text)
+            offset += text.count
+        }
+        try body(SQLTextRow { index in UnsafeBufferPointer(start: buffer.baseAddress! + starts[index], count: texts[index].count) })
+    }
 }
 
 public enum SQLDialect: Sendable {
@@ -93,14 +108,7 @@ extension RegistryDatabase {
     /// Through `query`, for a database without a faster way.
     public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
         try query(sql, arguments) { values in
-            let texts = values.map { value -> (UnsafeMutableBufferPointer<UInt8>, Int) in
-                let bytes = Array((value.text ?? "").utf8)
-                let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-                _ = copy.initialize(from: bytes)
-                return (copy, bytes.count)
-            }
-            defer { for (copy, _) in texts { copy.deallocate() } }
-            try row(SQLTextRow { index in UnsafeBufferPointer(start: texts[index].0.baseAddress, count: texts[index].1) })
+            try SQLTextRow.with(values.map { Array(($0.text ?? "").utf8) }, row)
         }
     }
 
