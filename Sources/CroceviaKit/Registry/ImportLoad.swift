@@ -56,14 +56,15 @@ final class ImportLoad {
     let spareValidators: [String: SchemaValidator]
     let columns: [String: String]
     let findings: FindingLog
-    var summary = ImportSummary()
+    // The importing thread's alone, touched for every record: no run-time exclusivity checks.
+    @exclusivity(unchecked) var summary = ImportSummary()
     var known = Known()
     /// The line on which the feed had each known record (by slot; -1: not yet), and the new ids
     /// with theirs. Kept apart so that a re-import, whose records are all known, never hashes
     /// an id on the importing thread.
-    var seenKnown: [Int] = []
-    var seenNew: [String: Int] = [:]
-    var pending: [[SQLValue]] = []
+    @exclusivity(unchecked) var seenKnown: [Int] = []
+    @exclusivity(unchecked) var seenNew: [String: Int] = [:]
+    @exclusivity(unchecked) var pending: [[SQLValue]] = []
     var pendingRejected: [[SQLValue]] = []
     /// Records read and not yet worked on.
     var batch: [Record] = []

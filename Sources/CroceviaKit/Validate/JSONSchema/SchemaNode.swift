@@ -8,10 +8,12 @@ public final class SchemaNode {
     let base: String
     /// The base as a number (interned by the registry), for cheap dynamic-scope bookkeeping.
     let baseID: Int
-    var boolean: Bool?
-    var keywords: [Keyword] = []
+    // Set once while compiling, then read by every validation: without `unchecked`, each read
+    // paid a run-time exclusivity check (a validator reads them ~40 times a record).
+    @exclusivity(unchecked) var boolean: Bool?
+    @exclusivity(unchecked) var keywords: [Keyword] = []
     /// Whether the dialect's meta-schema makes `format` an assertion (format-assertion vocabulary).
-    var assertsFormat = false
+    @exclusivity(unchecked) var assertsFormat = false
 
     init(location: SchemaRegistry.Location, base: String, baseID: Int) {
         self.location = location

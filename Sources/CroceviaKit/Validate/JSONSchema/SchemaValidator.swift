@@ -16,10 +16,10 @@ public final class SchemaValidator {
     public let root: SchemaNode
     public let registry: SchemaRegistry
     /// Whether `format` is an assertion (off by default, as the specification says).
-    public var assertFormats: Bool
+    @exclusivity(unchecked) public var assertFormats: Bool
     /// The longest chain of subschemas one instance may go through (a schema that refers to
     /// itself without consuming the instance would go on for ever).
-    public var maxDepth = 2_000
+    @exclusivity(unchecked) public var maxDepth = 2_000
 
     public init(root: SchemaNode, registry: SchemaRegistry, assertFormats: Bool = false) {
         self.root = root
