@@ -234,9 +234,9 @@ final class ImportLoad {
                         line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash, compact: Bool)? = nil) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
         var ready = Prepared(id: id, slot: slots[id])
-        let asWritten = line?.compact == true ? line?.bytes : nil
-        if let line, asWritten != nil {
-            ready.hash = line.hash
+        let compactLine = line.flatMap { $0.compact ? $0 : nil }
+        if let compactLine {
+            ready.hash = compactLine.hash
         } else {
             buffer.removeAll()
             JSONText.write(record.value, to: &buffer, pretty: false)
@@ -248,7 +248,7 @@ final class ImportLoad {
             return ready
         }
         ready.type = CaseEntities.objectType(of: record.value, feed: object)
-        ready.content = asWritten.map(Array.init) ?? buffer.withBytes(Array.init)
+        ready.content = compactLine.map { Array($0.bytes) } ?? buffer.withBytes(Array.init)
         ready.failures = validators[ready.type]?.validate(record.value) ?? []
         return ready
     }
