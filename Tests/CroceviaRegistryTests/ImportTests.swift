@@ -111,6 +111,30 @@ struct ImportTests {
         ])
     }
 
+    @Test("two JSON Lines files, the first taken over by the reader halfway: records applied in feed order across both", arguments: Backend.allCases)
+    func fastLinesAcrossFiles(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        func line(_ number: Int, _ name: String) -> String {
+            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
+        }
+        // The first file's third record comes through the reader (after the broken line); the
+        // second file, read the fast way, repeats it: the second file's copy is the one refused.
+        let first = folder + "/first.jsonl", second = folder + "/second.jsonl"
+        try [line(1, "A"), "{\"id\": ", line(2, "B"), ""].joined(separator: "\n").write(toFile: first, atomically: true, encoding: .utf8)
+        try [line(3, "C"), line(2, "B bis"), ""].joined(separator: "\n").write(toFile: second, atomically: true, encoding: .utf8)
+        var options = ImportOptions(inputs: [first, second])
+        options.source = "partner"
+        let findings = FindingLog()
+        let summary = try Importer(options: options, findings: findings).run(into: db)
+        #expect(counts(summary) == [3, 0, 0, 0, 1])
+        #expect(findings.findings.map { "\($0.file) \($0.line ?? 0) \($0.rule)" } == [
+            "\(first) 2 json.syntax", "\(second) 2 registry.duplicate-id",
+        ])
+        #expect(try db.rows("SELECT file, line FROM source_record WHERE id = ?", [.text(serviceID(2))]) == [[.text(first), .integer(3)]])
+    }
+
     @Test("a full feed tombstones what it no longer carries; a delta feed removes nothing", arguments: Backend.allCases)
     func fullAndDelta(backend: Backend) throws {
         let (db, _) = try backend.fresh()
