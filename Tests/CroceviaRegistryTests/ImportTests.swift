@@ -30,19 +30,16 @@ struct ImportTests {
         let folder = try temporaryFolder()
         let feed = try serviceFeed([(1, "A", "active"), (2, "B", "active"), (3, "C", "active")], in: folder)
         try importFeed(feed, into: db)
-        func line(_ number: Int, _ name: String) -> String {
-            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
-        }
         // Windows line ends, a blank line, the second record renamed.
         let changed = folder + "/changed.jsonl"
-        try (line(1, "A") + "\r\n" + line(2, "B nuovo") + "\r\n\r\n" + line(3, "C") + "\r\n").write(toFile: changed, atomically: true, encoding: .utf8)
+        try (serviceLine(1, "A") + "\r\n" + serviceLine(2, "B nuovo") + "\r\n\r\n" + serviceLine(3, "C") + "\r\n").write(toFile: changed, atomically: true, encoding: .utf8)
         let findings = FindingLog()
         #expect(counts(try importFeed(changed, into: db, findings: findings)) == [0, 1, 2, 0, 0])
         #expect(try db.rows("SELECT line FROM source_record WHERE id = ?", [.text(serviceID(2))]) == [[.integer(2)]])
         // A broken line: the whole file goes through the reader, which reports the line and, the
         // file being read to its end, still removes nothing that is there.
         let broken = folder + "/broken.jsonl"
-        try (line(1, "A") + "\n{\"id\": \n" + line(2, "B nuovo") + "\n" + line(3, "C") + "\n").write(toFile: broken, atomically: true, encoding: .utf8)
+        try (serviceLine(1, "A") + "\n{\"id\": \n" + serviceLine(2, "B nuovo") + "\n" + serviceLine(3, "C") + "\n").write(toFile: broken, atomically: true, encoding: .utf8)
         let brokenFindings = FindingLog()
         #expect(counts(try importFeed(broken, into: db, findings: brokenFindings)) == [0, 0, 3, 0, 0])
         #expect(brokenFindings.findings.map { "\($0.line ?? 0) \($0.severity.rawValue)" } == ["2 error"])
@@ -53,9 +50,6 @@ struct ImportTests {
         let (db, _) = try backend.fresh()
         defer { db.close() }
         let folder = try temporaryFolder()
-        func line(_ number: Int, _ name: String) -> String {
-            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
-        }
         func write(_ name: String, _ parts: [[UInt8]]) throws -> String {
             let path = folder + "/" + name
             try Data(parts.joined()).write(to: URL(fileURLWithPath: path))
@@ -69,17 +63,17 @@ struct ImportTests {
         }
 
         // A byte that is not UTF-8 after UTF-8 text: replaced and reported, the lines after it read.
-        let mixed = try write("mixed.jsonl", [utf8(line(1, "Caffè")), utf8(line(2, "B")),
+        let mixed = try write("mixed.jsonl", [utf8(serviceLine(1, "Caffè")), utf8(serviceLine(2, "B")),
                                               Array(#"{"id":"\#(serviceID(3))","name":"Caff"#.utf8) + [0xE8] + utf8(#"","status":"active"}"#),
-                                              utf8(line(4, "D"))])
+                                              utf8(serviceLine(4, "D"))])
         let mixedFindings = FindingLog()
         #expect(counts(try importFeed(mixed, into: db, findings: mixedFindings)) == [4, 0, 0, 0, 0])
         #expect(mixedFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["3 encoding.invalid-utf8"])
         #expect(try names() == ["Caffè", "B", "Caff\u{FFFD}", "D"])
 
         // Windows-1252 in a file that was ASCII before it: read as Windows-1252 from there on.
-        let windows = try write("windows.jsonl", [utf8(line(1, "A")), Array(#"{"id":"\#(serviceID(2))","name":"Caff"#.utf8) + [0xE8] + utf8(#"","status":"active"}"#),
-                                                  utf8(line(3, "C")), utf8(line(4, "D"))])
+        let windows = try write("windows.jsonl", [utf8(serviceLine(1, "A")), Array(#"{"id":"\#(serviceID(2))","name":"Caff"#.utf8) + [0xE8] + utf8(#"","status":"active"}"#),
+                                                  utf8(serviceLine(3, "C")), utf8(serviceLine(4, "D"))])
         let windowsFindings = FindingLog()
         #expect(counts(try importFeed(windows, into: db, findings: windowsFindings)) == [0, 3, 1, 0, 0])
         #expect(windowsFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["2 encoding.detected"])
@@ -87,14 +81,14 @@ struct ImportTests {
 
         // An HSDS page on a line gives its records; a line longer than the 4 MiB chunk is read whole.
         let long = String(repeating: "x", count: 5 << 20)
-        let page = #"{"total_items":2,"page_number":1,"contents":[\#(line(2, "B2")),\#(line(3, "C2"))]}"#
-        let paged = try write("paged.jsonl", [utf8(line(1, "A")), utf8(page), utf8(line(4, long))])
+        let page = #"{"total_items":2,"page_number":1,"contents":[\#(serviceLine(2, "B2")),\#(serviceLine(3, "C2"))]}"#
+        let paged = try write("paged.jsonl", [utf8(serviceLine(1, "A")), utf8(page), utf8(serviceLine(4, long))])
         #expect(counts(try importFeed(paged, into: db)) == [0, 3, 1, 0, 0])
         #expect(try names() == ["A", "B2", "C2", String(long.prefix(12))])
         #expect(try db.rows("SELECT id, line FROM source_record ORDER BY id").map { $0[1] } == [.integer(1), .integer(2), .integer(2), .integer(3)])
 
         // A NUL byte near the start: the whole file is refused as binary, as the reader refuses it, and nothing is imported.
-        let binary = try write("binary.jsonl", [utf8(line(6, "F")), Array(#"{"id":"\#(serviceID(7))","name":"G"#.utf8) + [0] + utf8(#"","status":"active"}"#)])
+        let binary = try write("binary.jsonl", [utf8(serviceLine(6, "F")), Array(#"{"id":"\#(serviceID(7))","name":"G"#.utf8) + [0] + utf8(#"","status":"active"}"#)])
         let binaryFindings = FindingLog()
         let refused = try importFeed(binary, into: db, mode: .delta, findings: binaryFindings)
         #expect(refused.records == 0 && refused.unreadableInputs == 1)
@@ -102,12 +96,12 @@ struct ImportTests {
         #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE id = ?", [.text(serviceID(6))]).integer == 0)
 
         // The same record twice, as a new record and as an unchanged one: the second is rejected, with its content.
-        let twice = try write("twice.jsonl", [utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(1, "A")), utf8(line(5, "E")), utf8(line(2, "B"))])
+        let twice = try write("twice.jsonl", [utf8(serviceLine(1, "A")), utf8(serviceLine(5, "E")), utf8(serviceLine(1, "A")), utf8(serviceLine(5, "E")), utf8(serviceLine(2, "B"))])
         let twiceFindings = FindingLog()
         #expect(counts(try importFeed(twice, into: db, mode: .delta, findings: twiceFindings)) == [1, 1, 1, 0, 2])
         #expect(twiceFindings.findings.map { "\($0.line ?? 0) \($0.rule)" } == ["3 registry.duplicate-id", "4 registry.duplicate-id"])
         #expect(try db.rows("SELECT line, record_id, content FROM rejected_record ORDER BY line") == [
-            [.integer(3), .text(serviceID(1)), .text(line(1, "A"))], [.integer(4), .text(serviceID(5)), .text(line(5, "E"))],
+            [.integer(3), .text(serviceID(1)), .text(serviceLine(1, "A"))], [.integer(4), .text(serviceID(5)), .text(serviceLine(5, "E"))],
         ])
     }
 
@@ -116,14 +110,11 @@ struct ImportTests {
         let (db, _) = try backend.fresh()
         defer { db.close() }
         let folder = try temporaryFolder()
-        func line(_ number: Int, _ name: String) -> String {
-            #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"active"}"#
-        }
         // The first file's third record comes through the reader (after the broken line); the
         // second file, read the fast way, repeats it: the second file's copy is the one refused.
         let first = folder + "/first.jsonl", second = folder + "/second.jsonl"
-        try [line(1, "A"), "{\"id\": ", line(2, "B"), ""].joined(separator: "\n").write(toFile: first, atomically: true, encoding: .utf8)
-        try [line(3, "C"), line(2, "B bis"), ""].joined(separator: "\n").write(toFile: second, atomically: true, encoding: .utf8)
+        try [serviceLine(1, "A"), "{\"id\": ", serviceLine(2, "B"), ""].joined(separator: "\n").write(toFile: first, atomically: true, encoding: .utf8)
+        try [serviceLine(3, "C"), serviceLine(2, "B bis"), ""].joined(separator: "\n").write(toFile: second, atomically: true, encoding: .utf8)
         var options = ImportOptions(inputs: [first, second])
         options.source = "partner"
         let findings = FindingLog()

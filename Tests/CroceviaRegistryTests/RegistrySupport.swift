@@ -71,15 +71,18 @@ func temporaryFolder() throws -> String {
 
 /// A JSON Lines feed of HSDS services: id suffix, name and status for each.
 func serviceFeed(_ services: [(Int, String, String)], in folder: String, name: String = "feed.jsonl") throws -> String {
-    let lines = services.map { number, name, status in
-        #"{"id":"00000000-0000-4000-8000-\#(String(format: "%012d", number))","name":"\#(name)","status":"\#(status)"}"#
-    }
+    let lines = services.map { serviceLine($0, $1, status: $2) }
     let path = folder + "/" + name
     try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
 
 func serviceID(_ number: Int) -> String { "00000000-0000-4000-8000-" + String(format: "%012d", number) }
+
+/// One service as compact JSON, as Crocevia writes it (and stores it).
+func serviceLine(_ number: Int, _ name: String, status: String = "active") -> String {
+    #"{"id":"\#(serviceID(number))","name":"\#(name)","status":"\#(status)"}"#
+}
 
 /// Imports HSDS service JSON Lines as the source `partner`.
 @discardableResult

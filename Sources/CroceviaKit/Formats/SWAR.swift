@@ -11,6 +11,11 @@ enum SWAR {
         (word &- ones) & ~word & highs != 0
     }
 
+    /// True when every byte of `word` is ASCII and none is NUL.
+    @inline(__always) static func isASCIIWithoutNUL(_ word: UInt64) -> Bool {
+        word & highs == 0 && !hasZero(word)
+    }
+
     /// True when some byte of `word` equals the byte splat in `pattern`.
     @inline(__always) static func has(_ word: UInt64, _ pattern: UInt64) -> Bool {
         hasZero(word ^ pattern)

@@ -117,12 +117,10 @@ public final class TextInput {
         var copying = false  // true once a replacement forced output into `out`
         var o = 0
         var runStart = start
-        let wordMask: UInt64 = 0x8080_8080_8080_8080
         while i < count {
             if i + 8 <= count {
-                let word = UnsafeRawPointer(raw + i).loadUnaligned(as: UInt64.self)
                 // Pure ASCII without a NUL byte: skip all eight.
-                if word & wordMask == 0, (word &- 0x0101_0101_0101_0101) & ~word & wordMask == 0 {
+                if SWAR.isASCIIWithoutNUL(UnsafeRawPointer(raw + i).loadUnaligned(as: UInt64.self)) {
                     i += 8
                     continue
                 }
@@ -205,6 +203,29 @@ public final class TextInput {
         guard to > from else { return }
         (out + o).update(from: raw + from, count: to - from)
         o += to - from
+    }
+
+    /// Whether `decodeUTF8` would hand the bytes on as they are, without a finding: UTF-8 and
+    /// no NUL byte (which it refuses as binary).
+    static func isCleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        while i < bytes.count {
+            if i + 8 <= bytes.count, SWAR.isASCIIWithoutNUL(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let b = base[i]
+            if b == 0 { return false }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length = sequenceLength(base + i, available: bytes.count - i)
+            guard length > 0 else { return false }
+            i += length
+        }
+        return true
     }
 
     /// The length of a valid UTF-8 sequence at `p`, 0 if invalid, -1 if cut short by the end.

@@ -257,7 +257,6 @@ final class ImportLoad {
     /// out to be needed (a record rejected as a duplicate is kept with its content).
     func apply(_ record: Record, _ ready: Prepared, value: (() -> JSONValue)? = nil) throws {
         summary.records += 1
-        var record = record
         let place = record.provenance
         guard let id = ready.id else {
             let finding = Finding(.error, rule: "registry.no-id", message: "the record has no \"id\", so the registry cannot keep track of it; it was not imported",
@@ -268,6 +267,7 @@ final class ImportLoad {
             return
         }
         if let first = markSeen(id, slot: ready.slot, line: place.line) {
+            var record = record
             if let value, record.value == .null { record.value = value() }
             let finding = Finding(.error, rule: "registry.duplicate-id", message: "the id \(id) was already used by the record on line \(first); this one was not imported",
                                   file: place.file, line: place.line, record: place.record, field: "id", value: id)

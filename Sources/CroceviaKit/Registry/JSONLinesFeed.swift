@@ -107,7 +107,7 @@ final class JSONLinesFeed {
         }
         var record = Record(value: value, provenance: Provenance(source: context.source, file: context.path, line: number, record: 0))
         if slots == nil { slots = context.known.slots() }
-        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, slots: slots ?? [:], validators: validators,
+        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, slots: slots!, validators: validators,
                                        buffer: &buffer, line: (line, hash, compact))
         if ready.id != nil, ready.failures.isEmpty, !context.keepValues { record.value = .null }  // freed on this thread
         return .record(record, ready)
@@ -116,37 +116,10 @@ final class JSONLinesFeed {
     /// One JSON value from a line of clean UTF-8 (no NUL byte), and whether the line is that
     /// value's compact JSON as `JSONText` writes it; nil when it is not one value.
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (JSONValue, compact: Bool)? {
-        guard let base = line.baseAddress, isCleanUTF8(line) else { return nil }
+        guard let base = line.baseAddress, TextInput.isCleanUTF8(line) else { return nil }
         var parser = JSONParser(base: base, end: line.count, position: 0, line: 1, maxDepth: 512)
         guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
         return (value, parser.compact)
-    }
-
-    /// UTF-8 as `TextInput` accepts it without a word, and no NUL byte (which it refuses).
-    static func isCleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let count = bytes.count
-        let high: UInt64 = 0x8080_8080_8080_8080
-        var i = 0
-        while i < count {
-            if i + 8 <= count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if word & high == 0, (word &- 0x0101_0101_0101_0101) & ~word & high == 0 {
-                    i += 8
-                    continue
-                }
-            }
-            let b = base[i]
-            if b == 0 { return false }
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            let length = TextInput.sequenceLength(base + i, available: count - i)
-            guard length > 0 else { return false }
-            i += length
-        }
-        return true
     }
 
     // MARK: Reading the file
