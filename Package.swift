@@ -32,9 +32,13 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The files of Schemas/ embedded in the executable (#embed): a binary copied anywhere needs
+        // nothing beside it. scripts/embed-schemas.sh writes the list.
+        .target(name: "CEmbeddedSchemas"),
         .target(
             name: "CroceviaKit",
             dependencies: [
+                "CEmbeddedSchemas",
                 "CLibXML2",
                 "CLibYAML",
                 "CSQLite",

@@ -23,7 +23,7 @@ struct Crocevia: ParsableCommand {
             Exit codes: 0 success; 1 the data has findings of severity error; 2 bad invocation, \
             profile or schema; 3 I/O or internal failure.
             """,
-        version: "crocevia \(version) (libxml2 \(XMLLibrary.version), libyaml \(YAMLLoader.libraryVersion))",
+        version: "crocevia \(version) (HSDS \(HSDSSchemas.version), schemas built in; libxml2 \(XMLLibrary.version), libyaml \(YAMLLoader.libraryVersion))",
         subcommands: [ConvertCommand.self, ValidateCommand.self, DedupeCommand.self, ImportCommand.self, PipelineCommand.self, ExportCommand.self, ReportCommand.self]
     )
 

@@ -43,8 +43,11 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "HSDS: a field the object's schema does not define is an error.")
     var strict = false
 
-    @Option(help: "HSDS: a tabular package (folder) whose objects the records' foreign keys may name.")
+    @Option(help: "HSDS: a tabular package (folder) whose objects the records' foreign keys may name; with it, a key naming an object in neither is an error.")
     var package: String?
+
+    @Flag(help: "HSDS: the inputs are the whole set, so a key naming an object not in them is an error (without it, such keys are counted in one warning per kind and not checked; a tabular package is always complete).")
+    var complete = false
 
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
@@ -91,6 +94,7 @@ struct ValidateCommand: ParsableCommand {
         options.assertFormats = assertFormat
         options.strict = strict
         options.package = package
+        options.complete = complete
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.recordElement = recordElement
 

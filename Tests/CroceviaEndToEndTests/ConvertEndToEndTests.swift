@@ -68,7 +68,8 @@ enum CommandRunner {
         return buildFolder.deletingLastPathComponent().appendingPathComponent("crocevia")
     }
 
-    static func run(_ arguments: [String], in folder: URL, stdin: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in folder: URL, stdin: URL? = nil, environment: [String: String] = [:],
+                    executable: URL = executable) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

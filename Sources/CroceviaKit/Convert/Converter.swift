@@ -47,7 +47,7 @@ public final class Converter {
     /// half the batches with a mapper of its own, built from a second reading of the profile:
     /// sharing no objects, the two threads never contend for the same reference counts.
     private func loadMappers(profilePath: String, options: inout ConvertOptions) throws -> (caller: Mapper, writer: Mapper) {
-        let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+        let schemas = try HSDSSchemas.standard()
         let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
         try profile.source.apply(to: &options.reader, from: &options.from, encoding: &options.encoding)
         options.writer.hsdsObject = profile.target

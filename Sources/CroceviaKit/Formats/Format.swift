@@ -55,6 +55,15 @@ public enum Format: String, Sendable, CaseIterable {
     /// Whether records in this format are HSDS objects already.
     public var isHSDS: Bool { self == .hsdsJSON || self == .hsdsJSONL || self == .hsdsCSV }
 
+    /// The HSDS reading of a JSON format (pages' contents are the records); others as they are.
+    public var asHSDS: Format {
+        switch self {
+        case .json: return .hsdsJSON
+        case .jsonl: return .hsdsJSONL
+        default: return self
+        }
+    }
+
     /// Whether records in this format need no profile: HSDS, or case data's tabular form.
     public var isCanonical: Bool { isHSDS || self == .caseCSV }
 
@@ -85,10 +94,10 @@ public enum Format: String, Sendable, CaseIterable {
             return HSDSPageReader(JSONRecordReader(input: try input(), mode: .jsonl, source: source, findings: findings))
         case .hsdsCSV:
             return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
-                                        schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
+                                        schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
         case .caseCSV:
             return try CaseTabularReader(folder: path, source: source, findings: findings,
-                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), maxFieldBytes: options.maxFieldBytes)
+                                         schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
         case .xml:
             return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
                                    maxTextBytes: options.maxFieldBytes)
@@ -107,10 +116,10 @@ public enum Format: String, Sendable, CaseIterable {
             return JSONRecordWriter(sink: try OutputSink(path: path), mode: .jsonl, includeProvenance: options.provenance)
         case .hsdsCSV:
             return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
-                                            schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
+                                            schemas: try HSDSSchemas.standard(), findings: findings)
         case .caseCSV:
             return try CaseTabularWriter(folder: path, fallback: options.hsdsObject ?? "case/contact",
-                                         schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), findings: findings)
+                                         schemas: try HSDSSchemas.standard(), findings: findings)
         case .xml:
             return XMLRecordWriter(sink: try OutputSink(path: path), recordElement: options.recordElement ?? "record", pretty: options.pretty,
                                    includeProvenance: options.provenance, findings: findings)

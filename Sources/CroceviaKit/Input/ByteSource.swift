@@ -4,7 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a file (or standard input, named `-`) in large chunks with plain POSIX reads.
+import Foundation
+
+/// Reads a file (or standard input, named `-`) in large chunks with plain POSIX reads, or bytes
+/// already in memory (the schemas embedded in the executable).
 public final class ByteSource {
     /// The name used in messages: the path as given, or `-`.
     public let name: String
@@ -14,6 +17,7 @@ public final class ByteSource {
     public private(set) var bytesRead = 0
     private let fd: Int32
     private let ownsDescriptor: Bool
+    private let memory: Data?
 
     public init(path: String) throws {
         if path == "-" {
@@ -28,6 +32,7 @@ public final class ByteSource {
             }
             ownsDescriptor = true
         }
+        memory = nil
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
             size = Int(info.st_size)
@@ -40,12 +45,28 @@ public final class ByteSource {
         }
     }
 
+    /// Bytes in memory, named `name` in messages.
+    public init(name: String, bytes: Data) {
+        self.name = name
+        size = bytes.count
+        fd = -1
+        ownsDescriptor = false
+        memory = bytes
+    }
+
     deinit {
         if ownsDescriptor { close(fd) }
     }
 
     /// Reads up to `capacity` bytes into `buffer`; returns 0 at end of input.
     public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        if let memory {
+            let n = min(capacity, memory.count - bytesRead)
+            let start = memory.startIndex + bytesRead
+            memory.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), from: start..<start + n)
+            bytesRead += n
+            return n
+        }
         while true {
             let n = Glibc.read(fd, buffer, capacity)
             if n >= 0 {

@@ -57,10 +57,7 @@ public final class Municipalities: Sendable {
     }
 
     private static let loaded: Swift.Result<Municipalities, any Error> = Swift.Result { () throws -> Municipalities in
-        let path = try SchemaLocator.schemasDirectory() + "/reference/comuni-istat.tsv"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CroceviaError.io("cannot read the municipality list \(path)")
-        }
+        let data = try SchemaFiles.standard().data("reference/comuni-istat.tsv")
         return Municipalities(tsv: String(decoding: data, as: UTF8.self))
     }
 

@@ -85,7 +85,7 @@ public final class Importer {
         self.findings = findings
         self.progress = progress
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+        let schemas = try HSDSSchemas.standard()
         var readerOptions = options.reader
         var from = options.from
         var encoding = options.encoding

@@ -33,7 +33,7 @@ public final class Publisher {
     }
 
     public func run(on db: RegistryDatabase, wait: Double) throws -> PublishSummary {
-        let schemas = HSDSSchemas(directory: try SchemaLocator.schemasDirectory())
+        let schemas = try HSDSSchemas.standard()
         let tabular = try TabularSchema.bundled(schemas: schemas)
         let municipalities = try Municipalities.standard()
         let started = Importer.timestamp()

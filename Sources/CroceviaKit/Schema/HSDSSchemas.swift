@@ -1,8 +1,12 @@
 /// The bundled object schemas, read on demand: HSDS 3.0 from `Schemas/hsds/` (`service`), and the
 /// network's case data from `Schemas/case/` (named with their folder: `case/contact`).
 public final class HSDSSchemas {
-    public let directory: String
+    /// Where the schema files come from (embedded, or `CROCEVIA_SCHEMAS`).
+    public let files: SchemaFiles
     private var cache: [String: JSONObject] = [:]
+
+    /// The HSDS version of the bundled schemas (`version` of `Schemas/hsds-tabular/datapackage.json`).
+    public static let version = "3.0.0"
 
     /// The HSDS objects a profile may target (the schemas' file names without `.json`).
     public static let objectNames = [
@@ -34,16 +38,27 @@ public final class HSDSSchemas {
         return folder == "hsds" ? "the HSDS \(name)" : "the \(folder) \(name)"
     }
 
-    public init(directory: String) {
-        self.directory = directory
+    public init(files: SchemaFiles) {
+        self.files = files
+    }
+
+    /// The files of a folder laid out like `Schemas/` (tests).
+    public convenience init(directory: String) {
+        self.init(files: SchemaFiles(folder: directory))
+    }
+
+    /// The schemas a run uses: `CROCEVIA_SCHEMAS`, else the embedded ones.
+    public static func standard() throws -> HSDSSchemas {
+        HSDSSchemas(files: try SchemaFiles.standard())
     }
 
     /// The schema of one object (`service`), as a JSON object.
     public func schema(_ object: String) throws -> JSONObject {
         if let cached = cache[object] { return cached }
         let (folder, name) = Self.folderAndName(object)
-        guard case .object(let schema) = try JSONDocument.load(path: "\(directory)/\(folder)/\(name).json") else {
-            throw CroceviaError.io("\(directory)/\(folder)/\(name).json is not a JSON object")
+        let file = "\(folder)/\(name).json"
+        guard case .object(let schema) = try JSONDocument.load(file, from: files) else {
+            throw CroceviaError.io("\(files.describe(file)) is not a JSON object")
         }
         cache[object] = schema
         return schema

@@ -5,6 +5,11 @@ import Foundation
 /// keys (`organization_id`, `service_id`, `location_id`...) name an object of the input, and, with
 /// `strict`, no object carries a field its schema does not define.
 ///
+/// A key naming an object that is not in the input is an error only when the input is the whole
+/// set (`complete`: a tabular package, `--package`, `--complete`). Otherwise the objects may well
+/// be in another file (a services feed whose organizations come apart): one warning per kind of
+/// reference says how many records were not checked, and the records stay valid.
+///
 /// A record's own id may not repeat (an error). A nested object may appear in many records (an
 /// organization nested in each of its services): the same id with other content is a warning
 /// that the copies disagree (a desk's address spelled two ways), not a clash of two objects. References are resolved
@@ -55,6 +60,8 @@ final class HSDSChecks {
     private let strict: Bool
     /// The input is an HSDS tabular package: `tabular_required` applies.
     private let tabular: Bool
+    /// The input is the whole set: a reference to an object outside it is an error.
+    private let complete: Bool
     private let findings: FindingLog
     /// Object type → its properties: nested object types and unique fields.
     private var shapes: [String: Shape] = [:]
@@ -80,11 +87,12 @@ final class HSDSChecks {
         "phone_id": "phone", "taxonomy_term_id": "taxonomy_term", "taxonomy_id": "taxonomy",
     ]
 
-    init(schemas: HSDSSchemas, root: String, strict: Bool, tabular: Bool, findings: FindingLog) {
+    init(schemas: HSDSSchemas, root: String, strict: Bool, tabular: Bool, complete: Bool, findings: FindingLog) {
         self.schemas = schemas
         self.root = root
         self.strict = strict
         self.tabular = tabular
+        self.complete = complete
         self.findings = findings
     }
 
@@ -124,6 +132,10 @@ final class HSDSChecks {
     /// After the last record: reports the references that never found their object; returns how
     /// many records that had no other error they make invalid.
     func finish() -> Int {
+        guard complete else {
+            reportOutside()
+            return 0
+        }
         var newlyInvalid: Set<String> = []
         for reference in pending where ids[reference.target]?[reference.value] == nil {
             findings.add(reference.place.finding("hsds.foreign-key",
@@ -134,6 +146,43 @@ final class HSDSChecks {
         }
         pending.removeAll()
         return newlyInvalid.count
+    }
+
+    /// One warning per kind of reference (the key's field path) to objects outside the input:
+    /// how many records hold one, at the first of them.
+    private func reportOutside() {
+        var kinds: [String] = []
+        var byKind: [String: (first: Reference, records: Set<String>)] = [:]
+        for reference in pending where ids[reference.target]?[reference.value] == nil {
+            let kind = reference.place.fieldPath
+            let record = "\(reference.provenance.record)\u{1F}\(reference.provenance.file)"
+            if byKind[kind] == nil {
+                kinds.append(kind)
+                byKind[kind] = (reference, [record])
+            } else {
+                byKind[kind]!.records.insert(record)
+            }
+        }
+        pending.removeAll()
+        for kind in kinds {
+            let (first, records) = byKind[kind]!
+            let count = records.count
+            let objects = count == 1 ? "\(Self.article(first.target)) \(first.target)" : Self.plural(first.target)
+            let message = "\(count) \(count == 1 ? root : Self.plural(root)) \(count == 1 ? "names" : "name") \(objects) not in this input (\(kind)): not checked"
+            findings.add(Finding(.warning, rule: "hsds.outside-reference", message: message,
+                                 hint: "check them with the file that holds the \(Self.plural(first.target)) (--package), or say the input is complete (--complete) to make each an error",
+                                 file: first.provenance.file, line: first.provenance.line, record: first.provenance.record,
+                                 field: first.field ?? kind, value: first.value, path: first.place.path))
+        }
+    }
+
+    /// `organization` → `organizations`, `taxonomy` → `taxonomies`.
+    static func plural(_ name: String) -> String {
+        name.hasSuffix("y") ? name.dropLast() + "ies" : name + "s"
+    }
+
+    static func article(_ name: String) -> String {
+        "aeiou".contains(name.first ?? "x") ? "an" : "a"
     }
 
     /// A digest of a value's content, members in order (copies of one object come from one

@@ -9,9 +9,9 @@ public enum SchemaLoader {
     public static func file(_ path: String, assertFormats: Bool) throws -> SchemaValidator {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         let document = try JSONDocument.load(path: path)
-        let schemas = try SchemaLocator.schemasDirectory()
-        try checkAgainstMetaSchema(document, file: path, schemasDirectory: schemas)
-        let registry = SchemaRegistry.standard(schemasDirectory: schemas, folder: absolute.deletingLastPathComponent().path)
+        let files = try SchemaFiles.standard()
+        try checkAgainstMetaSchema(document, file: path, files: files)
+        let registry = SchemaRegistry.standard(files: files, folder: absolute.deletingLastPathComponent().path)
         do {
             let root = try registry.add(document, uri: absolute.absoluteString)
             return SchemaValidator(root: root, registry: registry, assertFormats: assertFormats)
@@ -27,16 +27,15 @@ public enum SchemaLoader {
         guard known.contains(object) else {
             throw CroceviaError.usage("\(object) is not an HSDS or case object\(Suggestion.hint(for: object, in: known)) (known: \(known.joined(separator: ", ")))")
         }
-        let (folderName, name) = HSDSSchemas.folderAndName(object)
-        let schemas = try SchemaLocator.schemasDirectory()
-        let folder = URL(fileURLWithPath: schemas).standardizedFileURL.appendingPathComponent(folderName)
-        let path = folder.appendingPathComponent("\(name).json")
-        let registry = SchemaRegistry.standard(schemasDirectory: schemas, folder: folder.path)
+        let (folder, name) = HSDSSchemas.folderAndName(object)
+        let files = try SchemaFiles.standard()
+        let file = "\(folder)/\(name).json"
+        let registry = SchemaRegistry.standard(files: files)
         do {
-            let root = try registry.add(try JSONDocument.load(path: path.path), uri: path.absoluteString)
+            let root = try registry.add(try JSONDocument.load(file, from: files), uri: files.uri(file))
             return SchemaValidator(root: root, registry: registry, assertFormats: true)
         } catch let error as SchemaError {
-            throw CroceviaError.configuration(file: path.path, line: nil, column: nil, message: error.description)
+            throw CroceviaError.configuration(file: files.describe(file), line: nil, column: nil, message: error.description)
         }
     }
 
@@ -48,8 +47,8 @@ public enum SchemaLoader {
     }
 
     /// Refuses a document that is not a draft 2020-12 schema, naming the first place that is wrong.
-    static func checkAgainstMetaSchema(_ document: JSONValue, file: String, schemasDirectory: String) throws {
-        let registry = SchemaRegistry.standard(schemasDirectory: schemasDirectory)
+    static func checkAgainstMetaSchema(_ document: JSONValue, file: String, files: SchemaFiles) throws {
+        let registry = SchemaRegistry.standard(files: files)
         let meta = try registry.resolve(SchemaRegistry.draft202012, base: SchemaRegistry.draft202012)
         let failures = SchemaValidator(root: meta, registry: registry).validate(document, limit: 1)
         guard let first = failures.first else { return }

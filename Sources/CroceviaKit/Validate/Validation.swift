@@ -21,6 +21,9 @@ public struct ValidateOptions: Sendable {
     public var strict = false
     /// HSDS: a tabular package whose objects references may also name.
     public var package: String?
+    /// HSDS: the input is the whole set, so a reference to an object outside it is an error (a
+    /// tabular package, or with `package`, always is).
+    public var complete = false
     public var encoding: TextEncoding?
     public var reader = ReaderOptions()
 
@@ -71,7 +74,7 @@ public final class Validation {
         case .xsd(let path):
             return try runXSD(path)
         case .profile(let path):
-            let profile = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
+            let profile = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
             try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
             mapper = try Mapper(profile: profile, findings: findings)
             validator = try SchemaLoader.hsds(profile.target)
@@ -83,19 +86,22 @@ public final class Validation {
         let caseValidators = try hsdsObject.map { HSDSSchemas.isCase($0) ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
         let caseChecks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? CaseChecks(services: nil, today: AgeBand.today) : nil }
         let checks = try hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
-            HSDSChecks(schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()), root: $0, strict: options.strict, tabular: tabular, findings: findings)
+            HSDSChecks(schemas: try HSDSSchemas.standard(), root: $0, strict: options.strict, tabular: tabular,
+                       complete: tabular || options.complete || options.package != nil, findings: findings)
         }
         if let package = options.package {
             guard let checks else { throw CroceviaError.usage("--package goes with --hsds or --profile") }
             do {
-                try checks.addPackage(package, schemas: HSDSSchemas(directory: try SchemaLocator.schemasDirectory()))
+                try checks.addPackage(package, schemas: try HSDSSchemas.standard())
             } catch CroceviaError.unreadableInput(let file, let line, let message, _) {
                 throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
             }
         }
         var summary = ValidationSummary()
         for input in options.inputs {
-            let format = try Format.of(input, given: from)
+            var format = try Format.of(input, given: from)
+            // HSDS JSON may be a list, one object or the API's pages: read it as HSDS.
+            if from == nil, mapper == nil, let hsdsObject, !HSDSSchemas.isCase(hsdsObject) { format = format.asHSDS }
             summary.inputs += 1
             let whole = try InputRun(findings: findings, progress: progress, verb: "checked")
                 .read(input, format: format, encoding: encoding, source: mapper?.profile.source.name ?? Converter.baseName(input),

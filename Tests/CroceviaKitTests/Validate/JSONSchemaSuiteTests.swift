@@ -53,8 +53,7 @@ import Testing
     }
 
     static func registry() -> SchemaRegistry {
-        let schemas = packageRoot.appendingPathComponent("Schemas").path
-        let bundled = SchemaRegistry.standard(schemasDirectory: schemas)
+        let bundled = SchemaRegistry.standard(files: SchemaFiles())
         return SchemaRegistry { uri in
             let remote = "http://localhost:1234/"
             if uri.hasPrefix(remote) {

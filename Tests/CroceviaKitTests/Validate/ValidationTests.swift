@@ -68,6 +68,7 @@ import Testing
         let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "servizi.jsonl")
         var options = ValidateOptions(inputs: [input], target: .hsds(object: "service"))
         options.strict = true
+        options.complete = true
         let findings = FindingLog()
         let summary = try Validation(options: options, findings: findings).run()
         #expect(findings.findings.map(\.rule) == ["hsds.unique", "hsds.unknown-field", "hsds.foreign-key"])
@@ -75,6 +76,29 @@ import Testing
         #expect(findings.findings.map(\.path) == ["/id", "/x_quartiere", "/organization_id"])
         #expect(findings.findings.last?.message == "organization_id: names organization \"7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10\", which is not in the input")
         #expect(summary.invalidRecords == 2)
+    }
+
+    /// Without --complete, keys naming objects outside the input are counted, one warning per
+    /// kind, and leave their records valid.
+    @Test func referencesOutsideTheInputAreCounted() throws {
+        let service = { (id: String, organization: String, location: String) in
+            #"{"id": "\#(id)", "name": "S", "status": "active", "organization_id": "\#(organization)", "#
+                + #""service_at_locations": [{"id": "\#(id.dropLast(2))aa", "service_id": "\#(id)", "location_id": "\#(location)"}]}"#
+        }
+        let lines = [
+            service("6b85ea6e-fe14-50c8-ba59-176d99398178", "7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10", "11111111-5b0e-4f5a-9a52-4c0c2b6f7a10"),
+            service("214d872b-2228-5fd6-8f7e-f82bdd6f8a70", "7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10", "11111111-5b0e-4f5a-9a52-4c0c2b6f7a10"),
+            service("314d872b-2228-5fd6-8f7e-f82bdd6f8a70", "8c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10", "11111111-5b0e-4f5a-9a52-4c0c2b6f7a10"),
+        ]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "servizi.jsonl")
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .hsds(object: "service")), findings: findings).run()
+        #expect(findings.findings.map(\.formatted) == [
+            "\(input):1: warning: 3 services name organizations not in this input (organization_id): not checked (check them with the file that holds the organizations (--package), or say the input is complete (--complete) to make each an error)",
+            "\(input):1: warning: 3 services name locations not in this input (service_at_locations.location_id): not checked (check them with the file that holds the locations (--package), or say the input is complete (--complete) to make each an error)",
+        ])
+        #expect(summary.records == 3)
+        #expect(summary.invalidRecords == 0)
     }
 
     @Test func tabularRequiredAndDatapackageTypes() throws {

@@ -13,7 +13,7 @@ import Foundation
 public final class TabularPackageWriter: RecordWriter {
     private let folder: OutputFolder
     private let schema: TabularSchema
-    private let datapackagePath: String
+    private let datapackage: Data
     private let root: String
     private let findings: FindingLog
     private var writers: [String: (sink: OutputSink, writer: CSVRecordWriter, columns: Set<String>)] = [:]
@@ -25,7 +25,7 @@ public final class TabularPackageWriter: RecordWriter {
     public init(folder: String, root: String, schemas: HSDSSchemas, findings: FindingLog) throws {
         schema = try TabularSchema.bundled(schemas: schemas)
         flattener = TabularFlattener(schema: schema)
-        datapackagePath = "\(schemas.directory)/hsds-tabular/datapackage.json"
+        datapackage = try schemas.files.data("hsds-tabular/datapackage.json")
         guard schema.resource(root) != nil else {
             throw CroceviaError.usage("\(root) is not an HSDS object of the tabular package (known: \(schema.resources.map(\.name).joined(separator: ", ")))")
         }
@@ -57,7 +57,7 @@ public final class TabularPackageWriter: RecordWriter {
     public func commit() throws {
         for (_, entry) in writers { try entry.sink.commit() }
         do {
-            try FileManager.default.copyItem(atPath: datapackagePath, toPath: folder.path("datapackage.json"))
+            try datapackage.write(to: URL(fileURLWithPath: folder.path("datapackage.json")))
         } catch {
             throw CroceviaError.io("\(folder.destination): cannot write datapackage.json: \(error.localizedDescription)")
         }

@@ -47,8 +47,8 @@ struct TabularSchema: Sendable {
 
     /// The bundled HSDS tabular package (`Schemas/hsds-tabular/datapackage.json`).
     static func bundled(schemas: HSDSSchemas) throws -> TabularSchema {
-        let path = "\(schemas.directory)/hsds-tabular/datapackage.json"
-        return try TabularSchema(datapackage: try JSONDocument.load(path: path), file: path, schemas: schemas)
+        let file = "hsds-tabular/datapackage.json"
+        return try TabularSchema(datapackage: try JSONDocument.load(file, from: schemas.files), file: schemas.files.describe(file), schemas: schemas)
     }
 
     /// Reads a `datapackage.json`. Resources without a schema take the bundled HSDS one by name.

@@ -52,13 +52,16 @@ public final class SchemaRegistry {
 
     /// The registry with the bundled meta-schemas and, when given, a folder whose `.json` files
     /// are named by their file names (`phone.json`), as the HSDS schemas refer to each other.
-    public static func standard(schemasDirectory: String, folder: String? = nil) -> SchemaRegistry {
+    /// Crocevia's own schemas (`SchemaFiles.uri`) are found by their URIs.
+    public static func standard(files: SchemaFiles, folder: String? = nil) -> SchemaRegistry {
         SchemaRegistry { uri in
             let metaPrefix = "https://json-schema.org/draft/2020-12/"
             if uri.hasPrefix(metaPrefix) {
-                let name = String(uri.dropFirst(metaPrefix.count))
-                let path = "\(schemasDirectory)/json-schema/draft2020-12/\(name).json"
-                return FileManager.default.fileExists(atPath: path) ? try JSONDocument.load(path: path) : nil
+                let name = "json-schema/draft2020-12/\(uri.dropFirst(metaPrefix.count)).json"
+                return files.contains(name) ? try JSONDocument.load(name, from: files) : nil
+            }
+            if let name = files.name(ofURI: uri) {
+                return files.contains(name) ? try JSONDocument.load(name, from: files) : nil
             }
             if let folder, uri.hasPrefix("file://") {
                 let path = String(uri.dropFirst("file://".count))
