@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A JSON Schema (draft 2020-12) file; $refs with bare file names resolve against its folder.")
+    @Option(help: "A JSON Schema (draft 2020-12) file; $refs with bare file names resolve against its folder. A .xsd file is checked as with --xsd.")
     var schema: String?
 
     @Option(help: "An HSDS object to check against: service, organization, location, ...")
@@ -80,7 +80,10 @@ struct ValidateCommand: ParsableCommand {
         let targets = [schema, hsds, profile, xsd].compactMap { $0 }
         guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT, --profile FILE or --xsd FILE") }
         let target: ValidateOptions.Target
-        if let schema {
+        if let schema, schema.lowercased().hasSuffix(".xsd") {
+            // An XML Schema named with --schema: checked as --xsd would.
+            target = .xsd(path: schema)
+        } else if let schema {
             target = .schema(path: schema)
         } else if let hsds {
             target = .hsds(object: hsds)

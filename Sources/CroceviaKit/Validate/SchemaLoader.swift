@@ -8,6 +8,10 @@ public enum SchemaLoader {
     /// A validator for the schema in `path`.
     public static func file(_ path: String, assertFormats: Bool) throws -> SchemaValidator {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        if let head = FileManager.default.contents(atPath: path)?.prefix(512),
+           head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<") {
+            throw CroceviaError.usage("\(path) is XML, not a JSON Schema: an XML Schema (XSD) goes with --xsd \(path)")
+        }
         let document = try JSONDocument.load(path: path)
         let files = try SchemaFiles.standard()
         try checkAgainstMetaSchema(document, file: path, files: files)
