@@ -25,8 +25,9 @@ public final class Mapper {
             case columns([Int], separator: String)
             case template(Template, [Int])
             case constant(JSONValue)
-            /// Key columns, and the object's place split around its `[]`.
-            case uuid([Int], prefix: String, suffix: String?)
+            /// Key columns, the object's place split around its `[]`s (one more part than lists),
+            /// and for each list the data fields whose values say which element it is.
+            case uuid([Int], place: [String], contents: [[Int]])
             /// The field copied, and the data fields whose values make the copied field's object
             /// exist (nil: the record itself).
             case copy(Int, guards: [Int]?)
@@ -37,6 +38,8 @@ public final class Mapper {
         let source: Source
         let transforms: [Transform]
         let required: Bool
+        /// The lists (`[]`) of the target path: the levels of the field's `ValueTree`.
+        let levels: Int
         /// The target path, for messages.
         let label: String
         let columns: [String]
@@ -48,10 +51,11 @@ public final class Mapper {
         var cache: [String: FieldValues] = [:]
         static let cacheLimit = 4096
 
-        init(source: Source, transforms: [Transform], required: Bool, label: String, columns: [String], withholds: Bool) {
+        init(source: Source, transforms: [Transform], required: Bool, levels: Int, label: String, columns: [String], withholds: Bool) {
             self.source = source
             self.transforms = transforms
             self.required = required
+            self.levels = levels
             self.label = label
             self.columns = columns
             self.withholds = withholds
@@ -109,8 +113,8 @@ public final class Mapper {
             case .template(let t): source = .template(t, t.columns.map(lookup))
             case .constant(let value): source = .constant(value)
             case .uuid(let cs):
-                let place = Mapper.objectPlace(of: field.path, root: profile.target)
-                source = .uuid(cs.map(lookup), prefix: place.prefix, suffix: place.suffix)
+                source = .uuid(cs.map(lookup), place: Mapper.objectPlace(of: field.path, root: profile.target),
+                               contents: Mapper.elementContents(of: field.path, fields: fields))
             case .copy(let from):
                 let copied = fields.firstIndex { $0.path.description == from.description }!
                 let object = from.segments.dropLast()
@@ -126,7 +130,7 @@ public final class Mapper {
                 source = .ageBand(birth: lookup(birth), at: at.map(lookup), dates: dates)
             }
             return FieldStep(source: source, transforms: field.transforms, required: field.required,
-                             label: field.path.description, columns: field.columns.map(\.name),
+                             levels: field.path.spreadCount, label: field.path.description, columns: field.columns.map(\.name),
                              withholds: field.columns.contains { identifiers.contains($0.name) })
         }
         keyLookups = profile.source.key.map(lookup)
@@ -170,11 +174,11 @@ public final class Mapper {
     /// Maps one raw record.
     public func map(_ record: Record) -> Record {
         let row = record.value.objectValue ?? JSONObject()
-        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .none, count: steps.count))
+        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .unit(.none), count: steps.count))
         for index in dataSteps {
             context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
         }
-        var object = build(plan.root, context: &context) ?? JSONObject()
+        var object = build(plan.root, spread: [], context: &context) ?? JSONObject()
         if !identifierLookups.isEmpty { object = withholdingIdentifiers(object, row: row, provenance: record.provenance) }
         var provenance = record.provenance
         provenance.source = profile.source.name
@@ -186,16 +190,27 @@ public final class Mapper {
 
     // MARK: Source values
 
-    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
-        var values = sourceValues(step, row: row, provenance: provenance)
+    /// The field's values in this record, each unit through the field's transforms.
+    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> ValueTree {
+        let tree = sourceValues(step, row: row, provenance: provenance).mapUnits { transformed($0, step: step, provenance: provenance) }
+        if tree.isEmpty && step.required {
+            findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
+                                 hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
+                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+        }
+        return tree
+    }
+
+    /// One unit's values through the field's transforms. A value made from nothing (a `map`
+    /// default) is marked filled: it decorates an object, it does not make one.
+    private func transformed(_ input: FieldValues, step: FieldStep, provenance: Provenance) -> ValueTree {
+        var values = input
+        let hadValue = !input.droppingEmpty().isEmpty
         // Directory values repeat (the same body, town, website on many rows): a costly
         // pipeline's result for a single text is remembered when it reported nothing.
         var cacheKey: String?
         if step.cachesResults, case .one(.string(let text)) = values {
-            if let cached = step.cache[text] {
-                values = cached
-                return finish(values, step: step, provenance: provenance)
-            }
+            if let cached = step.cache[text] { return .unit(cached) }
             cacheKey = text
         }
         var reported = false
@@ -215,21 +230,13 @@ public final class Mapper {
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
         }
+        values = values.droppingEmpty()
+        if !hadValue && !values.isEmpty { return .filled(values) }
         if let cacheKey, !reported {
             if step.cache.count >= FieldStep.cacheLimit { step.cache.removeAll(keepingCapacity: true) }
             step.cache[cacheKey] = values
         }
-        return finish(values, step: step, provenance: provenance)
-    }
-
-    private func finish(_ values: FieldValues, step: FieldStep, provenance: Provenance) -> FieldValues {
-        let values = values.droppingEmpty()
-        if values.isEmpty && step.required {
-            findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
-                                 hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
-                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
-        }
-        return values
+        return .unit(values)
     }
 
     /// A finding about a field that reads personal identifiers: it names the columns, never a value.
@@ -239,7 +246,24 @@ public final class Mapper {
                              file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
     }
 
-    private func sourceValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
+    private func sourceValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> ValueTree {
+        if case .column(let column) = step.source {
+            return ValueTree(raw: Self.trimmed(lookups[column].value(in: row)), levels: step.levels)
+        }
+        return .unit(unitValues(step, row: row, provenance: provenance))
+    }
+
+    /// Strings trimmed, at any depth of a list.
+    private static func trimmed(_ raw: JSONValue?) -> JSONValue? {
+        switch raw {
+        case .string(let text)?: return .string(text.trimmingWhitespace())
+        case .array(let items)?: return .array(items.map { trimmed($0) ?? .null })
+        default: return raw
+        }
+    }
+
+    /// The values of a field made from several columns or by a rule (one unit).
+    private func unitValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
         switch step.source {
         case .pseudonym(let code, let name, let birth, let phone, let dates):
             let text = PersonIdentifier.text(codiceFiscale: code.map { self.text(lookups[$0].value(in: row)) },
@@ -259,14 +283,8 @@ public final class Mapper {
                 return .none
             }
             return .one(.string(band))
-        case .column(let column):
-            switch FieldValues(raw: lookups[column].value(in: row)) {
-            case .one(.string(let text)): return .one(.string(text.trimmingWhitespace()))
-            case .many(let items): return .many(items.map { $0.stringValue.map { .string($0.trimmingWhitespace()) } ?? $0 })
-            case let values: return values
-            }
         case .columns(let columns, let separator):
-            let parts = columns.flatMap { FieldValues(raw: lookups[$0].value(in: row)).array }
+            let parts = columns.flatMap { FieldValues(flattening: lookups[$0].value(in: row)).array }
                 .map { $0.cellText.trimmingWhitespace() }.filter { !$0.isEmpty }
             return parts.isEmpty ? .none : .one(.string(parts.joined(separator: separator)))
         case .template(let template, let columns):
@@ -285,7 +303,7 @@ public final class Mapper {
             }
             guard filled else { return .none }
             return .one(.string(text.squashingWhitespace()))
-        case .constant, .uuid, .copy:
+        case .column, .constant, .uuid, .copy:
             return .none
         }
     }
@@ -308,7 +326,7 @@ public final class Mapper {
         var secrets: [String] = []
         var digitRuns: [String] = []
         for index in identifierLookups {
-            for value in FieldValues(raw: lookups[index].value(in: row)).array {
+            for value in FieldValues(flattening: lookups[index].value(in: row)).array {
                 let text = value.cellText.trimmingWhitespace().lowercased()
                 if text.count >= 12 || text.count >= 6 && text.contains(where: \.isNumber) { secrets.append(text) }
                 let digits = Self.digits(text)
@@ -358,7 +376,7 @@ public final class Mapper {
 
     /// The first value of a raw value, as trimmed text.
     private func text(_ raw: JSONValue?) -> String {
-        FieldValues(raw: raw).first?.cellText.trimmingWhitespace() ?? ""
+        FieldValues(flattening: raw).first?.cellText.trimmingWhitespace() ?? ""
     }
 
     // MARK: Building the object
@@ -367,14 +385,15 @@ public final class Mapper {
         let row: JSONObject
         let provenance: Provenance
         /// Each field's values; for an id outside lists, the id once made (it may be copied).
-        var values: [FieldValues]
+        var values: [ValueTree]
         /// Ids left out for want of a key, reported if their object turns out to exist.
         var missingIDs: [Int] = []
     }
 
     /// Builds an object node; nil when no data field under it has a value. An id whose key
-    /// columns are empty is an error only when its object exists.
-    private func build(_ node: MappingPlan.ObjectNode, spread: Int? = nil, context: inout RowContext) -> JSONObject? {
+    /// columns are empty is an error only when its object exists. `spread` holds the position in
+    /// each list the node sits in.
+    private func build(_ node: MappingPlan.ObjectNode, spread: [Int], context: inout RowContext) -> JSONObject? {
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(node.members.count)
         var hasData = false
@@ -397,9 +416,7 @@ public final class Mapper {
         return hasData ? JSONObject(members) : nil
     }
 
-    /// Every element a spread makes holds a value at its index (values are compacted), so the
-    /// element's index in the list is the spread index that ids are made from.
-    private func build(_ box: MappingPlan.Box, spread: Int?, context: inout RowContext) -> (JSONValue, Bool)? {
+    private func build(_ box: MappingPlan.Box, spread: [Int], context: inout RowContext) -> (JSONValue, Bool)? {
         switch box.node {
         case .leaf(let index)?:
             return leaf(index, spread: spread, context: &context)
@@ -407,10 +424,10 @@ public final class Mapper {
             return build(object, spread: spread, context: &context).map { (.object($0), true) }
         case .spread(let element, let dataFields)?:
             var count = 0
-            for field in dataFields { count = max(count, context.values[field].count) }
+            for field in dataFields { count = max(count, context.values[field].count(under: spread, levels: steps[field].levels)) }
             var items: [JSONValue] = []
             for i in 0..<count {
-                if let (value, data) = build(element, spread: i, context: &context), data {
+                if let (value, data) = build(element, spread: spread + [i], context: &context), data {
                     items.append(value)
                 }
             }
@@ -428,22 +445,24 @@ public final class Mapper {
         }
     }
 
-    private func leaf(_ index: Int, spread: Int?, context: inout RowContext) -> (JSONValue, Bool)? {
+    private func leaf(_ index: Int, spread: [Int], context: inout RowContext) -> (JSONValue, Bool)? {
         let step = steps[index]
         switch step.source {
         case .constant(let value):
             return (value, false)
         case .copy(let copied, let guards):
             if let guards, !guards.contains(where: { !context.values[$0].isEmpty }) { return nil }
-            guard let (value, _) = leaf(copied, spread: nil, context: &context) else { return nil }
+            guard let (value, _) = leaf(copied, spread: [], context: &context) else { return nil }
             return (value, false)
-        case .uuid(let columns, let prefix, let suffix):
-            if spread == nil, let id = context.values[index].first { return (id, false) }
+        case .uuid(let columns, let place, let contents):
+            if spread.isEmpty, case .unit(.one(let id)) = context.values[index] { return (id, false) }
             var keys: [String] = []
             keys.reserveCapacity(columns.count)
             var anyKey = false
             for column in columns {
-                let key = text(lookups[column].value(in: context.row))
+                // A key read inside a repeated element is that element's own.
+                let key = ValueTree(raw: Self.trimmed(lookups[column].value(in: context.row)), levels: spread.count)
+                    .key(at: spread)?.cellText ?? ""
                 if !key.isEmpty { anyKey = true }
                 keys.append(key)
             }
@@ -451,14 +470,21 @@ public final class Mapper {
                 context.missingIDs.append(index)
                 return nil
             }
-            // The name: source "/" object place "/" keys joined by U+001F.
+            // The name: source "/" object place, each list element named by its own values (not
+            // its position, which changes when the partner reorders), "/" keys joined by U+001F.
             let id = UUIDv5.text(namespace: profile.namespace) { name in
                 name.add(profile.source.name)
                 name.add(byte: UInt8(ascii: "/"))
-                name.add(prefix)
-                if let suffix {
-                    name.add(String(spread ?? 0))
-                    name.add(suffix)
+                for (level, part) in place.enumerated() {
+                    name.add(part)
+                    guard level < contents.count else { continue }
+                    for (n, field) in contents[level].enumerated() {
+                        if n > 0 { name.add(byte: 0x1F) }
+                        for (m, value) in context.values[field].values(at: Array(spread.prefix(level + 1))).values.array.enumerated() {
+                            if m > 0 { name.add(byte: 0x1E) }
+                            name.add(value.cellText)
+                        }
+                    }
                 }
                 name.add(byte: UInt8(ascii: "/"))
                 for (n, key) in keys.enumerated() {
@@ -466,40 +492,67 @@ public final class Mapper {
                     name.add(key)
                 }
             }
-            if spread == nil { context.values[index] = .one(.string(id)) }
+            if spread.isEmpty { context.values[index] = .unit(.one(.string(id))) }
             return (.string(id), false)
         case .column, .columns, .template, .pseudonym, .ageBand:
-            let values = context.values[index]
-            if let spread {
-                return values[spread].map { ($0, true) }
-            }
+            let (values, filled) = context.values[index].values(at: spread)
             switch values {
             case .none: return nil
-            case .one(let value): return (value, true)
-            case .many(let items): return (.string(items.map(\.cellText).joined(separator: "; ")), true)
+            case .one(let value): return (value, !filled)
+            case .many(let items):
+                // Copies of one value (`18` in two elements) are that value; different values are
+                // never joined behind the profile's back.
+                if items.dropFirst().allSatisfy({ $0 == items[0] }) { return (items[0], !filled) }
+                listInSingleField(step, count: items.count, values: items, provenance: context.provenance)
+                return nil
             }
         }
     }
 
-    /// The path of the object holding `path`'s last member, split around its `[]`.
-    static func objectPlace(of path: TargetPath, root: String) -> (prefix: String, suffix: String?) {
+    /// A field that holds one value received several: a finding, and the field left out.
+    private func listInSingleField(_ step: FieldStep, count: Int, values: [JSONValue], provenance: Provenance) {
+        let message = "\(step.label) holds one value, and this record gives \(count); the field was left out"
+        let hint = "join them (transforms: [join]) or map them to a list (\(step.label.split(separator: ".").first ?? "")[] …)"
+        if step.withholds || !identifierLookups.isEmpty {
+            findings.add(Finding(.error, rule: "map.several-values", message: message + " (the values are not shown)", hint: hint,
+                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+            return
+        }
+        findings.add(Finding(.error, rule: "map.several-values", message: message, hint: hint, file: provenance.file, line: provenance.line,
+                             record: provenance.record, field: step.columns.first, value: values.map(\.cellText).joined(separator: " | ")))
+    }
+
+    /// For each `[]` of an id's path, the data fields that name the element: those of the list
+    /// element (for the innermost list, of the object holding the id), outside any further list.
+    static func elementContents(of path: TargetPath, fields: [Profile.Field]) -> [[Int]] {
+        let objectSegments = Array(path.segments.dropLast())
+        let spreads = objectSegments.indices.filter { objectSegments[$0].index == .spread }
+        return spreads.enumerated().map { level, position in
+            let prefix = level == spreads.count - 1 ? objectSegments : Array(objectSegments[...position])
+            return fields.indices.filter { f in
+                !fields[f].isDecoration && fields[f].path.spreadCount == level + 1
+                    && fields[f].path.segments.count > prefix.count && Array(fields[f].path.segments.prefix(prefix.count)) == prefix
+            }
+        }
+    }
+
+    /// The place of the object holding `path`'s last member, cut at each `[]`: `phones[`, `]`;
+    /// `service_at_locations[`, `].location.phones[`, `]`; `service` (no list).
+    static func objectPlace(of path: TargetPath, root: String) -> [String] {
         let objectSegments = path.segments.dropLast()
-        guard !objectSegments.isEmpty else { return (root, nil) }
-        var prefix = ""
-        var suffix: String?
+        guard !objectSegments.isEmpty else { return [root] }
+        var parts = [""]
         for (n, segment) in objectSegments.enumerated() {
-            var text = (n > 0 ? "." : "") + segment.name
+            parts[parts.count - 1] += (n > 0 ? "." : "") + segment.name
             switch segment.index {
-            case .fixed(let k)?: text += "[\(k)]"
+            case .fixed(let k)?: parts[parts.count - 1] += "[\(k)]"
             case .spread?:
-                prefix += text + "["
-                suffix = "]"
-                continue
+                parts[parts.count - 1] += "["
+                parts.append("]")
             case nil: break
             }
-            if suffix != nil { suffix! += text } else { prefix += text }
         }
-        return (prefix, suffix)
+        return parts
     }
 }
 
@@ -563,17 +616,27 @@ struct ColumnLookup {
             }
             object = next
         }
-        var current: [JSONValue] = [.object(row)]
-        for step in path {
-            current = current.flatMap { value -> [JSONValue] in
-                guard let child = value[step] else { return [] }
-                if case .array(let items) = child { return items }
-                return [child]
-            }
-        }
-        guard !current.isEmpty else { return nil }
+        // Through repeated elements: a list per repetition, a hole (null) where an element lacks
+        // the rest of the path, so values of one element stay together (see `ValueTree`).
+        let found = grouped(.object(row), path[...])
+        guard Self.holdsValue(found) else { return nil }
         seen = true
-        return current.count == 1 ? text(current[0]) : .array(current.map(text))
+        return found
+    }
+
+    private func grouped(_ value: JSONValue, _ steps: ArraySlice<String>) -> JSONValue {
+        if case .array(let items) = value { return .array(items.map { grouped($0, steps) }) }
+        guard let step = steps.first else { return text(value) }
+        guard case .object(let object) = value, let child = object[step] else { return .null }
+        return grouped(child, steps.dropFirst())
+    }
+
+    private static func holdsValue(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return false
+        case .array(let items): return items.contains(where: holdsValue)
+        default: return true
+        }
     }
 
     /// XML: an element that has attributes as well as text stands for its text.

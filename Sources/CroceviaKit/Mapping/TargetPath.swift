@@ -2,7 +2,8 @@
 /// `locations[0].addresses[0].postal_code`, `languages[]`.
 ///
 /// `[]` spreads: one element per value the field gives (a cell split into two phone numbers makes
-/// two phones). `[k]` names one element. A path holds at most one `[]`.
+/// two phones). `[k]` names one element. Lists nest: `locations[].phones[].number` gives each
+/// location its own phones (see `ValueTree` for how a source's repeated elements meet them).
 public struct TargetPath: Sendable, Equatable, CustomStringConvertible {
     public enum Index: Sendable, Equatable {
         case spread
@@ -38,9 +39,12 @@ public struct TargetPath: Sendable, Equatable, CustomStringConvertible {
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
             segments.append(Segment(name: String(name), index: index))
         }
-        guard !segments.isEmpty, segments.filter({ $0.index == .spread }).count <= 1 else { return nil }
+        guard !segments.isEmpty else { return nil }
     }
 
     /// True when the path holds `[]`.
     public var spreads: Bool { segments.contains { $0.index == .spread } }
+
+    /// How many `[]` the path holds: the lists a value of the field sits in.
+    public var spreadCount: Int { segments.filter { $0.index == .spread }.count }
 }

@@ -79,7 +79,11 @@ public enum Transform: Sendable {
             values = FieldValues(applyToList(values.array, report: report))
         default:
             switch values {
-            case .none: return
+            case .none:
+                // A crosswalk's default stands for an absent value too (HSDS fields it fills, such
+                // as a status, have a value whether or not the partner wrote one).
+                if case .map(let map) = self, let fallback = map.fallback { values = .one(fallback) }
+                return
             case .one(let value): values = applyToValue(value, report: report).map { .one($0) } ?? .none
             case .many(let items): values = FieldValues(items.compactMap { applyToValue($0, report: report) })
             }

@@ -30,3 +30,21 @@ func mapRows(_ fields: String, csv: String, target: String = "service", findings
     let mapper = try Mapper(profile: loaded, findings: findings)
     return try readRecords(csv, format: .csv, findings: findings).map { mapper.map($0).value }
 }
+
+/// Maps XML records (every child of the root, or `recordElement`) through a profile's fields.
+func mapXML(_ fields: String, xml: String, target: String = "service", recordElement: String? = nil,
+            findings: FindingLog = FindingLog()) throws -> [JSONValue] {
+    let loaded = try profile("""
+        crocevia_profile: 1
+        source: { name: prova, format: xml\(recordElement.map { ", record_element: \($0)" } ?? "") }
+        target: \(target)
+        fields:
+        \(fields)
+        """)
+    let mapper = try Mapper(profile: loaded, findings: findings)
+    let path = try temporaryFile(xml, name: "export.xml")
+    let reader = try Format.xml.makeReader(path: path, source: "prova", options: ReaderOptions(recordElement: recordElement), findings: findings)
+    var objects: [JSONValue] = []
+    while let record = try reader.next() { objects.append(mapper.map(record).value) }
+    return objects
+}
