@@ -18,7 +18,9 @@ public final class Converter {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
         let mappers = try options.profile.map { try loadMappers(profilePath: $0, options: &options) }
         let mapper = mappers?.caller
-        let formats = try options.inputs.map { try Format.of($0, given: options.from) }
+        var formats = try options.inputs.map { try Format.of($0, given: options.from) }
+        // HSDS asked for and no profile: JSON inputs are HSDS already (lists, objects, the API's pages).
+        if mapper == nil, options.from == nil, options.to?.isHSDS == true { formats = formats.map(\.asHSDS) }
         let to = try outputFormat(options, mapped: mapper != nil, inputsAreHSDS: formats.allSatisfy(\.isHSDS))
         for input in options.inputs where input != "-" && input == options.output {
             throw CroceviaError.usage("the output \(input) is also an input")

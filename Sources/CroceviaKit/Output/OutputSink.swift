@@ -55,6 +55,10 @@ public final class OutputSink {
         }
     }
 
+    /// The file being written before `commit()` moves it into place (nil for standard output and
+    /// devices).
+    public var partialPath: String? { committed ? nil : temporaryPath }
+
     /// Writes the buffer out and empties it.
     public func write(_ buffer: inout ByteBuffer) throws {
         try buffer.withBytes { try writeOut($0) }

@@ -163,9 +163,22 @@ public final class Publisher {
         var flattener = TabularFlattener(schema: schema)
         var objects: [String: [JSONObject]] = [:]
         var ids: [String: Set<String>] = [:]
+        // Where each id's row is, for the link keys a later copy adds.
+        var positions: [String: [String: Int]] = [:]
         for entry in directory {
-            flattener.flatten(Self.withoutCroceviaFields(entry.object), resource: entry.type, notObjects: { _, _, _ in }) { resource, row in
-                if let id = row["id"]?.stringValue, !ids[resource.name, default: []].insert(id).inserted { return }
+            flattener.flatten(Self.withoutCroceviaFields(entry.object), resource: entry.type, notObjects: { _, _, _ in }, duplicate: { copy in
+                guard let position = positions[copy.resource.name]?[copy.id] else { return }
+                for (field, value) in copy.keys { objects[copy.resource.name]![position][field] = value }
+                for (field, value) in copy.conflicts {
+                    findings.add(Finding(.warning, rule: "registry.shared-row",
+                                         message: "\(copy.resource.name) \(copy.id) belongs to more than one \(field) (also \(value.cellText)); its row holds one and keeps the first",
+                                         file: "directory", field: field, value: value.cellText))
+                }
+            }) { resource, row in
+                if let id = row["id"]?.stringValue {
+                    ids[resource.name, default: []].insert(id)
+                    positions[resource.name, default: [:]][id] = objects[resource.name, default: []].count
+                }
                 objects[resource.name, default: []].append(row)
             }
         }

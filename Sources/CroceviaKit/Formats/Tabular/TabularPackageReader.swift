@@ -12,8 +12,11 @@ import Foundation
 /// Tables and links that hold no values are never queried.
 ///
 /// A cycle of links is not followed twice on one path. A foreign key that names no row is an
-/// error finding at its CSV line (the row it belongs to is not in any record); a resource whose
-/// CSV is missing is an error finding and its rows are left out; a missing root CSV stops the input.
+/// error finding at its CSV line (the row it belongs to is not in any record); a row that no
+/// record came to hold (an attribute whose `link_id` names nothing, an organization no service
+/// names) is a warning at its line after the last record; an id used twice in one table is an
+/// error at the second row; a resource whose CSV is missing is an error finding and its rows are
+/// left out; a missing root CSV stops the input.
 public final class TabularPackageReader: RecordReader {
     public let name: String
     public var progress: (done: Int, total: Int?) {
@@ -40,6 +43,9 @@ public final class TabularPackageReader: RecordReader {
     private var rowsDone = 0
     private var totalBytes = 0
     private var finished = false
+    /// The lines of the rows some record holds, per resource, and of those already reported.
+    private var used: [String: Set<Int>] = [:]
+    private var reported: [String: Set<Int>] = [:]
 
     /// One loaded resource (a class: the per-record walk passes it around without copying).
     private final class Table {
@@ -89,13 +95,13 @@ public final class TabularPackageReader: RecordReader {
         guard let rootStatement, let root = tables[rootName] else { return nil }
         guard try rootStatement.step() else {
             finished = true
+            try reportRowsInNoRecord()
             database?.close()
             return nil
         }
-        let row = Self.cells(of: rootStatement)
-        let line = rootStatement.integer(at: 0)
+        let (line, row) = Self.cells(of: rootStatement)
         rowsDone += 1
-        let object = try self.object(rootPlan!, row: row)
+        let object = try self.object(rootPlan!, line: line, row: row)
         return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: line, record: rowsDone))
     }
 
@@ -136,6 +142,7 @@ public final class TabularPackageReader: RecordReader {
         }
         try database.execute("COMMIT")
         try createIndexes(schema, database: database)
+        try checkRepeatedIDs(database: database)
         try checkForeignKeys(schema, database: database)
         let root = tables[rootName]!
         let count = try database.prepare("SELECT count(*) FROM \(root.sqlName)")
@@ -224,6 +231,7 @@ public final class TabularPackageReader: RecordReader {
                     : "this \(resource.name) is left out of the records that should hold it"
                 while try query.step() {
                     let value = query.text(at: 1) ?? ""
+                    reported[resource.name, default: []].insert(query.integer(at: 0))
                     findings.add(Finding(.error, rule: "tabular.foreign-key",
                                          message: "\(key.field) \"\(value)\" names no row of \(target.resource.path); \(consequence)",
                                          hint: "check the id, or add the missing \(key.resource) row",
@@ -233,10 +241,78 @@ public final class TabularPackageReader: RecordReader {
         }
     }
 
+    /// An id that two rows of one table share: an error at the second (a package row is one
+    /// object; records would get the first).
+    private func checkRepeatedIDs(database: SQLiteScratch) throws {
+        for (_, table) in tables.sorted(by: { $0.key < $1.key }) {
+            guard let id = table.column("id"), table.filled.contains("id") else { continue }
+            let query = try database.prepare("""
+                SELECT line, c\(id) FROM \(table.sqlName) WHERE c\(id) IN
+                (SELECT c\(id) FROM \(table.sqlName) WHERE c\(id) IS NOT NULL GROUP BY c\(id) HAVING count(*) > 1) ORDER BY c\(id), line
+                """)
+            var first: (id: String, line: Int)?
+            while try query.step() {
+                let value = query.text(at: 1) ?? ""
+                let line = query.integer(at: 0)
+                guard let earlier = first, earlier.id == value else {
+                    first = (value, line)
+                    continue
+                }
+                reported[table.resource.name, default: []].insert(line)
+                findings.add(Finding(.error, rule: "tabular.repeated-id",
+                                     message: "id \"\(value)\" is also the id of the row on line \(earlier.line); each row of \(table.resource.path) is one object, named by its own id",
+                                     hint: "give each row its own id", file: table.file, line: line, field: "id", value: value))
+            }
+        }
+    }
+
+    /// After the last record: each row of another table that no record held, said at its line
+    /// (unless a finding named it already).
+    private func reportRowsInNoRecord() throws {
+        guard let schema, let database else { return }
+        for resource in schema.resources where resource.name != rootName {
+            guard let table = tables[resource.name] else { continue }
+            let idColumn = table.column("id").map { ", c\($0)" } ?? ""
+            let query = try database.prepare("SELECT line\(idColumn) FROM \(table.sqlName) ORDER BY rowid")
+            let used = used[resource.name] ?? []
+            let reported = reported[resource.name] ?? []
+            while try query.step() {
+                let line = query.integer(at: 0)
+                guard !used.contains(line), !reported.contains(line) else { continue }
+                let id = idColumn.isEmpty ? nil : query.text(at: 1)
+                findings.add(Finding(.warning, rule: "tabular.row-in-no-record",
+                                     message: "this \(resource.name) row\(id.map { " (id \($0))" } ?? "") is in no \(rootName) record, so it is left out",
+                                     hint: Self.linkHint(for: resource, in: schema), file: table.file, line: line, value: id))
+            }
+        }
+    }
+
+    /// How a resource's rows come into records, for the hint of a row that did not.
+    private static func linkHint(for resource: TabularSchema.Resource, in schema: TabularSchema) -> String {
+        var own = resource.foreignKeys.map(\.field)
+        var naming: [String] = []
+        for (parent, nested) in schema.nesting.sorted(by: { $0.key < $1.key }) {
+            for link in nested where link.resource == resource.name {
+                switch link.link {
+                case .tagged(let idField, let typeField): own += [idField, typeField]
+                case .attached(let key): naming.append("\(parent).\(key)")
+                case .children: break
+                }
+            }
+        }
+        var seen: Set<String> = []
+        own = own.filter { seen.insert($0).inserted }
+        var ways: [String] = []
+        if !own.isEmpty { ways.append("its \(own.joined(separator: ", ")) name an object that is in one") }
+        if !naming.isEmpty { ways.append("a row in one names it (\(naming.joined(separator: ", ")))") }
+        guard !ways.isEmpty else { return "\(resource.path) describes the package; records do not carry it" }
+        return "a row is in a record when " + ways.joined(separator: " or ") + "; check the ids, or read the package with another --hsds-object"
+    }
+
     // MARK: Building objects
 
-    private static func cells(of statement: SQLiteScratch.Statement) -> [String?] {
-        (1..<statement.columnCount).map { statement.text(at: $0) }
+    private static func cells(of statement: SQLiteScratch.Statement) -> (line: Int, cells: [String?]) {
+        (statement.integer(at: 0), (1..<statement.columnCount).map { statement.text(at: $0) })
     }
 
     /// How one resource's rows become objects along one path from the root: the links that can
@@ -318,8 +394,9 @@ public final class TabularPackageReader: RecordReader {
         return node
     }
 
-    private func object(_ node: PlanNode, row: [String?]) throws -> JSONObject {
+    private func object(_ node: PlanNode, line: Int, row: [String?]) throws -> JSONObject {
         let table = node.table
+        used[table.resource.name, default: []].insert(line)
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(row.count + node.links.count)
         for (index, cell) in row.enumerated() {
@@ -332,16 +409,16 @@ public final class TabularPackageReader: RecordReader {
                 guard let id else { continue }
                 let rows = try Self.rows(link.statement, matching: id)
                 guard !rows.isEmpty else { continue }
-                let objects = try rows.map { JSONValue.object(try object(link.child, row: $0)) }
+                let objects = try rows.map { JSONValue.object(try object(link.child, line: $0.line, row: $0.cells)) }
                 members.append((link.property, link.isList ? .array(objects) : objects[0]))
             case .tagged(let typeIndex, let parentType):
                 guard let id else { continue }
                 let rows = try Self.rows(link.statement, matching: id).filter { row in
-                    guard let typeIndex, let type = row[typeIndex] else { return true }
+                    guard let typeIndex, let type = row.cells[typeIndex] else { return true }
                     return type == parentType
                 }
                 guard !rows.isEmpty else { continue }
-                let objects = try rows.map { JSONValue.object(try object(link.child, row: $0)) }
+                let objects = try rows.map { JSONValue.object(try object(link.child, line: $0.line, row: $0.cells)) }
                 members.append((link.property, link.isList ? .array(objects) : objects[0]))
             case .attached(let parentKey):
                 guard let key = row[parentKey] else { continue }
@@ -350,7 +427,7 @@ public final class TabularPackageReader: RecordReader {
                     continue
                 }
                 guard let attachedRow = try Self.rows(link.statement, matching: key).first else { continue }
-                let attached = try object(link.child, row: attachedRow)
+                let attached = try object(link.child, line: attachedRow.line, row: attachedRow.cells)
                 if link.cache.count >= Self.attachedCacheLimit { link.cache.removeAll(keepingCapacity: true) }
                 link.cache[key] = attached
                 members.append((link.property, .object(attached)))
@@ -360,10 +437,10 @@ public final class TabularPackageReader: RecordReader {
     }
 
     /// The rows a statement gives for one value, in file order.
-    private static func rows(_ statement: SQLiteScratch.Statement, matching value: String) throws -> [[String?]] {
+    private static func rows(_ statement: SQLiteScratch.Statement, matching value: String) throws -> [(line: Int, cells: [String?])] {
         statement.bind(value, at: 0)
         defer { statement.reset() }
-        var rows: [[String?]] = []
+        var rows: [(line: Int, cells: [String?])] = []
         while try statement.step() { rows.append(cells(of: statement)) }
         return rows
     }

@@ -4,9 +4,12 @@ import Foundation
 /// (every resource of the bundled package, with its columns in order, header-only when empty) and
 /// the bundled `datapackage.json`. The mirror of `TabularPackageReader`.
 ///
-/// Each object is flattened by `TabularFlattener` along the links of `TabularSchema`. A member
-/// that is not a column of its resource cannot travel in the package: a warning names it, once
-/// per resource.
+/// Each object is flattened by `TabularFlattener` along the links of `TabularSchema`, one row
+/// per id: a later copy of an object (the same phone under the service and under its location)
+/// adds the link keys the first lacked, which are filled into the written CSV when the package is
+/// finished (that table is read back once and written again). A copy that links the same id to
+/// another parent of the same kind is a warning: a row holds one such key. A member that is not a
+/// column of its resource cannot travel in the package: a warning names it, once per resource.
 ///
 /// The folder appears only at `commit()` (see `OutputFolder`); an existing package there (a
 /// folder with `datapackage.json`, or an empty one) is replaced, and any other folder is refused.
@@ -20,6 +23,8 @@ public final class TabularPackageWriter: RecordWriter {
     private var flattener: TabularFlattener
     private var warned: Set<String> = []
     private var current = Provenance(source: "", file: "-", line: 0, record: 0)
+    /// Link keys later copies add to rows already written: resource → id → keys.
+    private var addedKeys: [String: [String: [(field: String, value: JSONValue)]]] = [:]
 
     /// - Parameter root: the HSDS object each record is (`service`, `organization`...).
     public init(folder: String, root: String, schemas: HSDSSchemas, findings: FindingLog) throws {
@@ -51,6 +56,34 @@ public final class TabularPackageWriter: RecordWriter {
     public func finish() throws {
         for resource in schema.resources where writers[resource.name] == nil { _ = try writer(for: resource) }
         for (_, entry) in writers { try entry.writer.finish() }
+        for resource in schema.resources {
+            if let added = addedKeys[resource.name], !added.isEmpty { try fillAddedKeys(resource, added) }
+        }
+    }
+
+    /// Writes a finished table again with the link keys later copies added.
+    private func fillAddedKeys(_ resource: TabularSchema.Resource, _ added: [String: [(field: String, value: JSONValue)]]) throws {
+        guard let partial = writers[resource.name]?.sink.partialPath else { return }
+        let firstPass = partial + ".first"
+        guard rename(partial, firstPass) == 0 else {
+            throw CroceviaError.io("\(partial): cannot set the table aside to add its link keys: \(String(cString: strerror(errno)))")
+        }
+        defer { unlink(firstPass) }
+        // The first sink goes (it would remove its file, now set aside) before the second opens.
+        writers[resource.name] = nil
+        let entry = try writer(for: resource)
+        let quiet = FindingLog()
+        let reader = CSVRecordReader(input: TextInput(source: try ByteSource(path: firstPass), encoding: .utf8, findings: quiet),
+                                     options: .init(delimiter: UInt8(ascii: ","), warnsWhenEmpty: false), source: "", findings: quiet)
+        while let record = try reader.next() {
+            guard case .object(var row) = record.value else { continue }
+            row.members.removeAll { $0.value == .string("") }
+            if let id = row["id"]?.stringValue, let keys = added[id] {
+                for (field, value) in keys where row[field] == nil { row[field] = value }
+            }
+            try entry.writer.write(Record(value: .object(row), provenance: record.provenance))
+        }
+        try entry.writer.finish()
     }
 
     /// Moves the finished package into place, replacing an earlier one.
@@ -71,6 +104,13 @@ public final class TabularPackageWriter: RecordWriter {
             findings.add(Finding(.warning, rule: "tabular.not-an-object",
                                  message: "\(parent) field \"\(property)\" holds values that are not \(resource) objects; they are left out of the package",
                                  file: current.file, line: current.line, record: current.record, field: property))
+        }, duplicate: { copy in
+            if !copy.keys.isEmpty { addedKeys[copy.resource.name, default: [:]][copy.id, default: []] += copy.keys }
+            for (field, value) in copy.conflicts {
+                findings.add(Finding(.warning, rule: "tabular.shared-row",
+                                     message: "\(copy.resource.name) \(copy.id) also belongs to \(field) \(value.cellText); a row of \(copy.resource.path) holds one \(field), so it stays with the first",
+                                     file: current.file, line: current.line, record: current.record, field: field, value: value.cellText))
+            }
         }, row: { resource, row in
             var row = row
             let entry = try writer(for: resource)
