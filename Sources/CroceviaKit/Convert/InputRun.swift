@@ -47,5 +47,6 @@ extension Profile.Source {
         reader.delimiter = reader.delimiter ?? delimiter
         if reader.recordsPath.isEmpty { reader.recordsPath = records }
         reader.recordElement = reader.recordElement ?? recordElement
+        reader.enclosing = reader.enclosing || readsEnclosing
     }
 }

@@ -100,7 +100,7 @@ public enum Format: String, Sendable, CaseIterable {
                                          schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
         case .xml:
             return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
-                                   maxTextBytes: options.maxFieldBytes)
+                                   maxTextBytes: options.maxFieldBytes, enclosing: options.enclosing)
         }
     }
 
@@ -139,6 +139,8 @@ public struct ReaderOptions: Sendable {
     public var recordElement: String?
     /// hsds-csv: the resource whose rows become records (default `service`).
     public var hsdsObject: String?
+    /// XML: each record carries its enclosing elements as `..` (see `XMLRecordReader`).
+    public var enclosing = false
 
     public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, recordsPath: [String] = [], recordElement: String? = nil) {
         self.delimiter = delimiter

@@ -47,6 +47,8 @@ public struct Profile: Sendable {
         /// Case data: columns with personal identifiers (names, codice fiscale, birth date,
         /// phone, street address), withheld from every output and finding.
         public var identifiers: [ColumnReference] = []
+        /// XML: a column reads an enclosing element of the record (`../Name`).
+        public var readsEnclosing = false
     }
 
     /// A column (or JSON member path, or XML path) named in the profile, with where it was named.

@@ -78,6 +78,7 @@ public enum ProfileLoader {
         }
         try top.rejectUnknownKeys(known: topKeys, what: "the profile")
         var profile = Profile(file: file, description: description, source: source, target: target, namespace: namespace, fields: fields)
+        profile.source.readsEnclosing = source.format == .xml && (source.key + fields.flatMap(\.columns)).contains { $0.name.hasPrefix("../") }
         profile.keepFreeText = keepFreeText
         profile.droppedFreeText = dropped
         let usesIdentifiers = fields.contains { if case .pseudonym = $0.origin { return true } else { return false } }

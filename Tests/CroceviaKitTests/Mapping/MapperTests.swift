@@ -302,4 +302,47 @@ import Testing
         #expect(terms[0][1] == terms[1][0])
         #expect(terms[0][0] != terms[0][1])
     }
+
+    /// `../` reaches the elements that enclose the record element: a service's site and agency.
+    @Test func enclosingElementsAreReachable() throws {
+        let objects = try mapXML("""
+              id: { uuid: Key }
+              name: Name
+              organization.id: { uuid: ../../Key }
+              organization.name: ../../Name
+              service_at_locations[0].location.name: ../Name
+              service_at_locations[0].location.addresses[0].address_1: ../PhysicalAddress/Line1
+              service_at_locations[0].location.addresses[0].city: ../PhysicalAddress/City
+            """, xml: """
+            <Source>
+              <Agency>
+                <Key>1</Key>
+                <Name>Northside Food Bank</Name>
+                <Site>
+                  <Key>10</Key>
+                  <Name>King Street</Name>
+                  <PhysicalAddress><Line1>12 King St</Line1><City>Hamilton</City></PhysicalAddress>
+                  <SiteService><Name>Food hampers</Name><Key>100</Key></SiteService>
+                  <SiteService><Name>Hot meals</Name><Key>101</Key></SiteService>
+                </Site>
+                <Site>
+                  <Key>11</Key>
+                  <Name>East Branch</Name>
+                  <SiteService><Name>Food hampers</Name><Key>102</Key></SiteService>
+                </Site>
+              </Agency>
+              <Agency><Key>2</Key><Name>St. Joseph's Drop-In</Name>
+                <Site><Key>20</Key><Name>Main</Name><SiteService><Name>Breakfast</Name><Key>200</Key></SiteService></Site>
+              </Agency>
+            </Source>
+            """, recordElement: "SiteService")
+        #expect(objects.count == 4)
+        #expect(objects.map { $0["name"]?.stringValue } == ["Food hampers", "Hot meals", "Food hampers", "Breakfast"])
+        #expect(objects.map { $0["organization"]?["name"]?.stringValue } == ["Northside Food Bank", "Northside Food Bank", "Northside Food Bank", "St. Joseph's Drop-In"])
+        let locations = objects.map { $0["service_at_locations"]?.arrayValue?.first?["location"] }
+        #expect(locations.map { $0?["name"]?.stringValue } == ["King Street", "King Street", "East Branch", "Main"])
+        #expect(locations[0]?["addresses"] == .array([.object(JSONObject([("address_1", .string("12 King St")), ("city", .string("Hamilton"))]))]))
+        #expect(locations[2]?["addresses"] == nil)
+        #expect(objects[0]["organization"]?["id"] == objects[2]["organization"]?["id"])
+    }
 }

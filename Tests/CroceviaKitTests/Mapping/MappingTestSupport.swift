@@ -43,7 +43,11 @@ func mapXML(_ fields: String, xml: String, target: String = "service", recordEle
         """)
     let mapper = try Mapper(profile: loaded, findings: findings)
     let path = try temporaryFile(xml, name: "export.xml")
-    let reader = try Format.xml.makeReader(path: path, source: "prova", options: ReaderOptions(recordElement: recordElement), findings: findings)
+    var options = ReaderOptions()
+    var from: Format?
+    var encoding: TextEncoding?
+    try loaded.source.apply(to: &options, from: &from, encoding: &encoding)
+    let reader = try Format.xml.makeReader(path: path, source: "prova", options: options, findings: findings)
     var objects: [JSONValue] = []
     while let record = try reader.next() { objects.append(mapper.map(record).value) }
     return objects

@@ -11,6 +11,12 @@ import Foundation
 /// names: namespace prefixes and `xmlns` declarations are left out. Values are text, as XML has
 /// no types, so codes keep their leading zeros.
 ///
+/// With `enclosing` (a profile reading `../Name`), a record also carries the elements that enclose
+/// it: member `..` is its parent's content (its attributes and the children that hold no record:
+/// a site's name and address for each of its services), with the parent's own `..` above it, up to
+/// the root's child. Each child of the root is then read whole before its records are handed
+/// out, so memory holds one such child (an AIRS agency with its sites) instead of one record.
+///
 /// Safe by construction: no network access, no DTD loading, external entities refused (their
 /// content never enters a record), internal entities expanded under libxml2's amplification
 /// limits, so an entity bomb fails at once. Malformed XML stops the input with its line; the
@@ -24,6 +30,9 @@ public final class XMLRecordReader: RecordReader {
     private let recordElement: String?
     private let findings: FindingLog
     private let maxTextBytes: Int
+    private let enclosing: Bool
+    /// Records found in a child of the root read whole (with `enclosing`), still to hand out.
+    private var queued: [Record] = []
     private let feed: XMLFeed
     private var reader: xmlTextReaderPtr?
     private var recordCount = 0
@@ -39,12 +48,14 @@ public final class XMLRecordReader: RecordReader {
     /// - Parameters:
     ///   - recordElement: the local name of the record element; nil takes the root's children.
     ///   - maxTextBytes: the longest text accepted in one value.
-    public init(input: TextInput, source: String, recordElement: String?, findings: FindingLog, maxTextBytes: Int = 64 << 20) {
+    public init(input: TextInput, source: String, recordElement: String?, findings: FindingLog, maxTextBytes: Int = 64 << 20,
+                enclosing: Bool = false) {
         self.input = input
         self.source = source
         self.recordElement = recordElement
         self.findings = findings
         self.maxTextBytes = maxTextBytes
+        self.enclosing = enclosing
         feed = XMLFeed(input: input)
     }
 
@@ -56,6 +67,7 @@ public final class XMLRecordReader: RecordReader {
     }
 
     public func next() throws -> Record? {
+        if !queued.isEmpty { return queued.removeFirst() }
         guard !finished else { return nil }
         let reader = try open()
         while true {
@@ -71,6 +83,10 @@ public final class XMLRecordReader: RecordReader {
             let name = self.name(xmlTextReaderConstLocalName(reader))
             if elementNames.count < 40 && !elementNames.contains(name) { elementNames.append(name) }
             let isRecord = recordElement.map { $0 == name } ?? (depth == 1)
+            if enclosing, depth == 1, !isRecord, let recordElement {
+                if let first = try recordsWithin(reader, recordElement: recordElement) { return first }
+                continue
+            }
             guard isRecord else { continue }
             guard let node = xmlTextReaderExpand(reader) else { throw failure() }
             let line = Int(xmlGetLineNo(node))
@@ -133,6 +149,67 @@ public final class XMLRecordReader: RecordReader {
         return .unreadableInput(file: input.name, line: problem.line, message: message, hint: problem.hint)
     }
 
+    // MARK: Records with their enclosing elements
+
+    /// Reads the child of the root the reader is on whole, queues its records (each with `..`),
+    /// steps past it, and returns the first record (nil when it holds none).
+    private func recordsWithin(_ reader: xmlTextReaderPtr, recordElement: String) throws -> Record? {
+        guard let top = xmlTextReaderExpand(reader) else { throw failure() }
+        var records: [xmlNodePtr] = []
+        var enclosingRecords: Set<xmlNodePtr> = []
+        func find(_ node: xmlNodePtr) {
+            var child = node.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_ELEMENT_NODE {
+                    if name(c.pointee.name) == recordElement {
+                        records.append(c)
+                        var parent = c.pointee.parent
+                        while let p = parent, p != top.pointee.parent {
+                            enclosingRecords.insert(p)
+                            parent = p.pointee.parent
+                        }
+                    } else {
+                        find(c)
+                    }
+                }
+                child = c.pointee.next
+            }
+        }
+        find(top)
+        var contents: [xmlNodePtr: JSONValue] = [:]
+        func content(of node: xmlNodePtr) throws -> JSONValue {
+            if let known = contents[node] { return known }
+            var value = try self.value(of: node, skipping: enclosingRecords)
+            if node != top, let parent = node.pointee.parent, case .object(var object) = value {
+                object[".."] = try content(of: parent)
+                value = .object(object)
+            } else if case .string = value {
+                value = .object(JSONObject([("#text", value)]))
+            }
+            contents[node] = value
+            return value
+        }
+        for node in records {
+            var value = try self.value(of: node)
+            if case .object(var object) = value, let parent = node.pointee.parent {
+                object[".."] = try content(of: parent)
+                value = .object(object)
+            }
+            recordCount += 1
+            let line = Int(xmlGetLineNo(node))
+            lastRecordLine = line
+            queued.append(Record(value: value, provenance: Provenance(source: source, file: input.name, line: line, record: recordCount)))
+        }
+        for problem in feed.takeRefusals() {
+            findings.add(Finding(.error, rule: "xml.external-entity", message: problem.message, hint: problem.hint,
+                                 file: input.name, line: problem.line > 0 ? problem.line : Int(xmlGetLineNo(top)), record: recordCount))
+        }
+        let status = xmlTextReaderNext(reader)
+        if status < 0 { throw failure() }
+        if status == 0 { finished = true } else { positioned = true }
+        return queued.isEmpty ? nil : queued.removeFirst()
+    }
+
     // MARK: Records from nodes
 
     private func name(_ pointer: UnsafePointer<UInt8>?) -> String {
@@ -163,7 +240,9 @@ public final class XMLRecordReader: RecordReader {
         return text
     }
 
-    private func value(of node: xmlNodePtr) throws -> JSONValue {
+    /// An element as a value; children in `skipping` (the elements that hold records, when a
+    /// record's enclosing content is made) are left out.
+    private func value(of node: xmlNodePtr, skipping: Set<xmlNodePtr> = []) throws -> JSONValue {
         var members: [(key: String, value: JSONValue)] = []
         var attribute = node.pointee.properties
         while let a = attribute {
@@ -176,6 +255,8 @@ public final class XMLRecordReader: RecordReader {
         var child = node.pointee.children
         while let c = child {
             switch c.pointee.type {
+            case XML_ELEMENT_NODE where skipping.contains(c) || (!skipping.isEmpty && recordElement == name(c.pointee.name)):
+                hasElements = true
             case XML_ELEMENT_NODE:
                 hasElements = true
                 let key = name(c.pointee.name)
