@@ -20,7 +20,7 @@ check() {  # name, object, crocevia arguments...
 }
 for profile in Samples/*/profile.yaml; do
   folder=$(dirname "$profile")
-  input=$(ls "$folder" | grep -v -e '^profile.yaml$' | head -1)
+  input=$(ls "$folder" | grep -v -e '^profile.yaml$' -e '\.xsd$' -e '\.md$' | head -1)
   object=$(sed -n 's/^target: *//p' "$profile")
   check "$(basename "$folder")" "$object" --profile "$profile" "$folder/$input"
 done

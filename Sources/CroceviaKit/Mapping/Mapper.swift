@@ -161,19 +161,56 @@ public final class Mapper {
         }
     }
 
-    /// Columns (JSON member paths) that no record had, here or in `other` (the mapper that
-    /// shared the work): likely misspelt in the profile.
+    /// Columns (JSON member paths, XML paths) that no record had, here or in `other` (the mapper
+    /// that shared the work): likely misspelt in the profile. Said once each, at the profile line
+    /// that names it, with the closest name the records have; columns of `optional` fields are
+    /// not looked for.
     public func reportUnseenColumns(alsoSeenBy other: Mapper? = nil, inputName: String) {
-        for (index, lookup) in lookups.enumerated() where !lookup.seen && !(other?.lookups[index].seen ?? false) {
+        let optional = Set(profile.fields.filter(\.optional).flatMap(\.columns).map(\.name))
+            .subtracting(profile.fields.filter { !$0.optional }.flatMap(\.columns).map(\.name))
+        let known = seenPaths.union(other?.seenPaths ?? [])
+        for (index, lookup) in lookups.enumerated() where !lookup.seen && !(other?.lookups[index].seen ?? false) && !optional.contains(lookup.name) {
+            let mark = columnReferences.first { $0.name == lookup.name }?.mark
+            let place = mark.map { "\(profile.file):\($0.line):\($0.column)" } ?? profile.file
+            let suggestion = Suggestion.hint(for: lookup.name, in: known.sorted())
             findings.add(Finding(.warning, rule: "map.unknown-column",
-                                 message: "\"\(lookup.name)\" was not found in any record, so the fields that read it stayed empty",
-                                 hint: "check the spelling in \(profile.file)", file: inputName, field: lookup.name))
+                                 message: "\"\(lookup.name)\" was not found in any record, so the fields that read it stayed empty\(suggestion)",
+                                 hint: "check the name at \(place), or mark the field optional: true if the records may lack it",
+                                 file: inputName, field: lookup.name))
         }
+    }
+
+    /// The member paths the first records hold (`Phone/PhoneNumber`, `ente.nome`), for "did you
+    /// mean" when a column is never found.
+    private(set) var seenPaths: Set<String> = []
+    private var recordsLookedAt = 0
+
+    private func notePaths(of row: JSONObject) {
+        let separator = profile.source.format == .xml ? "/" : "."
+        func walk(_ value: JSONValue, prefix: String, depth: Int) {
+            switch value {
+            case .object(let object):
+                for member in object.members where member.key != ".." || depth < 3 {
+                    let path = prefix.isEmpty ? member.key : prefix + separator + member.key
+                    seenPaths.insert(path)
+                    if depth < 4 { walk(member.value, prefix: path, depth: depth + 1) }
+                }
+            case .array(let items):
+                for item in items.prefix(4) { walk(item, prefix: prefix, depth: depth) }
+            default:
+                break
+            }
+        }
+        walk(.object(row), prefix: "", depth: 0)
     }
 
     /// Maps one raw record.
     public func map(_ record: Record) -> Record {
         let row = record.value.objectValue ?? JSONObject()
+        if recordsLookedAt < 20 {
+            recordsLookedAt += 1
+            notePaths(of: row)
+        }
         var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .unit(.none), count: steps.count))
         for index in dataSteps {
             context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
@@ -558,11 +595,19 @@ public final class Mapper {
 
 /// Finds a column's values in a raw record. CSV columns are exact names. For JSON sources a name
 /// may also be a path of members (`ente.nome`); for XML sources a path of elements relative to the
-/// record element (`Sede/Indirizzo`, `@id`, `Telefono[*]/Numero`: `[*]` is optional, as every
-/// list gives one value per element). An XML element with attributes gives its text (`#text`).
+/// record element (`Sede/Indirizzo`, `@id`, `../Nome`, `Telefono[*]/Numero`). An XML element with
+/// attributes gives its text (`#text`).
+///
+/// A step marked `[*]` is a repeated element: one list position per element, a single one
+/// counting as a list of one and a missing one as none, so `Site[*]/Phone[*]/PhoneNumber` has the
+/// same shape whether a record has one site or five. Repetitions at unmarked steps of such a path
+/// are merged into the marked list below them. A path with no `[*]` takes its lists from the
+/// record as it comes (an XML element that occurs once is then no list).
 struct ColumnLookup {
     let name: String
     let path: [String]?
+    /// Which steps of `path` are marked `[*]` (nil: none is).
+    private let marked: [Bool]?
     private let xml: Bool
     private var cachedIndex = 0
     private(set) var seen = false
@@ -576,11 +621,13 @@ struct ColumnLookup {
         default: "."
         }
         if let separator, name.contains(separator) || name.hasSuffix("[*]") {
-            path = name.split(separator: separator).map { step in
-                String(step.hasSuffix("[*]") ? step.dropLast(3) : step)
-            }
+            let steps = name.split(separator: separator)
+            path = steps.map { step in String(step.hasSuffix("[*]") ? step.dropLast(3) : step) }
+            let marks = steps.map { $0.hasSuffix("[*]") }
+            marked = marks.contains(true) ? marks : nil
         } else {
             path = nil
+            marked = nil
         }
     }
 
@@ -598,6 +645,12 @@ struct ColumnLookup {
             return text(members[index].value)
         }
         guard let path else { return nil }
+        if let marked {
+            let found = declared(.object(row), path[...], marked[...])
+            guard Self.holdsValue(found) else { return nil }
+            seen = true
+            return found
+        }
         // Most paths go through single objects: walk them without gathering lists.
         var object = row
         for (depth, step) in path.enumerated() {
@@ -622,6 +675,28 @@ struct ColumnLookup {
         guard Self.holdsValue(found) else { return nil }
         seen = true
         return found
+    }
+
+    /// The lists the `[*]` steps declare (see the type's comment).
+    private func declared(_ value: JSONValue, _ steps: ArraySlice<String>, _ marks: ArraySlice<Bool>) -> JSONValue {
+        guard let step = steps.first, let mark = marks.first else { return text(value) }
+        let child: JSONValue?
+        if case .object(let object) = value { child = object[step] } else { child = nil }
+        let elements: [JSONValue]
+        switch child {
+        case .array(let items)?: elements = items
+        case let single?: elements = [single]
+        case nil: elements = []
+        }
+        let below = elements.map { declared($0, steps.dropFirst(), marks.dropFirst()) }
+        if mark { return .array(below) }
+        // An unmarked step that repeats: its elements' lists are one list.
+        guard below.count != 1 else { return below[0] }
+        if below.isEmpty { return .null }
+        return .array(below.flatMap { item -> [JSONValue] in
+            if case .array(let items) = item { return items }
+            return [item]
+        })
     }
 
     private func grouped(_ value: JSONValue, _ steps: ArraySlice<String>) -> JSONValue {

@@ -64,6 +64,8 @@ public struct Profile: Sendable {
         /// A missing value is an error finding.
         public var required: Bool
         public var mark: YAMLMark
+        /// Its columns may be absent from every record without a warning.
+        public var optional = false
 
         /// Every column the field reads.
         public var columns: [ColumnReference] {

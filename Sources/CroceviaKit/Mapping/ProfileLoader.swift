@@ -5,7 +5,7 @@ public enum ProfileLoader {
     public static let version = 1
     static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "keep_free_text", "fields"]
     static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "key", "identifiers"]
-    static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "pseudonym", "age_band", "transforms", "required"]
+    static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "pseudonym", "age_band", "transforms", "required", "optional"]
     static let originKeys = ["column", "columns", "template", "const", "uuid", "copy", "pseudonym", "age_band"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
                                  "split", "join", "replace", "map", "date", "drop", "age_band"] + Normalizer.allCases.map(\.rawValue)
@@ -198,7 +198,9 @@ public enum ProfileLoader {
             transforms = try items.map { try decodeTransform($0, file: file) }
         }
         let required = try mapping.take("required")?.flag(file: file, what: "required") ?? false
-        return Profile.Field(path: path, origin: origin, transforms: transforms, required: required, mark: node.mark)
+        var field = Profile.Field(path: path, origin: origin, transforms: transforms, required: required, mark: node.mark)
+        field.optional = try mapping.take("optional")?.flag(file: file, what: "optional") ?? false
+        return field
     }
 
     static func decodeTransform(_ node: YAMLNode, file: String) throws -> Transform {

@@ -345,4 +345,58 @@ import Testing
         #expect(locations[2]?["addresses"] == nil)
         #expect(objects[0]["organization"]?["id"] == objects[2]["organization"]?["id"])
     }
+
+    /// `[*]` says which element repeats: one site with two phones, one taxonomy with two codes,
+    /// map as they would among many.
+    @Test func markedStepsAreListsWhateverTheCount() throws {
+        let findings = FindingLog()
+        let objects = try mapXML("""
+              id: { uuid: Key }
+              name: Name
+              attributes[].value: { column: "Taxonomy[*]/Code", transforms: [{ join: " * " }] }
+              service_at_locations[].location.name: Site[*]/Name
+              service_at_locations[].location.phones[].number: Site[*]/Phone[*]/PhoneNumber
+              phones[].number: Site/Phone[*]/PhoneNumber
+            """, xml: """
+            <Export>
+              <S><Key>1</Key><Name>A</Name><Taxonomy><Code>BD-1800.2000</Code><Code>YF-3000</Code></Taxonomy>
+                <Site><Name>King Street</Name><Phone><PhoneNumber>1</PhoneNumber></Phone><Phone><PhoneNumber>2</PhoneNumber></Phone></Site></S>
+              <S><Key>2</Key><Name>B</Name><Taxonomy><Code>BD-5000</Code></Taxonomy><Taxonomy><Code>BD-1800</Code></Taxonomy>
+                <Site><Name>East</Name><Phone><PhoneNumber>3</PhoneNumber></Phone></Site><Site><Name>West</Name><Phone><PhoneNumber>4</PhoneNumber></Phone></Site></S>
+            </Export>
+            """, findings: findings)
+        #expect(findings.findings.isEmpty)
+        #expect(objects[0]["attributes"]?.arrayValue?.map { $0["value"] } == [.string("BD-1800.2000 * YF-3000")])
+        #expect(objects[1]["attributes"]?.arrayValue?.map { $0["value"] } == [.string("BD-5000"), .string("BD-1800")])
+        let locations = objects.map { $0["service_at_locations"]?.arrayValue?.map { $0["location"] } ?? [] }
+        #expect(locations[0].map { $0?["phones"]?.arrayValue?.count } == [2])
+        #expect(locations[1].map { $0?["name"]?.stringValue } == ["East", "West"])
+        #expect(locations[1].map { $0?["phones"]?.arrayValue?.count } == [1, 1])
+        // Unmarked repeated sites: their phones are one list.
+        #expect(objects[1]["phones"]?.arrayValue?.map { $0["number"] } == [.string("3"), .string("4")])
+    }
+
+    /// A column no record has is said once, at the profile's line, with the closest name the
+    /// records have; an optional field's column stays quiet.
+    @Test func aColumnNoRecordHasIsSaidOnceWithTheProfileLine() throws {
+        let findings = FindingLog()
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: prova, format: xml }
+            target: service
+            fields:
+              id: { uuid: Key }
+              name: Name
+              description: Descripion
+              phones[].number: { column: "Phone[*]/Number", optional: true }
+            """)
+        let mapper = try Mapper(profile: loaded, findings: findings)
+        let path = try temporaryFile("<E><S><Key>1</Key><Name>A</Name><Description>d</Description></S><S><Key>2</Key><Name>B</Name></S></E>", name: "e.xml")
+        let reader = try Format.xml.makeReader(path: path, source: "prova", findings: findings)
+        while let record = try reader.next() { _ = mapper.map(record) }
+        mapper.reportUnseenColumns(inputName: path)
+        #expect(findings.findings.map(\.formatted) == [
+            "\(path): warning: \"Descripion\" was not found in any record, so the fields that read it stayed empty; did you mean \"Description\"? (check the name at profile.yaml:7:16, or mark the field optional: true if the records may lack it)",
+        ])
+    }
 }
