@@ -24,7 +24,7 @@ import Testing
 
     @Test func unknownFieldKeyIsNamedWithASuggestion() {
         #expect(profileError(Self.head + "  name: { colum: Nome }\n")
-                == "profile.yaml:7:11: unknown key \"colum\" in field \"name\"; did you mean \"column\"? (known keys: column, columns, separator, template, const, uuid, copy, pseudonym, age_band, transforms, required)")
+                == "profile.yaml:7:11: unknown key \"colum\" in field \"name\"; did you mean \"column\"? (known keys: column, columns, separator, template, const, uuid, copy, pseudonym, age_band, transforms, required, optional)")
     }
 
     @Test func unknownTargetField() {
