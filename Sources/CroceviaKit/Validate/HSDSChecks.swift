@@ -115,7 +115,8 @@ final class HSDSChecks {
     }
 
     /// Checks one record (an HSDS object of the root type); `invalid` says whether it has errors
-    /// already. Returns whether it has errors now.
+    /// already; `fields` gives the partner's column for a JSON Pointer into the record. Returns
+    /// whether it has errors now.
     func check(_ record: Record, invalid: Bool, fields: (String) -> String?) -> Bool {
         let errorsBefore = findings.errorCount
         var references: [Reference] = []
@@ -265,7 +266,8 @@ final class HSDSChecks {
         let provenance = record.provenance
         func place(_ member: String) -> Place {
             let memberField = fieldPath.isEmpty ? member : fieldPath + "." + member
-            return Place(path: path + "/" + JSONPointer.escape(member), fieldPath: memberField, field: fields(memberField) ?? memberField, provenance: provenance)
+            let pointer = path + "/" + JSONPointer.escape(member)
+            return Place(path: pointer, fieldPath: memberField, field: fields(pointer) ?? memberField, provenance: provenance)
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
@@ -298,7 +300,7 @@ final class HSDSChecks {
         }
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
-                let field = fields(fieldPath.isEmpty ? key : fieldPath + "." + key)
+                let field = fields(path + "/" + JSONPointer.escape(key))
                 references.append(Reference(target: target, value: id, key: key, objectPath: path, objectField: fieldPath,
                                             provenance: provenance, field: field))
             }

@@ -115,7 +115,7 @@ public final class Validation {
                         for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
                     }
                     var invalid = findings.errorCount > errorsBefore
-                    if let checks { invalid = checks.check(record, invalid: invalid) { columns[$0] } }
+                    if let checks { invalid = checks.check(record, invalid: invalid) { Self.column(for: JSONPointer.tokens($0) ?? [], in: columns) } }
                     if invalid { summary.invalidRecords += 1 }
                 }
             if !whole { summary.unreadableInputs += 1 }
@@ -154,7 +154,7 @@ public final class Validation {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []
         let value = JSONPointer.resolve(tokens, in: record.value)
         let fieldPath = tokens.filter { Int($0) == nil }.joined(separator: ".")
-        let field = columns[fieldPath] ?? (fieldPath.isEmpty ? nil : fieldPath)
+        let field = column(for: tokens, in: columns) ?? (fieldPath.isEmpty ? nil : fieldPath)
         let place = fieldPath.isEmpty ? "the record" : fieldPath
         var shown: String?
         if let value, failure.keyword != "required" {
@@ -169,12 +169,40 @@ public final class Validation {
     }
 
     /// The profile's columns by the target field they fill, indices left out (`phones.number`).
+    /// The partner's columns of each profile field, by its target path as written
+    /// (`schedules[1].opens_at`, `phones[].number`) and by its dotted path without positions
+    /// (`schedules.opens_at`) when only one field has that path.
     static func columnsByPath(_ mapper: Mapper) -> [String: String] {
         var columns: [String: String] = [:]
+        var plain: [String: String?] = [:]
         for field in mapper.profile.fields where !field.columns.isEmpty {
-            columns[field.path.segments.map(\.name).joined(separator: ".")] = field.columns.map(\.name).joined(separator: ", ")
+            let names = field.columns.map(\.name).joined(separator: ", ")
+            columns[field.path.description] = names
+            let key = field.path.segments.map(\.name).joined(separator: ".")
+            plain[key] = plain[key] == nil ? names : .some(nil)
         }
+        for (key, names) in plain { if let names { columns[key] = names } }
         return columns
+    }
+
+    /// The columns that fed the member a JSON Pointer names: the field with that element's
+    /// position (`schedules[1].opens_at` for `/schedules/1/opens_at`), else the list's
+    /// (`schedules[].opens_at`), else the only field with that path.
+    static func column(for tokens: [String], in columns: [String: String]) -> String? {
+        var exact: [String] = []
+        var spread: [String] = []
+        var plain: [String] = []
+        for token in tokens {
+            if Int(token) != nil, !exact.isEmpty {
+                exact[exact.count - 1] += "[\(token)]"
+                spread[spread.count - 1] += "[]"
+            } else {
+                exact.append(token)
+                spread.append(token)
+                plain.append(token)
+            }
+        }
+        return columns[exact.joined(separator: ".")] ?? columns[spread.joined(separator: ".")] ?? columns[plain.joined(separator: ".")]
     }
 
     static func hint(for keyword: String) -> String? {

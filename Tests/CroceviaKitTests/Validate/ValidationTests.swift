@@ -142,4 +142,28 @@ import Testing
         #expect(findings.findings.map(\.message) == ["organization_id: names organization \"7c1d1a3e-5b0e-4f5a-9a52-4c0c2b6f7a10\", which is not in the input or the package"])
         #expect(findings.findings.map(\.line) == [2])
     }
+
+    /// A finding names the column that fed the element it is about: Monday's opening time is
+    /// Monday's column, not the first schedule's.
+    @Test func aFindingNamesTheColumnOfItsElement() throws {
+        let profilePath = try temporaryFile("""
+            crocevia_profile: 1
+            source: { name: prova, format: xml, record_element: S }
+            target: service
+            fields:
+              id: { uuid: Key }
+              name: Name
+              status: { const: active }
+              schedules[0].id: { uuid: Key }
+              schedules[0].opens_at: TimeOpen/Sunday/From
+              schedules[1].id: { uuid: Key }
+              schedules[1].opens_at: TimeOpen/Monday/From
+            """, name: "profile.yaml")
+        let input = try temporaryFile("<E><S><Key>1</Key><Name>A</Name><TimeOpen><Sunday><From>10:00:00</From></Sunday><Monday><From>nine</From></Monday></TimeOpen></S></E>",
+                                      name: "e.xml")
+        let findings = FindingLog()
+        _ = try Validation(options: ValidateOptions(inputs: [input], target: .profile(path: profilePath)), findings: findings).run()
+        #expect(findings.findings.map(\.field) == ["TimeOpen/Monday/From"])
+        #expect(findings.findings.map(\.path) == ["/schedules/1/opens_at"])
+    }
 }
