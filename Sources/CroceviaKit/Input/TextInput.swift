@@ -325,7 +325,16 @@ public final class TextInput {
                 i += 2
             }
         }
-        if i < count && !eof { keepTail(from: i, count: count) }
+        if i < count {
+            if eof {
+                // An odd byte at the very end: half a UTF-16 unit.
+                findings.add(Finding(.error, rule: "encoding.invalid-utf16", message: "the file ends in the middle of a UTF-16 character; it was replaced with U+FFFD (\u{FFFD})",
+                                     file: name, line: linesBefore + 1))
+                o = writeScalar(0xFFFD, at: o)
+            } else {
+                keepTail(from: i, count: count)
+            }
+        }
         return UnsafeBufferPointer(start: out, count: o)
     }
 

@@ -132,7 +132,13 @@ public final class CSVRecordReader: RecordReader {
     // MARK: Scanning
 
     private func loadChunk() throws -> Bool {
-        guard !eof else { return false }
+        // At the end the chunk is empty, also when it was the header line read ahead (a file that
+        // is one line without a line break was read again and again).
+        guard !eof else {
+            chunk = UnsafeBufferPointer(start: nil, count: 0)
+            position = 0
+            return false
+        }
         guard let next = try input.nextChunk() else {
             eof = true
             chunk = UnsafeBufferPointer(start: nil, count: 0)
