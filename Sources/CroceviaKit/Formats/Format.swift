@@ -85,22 +85,26 @@ public enum Format: String, Sendable, CaseIterable {
             return CSVRecordReader(input: try input(), options: .init(delimiter: options.delimiter, maxFieldBytes: options.maxFieldBytes),
                                    source: source, findings: findings)
         case .json:
-            return JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
+            let reader = JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
+            reader.places = options.places
+            return reader
         case .jsonl:
             return JSONRecordReader(input: try input(), mode: .jsonl, source: source, findings: findings)
         case .hsdsJSON:
-            return HSDSPageReader(JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath))
+            let reader = JSONRecordReader(input: try input(), mode: .json, source: source, findings: findings, recordsPath: options.recordsPath)
+            reader.places = options.places
+            return HSDSPageReader(reader)
         case .hsdsJSONL:
             return HSDSPageReader(JSONRecordReader(input: try input(), mode: .jsonl, source: source, findings: findings))
         case .hsdsCSV:
             return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
-                                        schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
+                                        schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes, places: options.places)
         case .caseCSV:
             return try CaseTabularReader(folder: path, source: source, findings: findings,
                                          schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
         case .xml:
             return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
-                                   maxTextBytes: options.maxFieldBytes, enclosing: options.enclosing)
+                                   maxTextBytes: options.maxFieldBytes, enclosing: options.enclosing, places: options.places)
         }
     }
 
@@ -141,6 +145,9 @@ public struct ReaderOptions: Sendable {
     public var hsdsObject: String?
     /// XML: each record carries its enclosing elements as `..` (see `XMLRecordReader`).
     public var enclosing = false
+    /// JSON, XML and tabular packages: records say where their members start
+    /// (`Provenance.places`), so a finding names the member's line and file.
+    public var places = false
 
     public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, recordsPath: [String] = [], recordElement: String? = nil) {
         self.delimiter = delimiter

@@ -219,6 +219,7 @@ public final class Mapper {
         if !identifierLookups.isEmpty { object = withholdingIdentifiers(object, row: row, provenance: record.provenance) }
         var provenance = record.provenance
         provenance.source = profile.source.name
+        provenance.places = nil  // they were the source record's members, not the mapped object's
         if !keyLookups.isEmpty {
             provenance.key = keyLookups.map { text(lookups[$0].value(in: row)) }.joined(separator: "/")
         }

@@ -11,6 +11,9 @@ public struct Provenance: Sendable, Equatable {
     public var record: Int
     /// The partner's own key for the record, when the profile names key columns.
     public var key: String?
+    /// Where the record's members start, for a record that spans lines (pretty-printed JSON, XML)
+    /// or files (a tabular package), when the reader was asked (`ReaderOptions.places`).
+    public var places: SourcePlaces?
 
     public init(source: String, file: String, line: Int, record: Int, key: String? = nil) {
         self.source = source
@@ -18,6 +21,17 @@ public struct Provenance: Sendable, Equatable {
         self.line = line
         self.record = record
         self.key = key
+    }
+
+    /// The line where the member a JSON Pointer names starts (or the closest member around it
+    /// that has a place), else the record's line.
+    public func line(at pointer: String?) -> Int {
+        pointer.flatMap { places?.place(of: $0)?.line } ?? line
+    }
+
+    /// The file that holds the member a JSON Pointer names (a tabular package's CSV).
+    public func file(at pointer: String?) -> String {
+        pointer.flatMap { places?.place(of: $0)?.file } ?? file
     }
 
     /// The provenance as a JSON object, for outputs that carry it (`--provenance`).
@@ -28,6 +42,36 @@ public struct Provenance: Sendable, Equatable {
         ])
         if let key { object["key"] = .string(key) }
         return .object(object)
+    }
+}
+
+/// Where each member of a record starts in the input, by JSON Pointer (`/phones/1/number`).
+public struct SourcePlaces: Sendable, Equatable {
+    public struct Place: Sendable, Equatable {
+        /// The file, when it is not the record's (a tabular package's `phones.csv`).
+        public var file: String?
+        public var line: Int
+
+        public init(file: String? = nil, line: Int) {
+            self.file = file
+            self.line = line
+        }
+    }
+
+    public var byPointer: [String: Place]
+
+    public init(_ byPointer: [String: Place] = [:]) {
+        self.byPointer = byPointer
+    }
+
+    /// The place of the member at `pointer`, or of the closest member that encloses it.
+    public func place(of pointer: String) -> Place? {
+        var pointer = Substring(pointer)
+        while true {
+            if let place = byPointer[String(pointer)] { return place }
+            guard let slash = pointer.lastIndex(of: "/") else { return nil }
+            pointer = pointer[..<slash]
+        }
     }
 }
 

@@ -50,7 +50,7 @@ final class HSDSChecks {
         var provenance: Provenance
 
         func finding(_ rule: String, _ message: String, hint: String?, value: String?, severity: Finding.Severity = .error) -> Finding {
-            Finding(severity, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file, line: provenance.line,
+            Finding(severity, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file(at: path), line: provenance.line(at: path),
                     record: provenance.record, field: field, value: value, path: path)
         }
     }
@@ -172,7 +172,8 @@ final class HSDSChecks {
             let message = "\(count) \(count == 1 ? root : Self.plural(root)) \(count == 1 ? "names" : "name") \(objects) not in this input (\(kind)): not checked"
             findings.add(Finding(.warning, rule: "hsds.outside-reference", message: message,
                                  hint: "check them with the file that holds the \(Self.plural(first.target)) (--package), or say the input is complete (--complete) to make each an error",
-                                 file: first.provenance.file, line: first.provenance.line, record: first.provenance.record,
+                                 file: first.provenance.file(at: first.place.path), line: first.provenance.line(at: first.place.path),
+                                 record: first.provenance.record,
                                  field: first.field ?? kind, value: first.value, path: first.place.path))
         }
     }

@@ -97,6 +97,8 @@ public final class Validation {
                 throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
             }
         }
+        // Findings name the line (and, in a package, the file) of the member they are about.
+        if mapper == nil { readerOptions.places = true }
         var summary = ValidationSummary()
         for input in options.inputs {
             var format = try Format.of(input, given: from)
@@ -164,7 +166,8 @@ public final class Validation {
             }
         }
         return Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
-                       hint: hint(for: failure.keyword), file: record.provenance.file, line: record.provenance.line,
+                       hint: hint(for: failure.keyword), file: record.provenance.file(at: failure.instancePath),
+                       line: record.provenance.line(at: failure.instancePath),
                        record: record.provenance.record, field: field, value: shown, path: failure.instancePath)
     }
 

@@ -166,4 +166,64 @@ import Testing
         #expect(findings.findings.map(\.field) == ["TimeOpen/Monday/From"])
         #expect(findings.findings.map(\.path) == ["/schedules/1/opens_at"])
     }
+
+    /// In pretty-printed JSON and in XML a finding carries the line of its member; in a tabular
+    /// package, the CSV file and line of the row it is about.
+    @Test func findingsNameTheLineAndFileOfTheirMember() throws {
+        let json = try temporaryFile("""
+            [
+              {
+                "id": "6b85ea6e-fe14-50c8-ba59-176d99398178",
+                "name": "Sportello",
+                "status": "active",
+                "phones": [
+                  { "id": "214d872b-2228-5fd6-8f7e-f82bdd6f8a70", "number": "011 4361234" },
+                  {
+                    "id": "314d872b-2228-5fd6-8f7e-f82bdd6f8a70",
+                    "number": 114361234
+                  }
+                ]
+              }
+            ]
+
+            """, name: "servizi.json")
+        let findings = FindingLog()
+        _ = try Validation(options: ValidateOptions(inputs: [json], target: .hsds(object: "service")), findings: findings).run()
+        #expect(findings.findings.map(\.line) == [10])
+        #expect(findings.findings.map(\.path) == ["/phones/1/number"])
+
+        let xml = try temporaryFile("""
+            <r>
+              <s>
+                <id>6b85ea6e-fe14-50c8-ba59-176d99398178</id>
+                <name>A</name>
+                <status>active</status>
+                <email>not an e-mail</email>
+              </s>
+            </r>
+            """, name: "s.xml")
+        let xmlFindings = FindingLog()
+        _ = try Validation(options: ValidateOptions(inputs: [xml], target: .schema(path: packageRoot.appendingPathComponent("Schemas/hsds/service.json").path)),
+                           findings: xmlFindings).run()
+        #expect(xmlFindings.findings.map(\.line) == [])  // formats are annotations for a plain --schema
+        var asserted = ValidateOptions(inputs: [xml], target: .schema(path: packageRoot.appendingPathComponent("Schemas/hsds/service.json").path))
+        asserted.assertFormats = true
+        _ = try Validation(options: asserted, findings: xmlFindings).run()
+        #expect(xmlFindings.findings.map(\.line) == [6])
+
+        let package = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("package").path
+        let writer = try Format.hsdsCSV.makeWriter(path: package, options: WriterOptions(), findings: FindingLog())
+        for (n, value) in TabularPackageTests.services().enumerated() {
+            try writer.write(Record(value: value, provenance: Provenance(source: "t", file: "in.jsonl", line: n + 1, record: n + 1)))
+        }
+        try writer.finish()
+        try writer.commit()
+        let addresses = package + "/addresses.csv"
+        let text = try String(contentsOfFile: addresses, encoding: .utf8)
+        try text.replacingOccurrences(of: ",physical", with: ",fisico").write(toFile: addresses, atomically: true, encoding: .utf8)
+        let packageFindings = FindingLog()
+        _ = try Validation(options: ValidateOptions(inputs: [package], target: .hsds(object: "service")), findings: packageFindings).run()
+        let places = packageFindings.findings.filter { $0.rule == "schema.enum" }.map { "\(URL(fileURLWithPath: $0.file).lastPathComponent):\($0.line ?? 0)" }
+        #expect(places == ["addresses.csv:2", "addresses.csv:3"])
+    }
 }

@@ -12,6 +12,9 @@ public final class HSDSPageReader: RecordReader {
     private var pendingIndex = 0
     private var pageProvenance: Provenance?
     private var recordCount = 0
+    /// The page's places (`/contents/3/name`) by element, as each record's own (`/name`).
+    private var contentPlaces: [Int: SourcePlaces] = [:]
+    private var contentLines: [Int: Int] = [:]
 
     /// The members that make an object a `Page` (besides `contents`).
     static let pageKeys: Set<String> = ["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty"]
@@ -25,6 +28,10 @@ public final class HSDSPageReader: RecordReader {
             if pendingIndex < pending.count, var provenance = pageProvenance {
                 recordCount += 1
                 provenance.record = recordCount
+                if provenance.places != nil {
+                    provenance.line = contentLines[pendingIndex] ?? provenance.line
+                    provenance.places = contentPlaces[pendingIndex] ?? SourcePlaces()
+                }
                 pendingIndex += 1
                 return Record(value: pending[pendingIndex - 1], provenance: provenance)
             }
@@ -34,11 +41,28 @@ public final class HSDSPageReader: RecordReader {
                 pending = contents
                 pendingIndex = 0
                 pageProvenance = record.provenance
+                splitPlaces(record.provenance.places)
                 continue
             }
             recordCount += 1
             record.provenance.record = recordCount
             return record
+        }
+    }
+
+    private func splitPlaces(_ places: SourcePlaces?) {
+        contentPlaces = [:]
+        contentLines = [:]
+        guard let places else { return }
+        for (pointer, place) in places.byPointer where pointer.hasPrefix("/contents/") {
+            let rest = pointer.dropFirst("/contents/".count)
+            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+            guard let index = Int(rest[..<slash]) else { continue }
+            if slash == rest.endIndex {
+                contentLines[index] = place.line
+            } else {
+                contentPlaces[index, default: SourcePlaces()].byPointer[String(rest[slash...])] = place
+            }
         }
     }
 }

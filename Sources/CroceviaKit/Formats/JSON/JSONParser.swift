@@ -19,6 +19,10 @@ struct JSONParser {
     /// no white space, no escape that the writer would write otherwise (`\/`, `\u…`), no member
     /// name twice. A JSON Lines import stores such a line as it is, without writing it again.
     private(set) var compact = true
+    /// When set, the line where each member and element starts, by JSON Pointer (filled as the
+    /// value is parsed): a pretty-printed document's findings name their member's line.
+    var lines: [String: Int]?
+    private var pointer = ""
 
     init(base: UnsafePointer<UInt8>, end: Int, position: Int, line: Int, maxDepth: Int) {
         self.base = base
@@ -67,12 +71,20 @@ struct JSONParser {
         while true {
             guard let quote = skipWhitespace() else { throw .needMore }
             guard quote == UInt8(ascii: "\"") else { throw .syntax("expected a member name in quotes, found \(Self.describe(quote))") }
+            let keyLine = line
             let key = try parseString()
             guard let colon = skipWhitespace() else { throw .needMore }
             guard colon == UInt8(ascii: ":") else { throw .syntax("expected ':' after the member name \"\(key)\", found \(Self.describe(colon))") }
             position += 1
-            let value = try parseValue(depth: depth)
-            members.append((key, value))
+            if lines != nil {
+                let enclosing = pointer
+                pointer += "/" + JSONPointer.escape(key)
+                lines![pointer] = keyLine
+                members.append((key, try parseValue(depth: depth)))
+                pointer = enclosing
+            } else {
+                members.append((key, try parseValue(depth: depth)))
+            }
             guard let next = skipWhitespace() else { throw .needMore }
             position += 1
             if next == UInt8(ascii: ",") { continue }
@@ -95,7 +107,16 @@ struct JSONParser {
             return .array(items)
         }
         while true {
-            items.append(try parseValue(depth: depth))
+            if lines != nil {
+                _ = skipWhitespace()
+                let enclosing = pointer
+                pointer += "/\(items.count)"
+                lines![pointer] = line
+                items.append(try parseValue(depth: depth))
+                pointer = enclosing
+            } else {
+                items.append(try parseValue(depth: depth))
+            }
             guard let next = skipWhitespace() else { throw .needMore }
             position += 1
             if next == UInt8(ascii: ",") { continue }

@@ -45,6 +45,9 @@ public final class JSONRecordReader: RecordReader {
     private var sawValue = false
     private var arrayLine = 0
 
+    /// Whether records over several lines say where their members start (`Provenance.places`).
+    public var places = false
+
     public init(input: TextInput, mode: Mode, source: String, findings: FindingLog, recordsPath: [String] = [], maxDepth: Int = 512) {
         self.input = input
         self.mode = mode
@@ -207,11 +210,21 @@ public final class JSONRecordReader: RecordReader {
             do {
                 _ = parser.skipWhitespace()
                 valueLine = parser.line
+                let valueStart = parser.position
                 let value = try parser.parseValue()
                 start = parser.position
                 line = parser.line
                 recordCount += 1
-                return Record(value: value, provenance: Provenance(source: source, file: name, line: valueLine, record: recordCount))
+                var provenance = Provenance(source: source, file: name, line: valueLine, record: recordCount)
+                if places && line > valueLine {
+                    // A record over several lines: parsed again, noting where its members start.
+                    var again = JSONParser(base: buffer, end: end, position: valueStart, line: valueLine, maxDepth: maxDepth)
+                    again.lines = [:]
+                    if (try? again.parseValue()) != nil {
+                        provenance.places = SourcePlaces(again.lines!.mapValues { SourcePlaces.Place(line: $0) })
+                    }
+                }
+                return Record(value: value, provenance: provenance)
             } catch .needMore {
                 if eof {
                     if mode == .jsonl { return try skipBadLine("the line ends in the middle of a JSON value") }

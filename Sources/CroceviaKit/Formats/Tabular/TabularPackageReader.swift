@@ -31,6 +31,8 @@ public final class TabularPackageReader: RecordReader {
     private let findings: FindingLog
     private let schemas: HSDSSchemas
     private let maxFieldBytes: Int
+    /// Records say which file and line each nested object comes from (`Provenance.places`).
+    private let places: Bool
     private var schema: TabularSchema?
     private var database: SQLiteScratch?
     private var tables: [String: Table] = [:]
@@ -73,7 +75,9 @@ public final class TabularPackageReader: RecordReader {
     /// - Parameters:
     ///   - path: the package folder, or its `datapackage.json`.
     ///   - root: the resource whose rows become records.
-    public init(path: String, root: String = "service", source: String, findings: FindingLog, schemas: HSDSSchemas, maxFieldBytes: Int = 64 << 20) {
+    public init(path: String, root: String = "service", source: String, findings: FindingLog, schemas: HSDSSchemas, maxFieldBytes: Int = 64 << 20,
+                places: Bool = false) {
+        self.places = places
         if path.hasSuffix("datapackage.json") {
             packagePath = path
             folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
@@ -101,8 +105,11 @@ public final class TabularPackageReader: RecordReader {
         }
         let (line, row) = Self.cells(of: rootStatement)
         rowsDone += 1
-        let object = try self.object(rootPlan!, line: line, row: row)
-        return Record(value: .object(object), provenance: Provenance(source: source, file: root.file, line: line, record: rowsDone))
+        var rowPlaces: [String: SourcePlaces.Place]? = places ? [:] : nil
+        let object = try self.object(rootPlan!, line: line, row: row, at: "", places: &rowPlaces)
+        var provenance = Provenance(source: source, file: root.file, line: line, record: rowsDone)
+        provenance.places = rowPlaces.map(SourcePlaces.init)
+        return Record(value: .object(object), provenance: provenance)
     }
 
     // MARK: Loading
@@ -394,7 +401,10 @@ public final class TabularPackageReader: RecordReader {
         return node
     }
 
-    private func object(_ node: PlanNode, line: Int, row: [String?]) throws -> JSONObject {
+    /// `places`, when asked for, gets the file and line of each nested object, by its pointer
+    /// under `pointer` (attached objects are then not taken from the cache, which keeps no places).
+    private func object(_ node: PlanNode, line: Int, row: [String?], at pointer: String = "",
+                        places: inout [String: SourcePlaces.Place]?) throws -> JSONObject {
         let table = node.table
         used[table.resource.name, default: []].insert(line)
         var members: [(key: String, value: JSONValue)] = []
@@ -409,7 +419,7 @@ public final class TabularPackageReader: RecordReader {
                 guard let id else { continue }
                 let rows = try Self.rows(link.statement, matching: id)
                 guard !rows.isEmpty else { continue }
-                let objects = try rows.map { JSONValue.object(try object(link.child, line: $0.line, row: $0.cells)) }
+                let objects = try children(rows, link: link, at: pointer, places: &places)
                 members.append((link.property, link.isList ? .array(objects) : objects[0]))
             case .tagged(let typeIndex, let parentType):
                 guard let id else { continue }
@@ -418,22 +428,35 @@ public final class TabularPackageReader: RecordReader {
                     return type == parentType
                 }
                 guard !rows.isEmpty else { continue }
-                let objects = try rows.map { JSONValue.object(try object(link.child, line: $0.line, row: $0.cells)) }
+                let objects = try children(rows, link: link, at: pointer, places: &places)
                 members.append((link.property, link.isList ? .array(objects) : objects[0]))
             case .attached(let parentKey):
                 guard let key = row[parentKey] else { continue }
-                if let cached = link.cache[key] {
+                if places == nil, let cached = link.cache[key] {
                     members.append((link.property, .object(cached)))
                     continue
                 }
                 guard let attachedRow = try Self.rows(link.statement, matching: key).first else { continue }
-                let attached = try object(link.child, line: attachedRow.line, row: attachedRow.cells)
+                let place = pointer + "/" + JSONPointer.escape(link.property)
+                places?[place] = SourcePlaces.Place(file: link.child.table.file, line: attachedRow.line)
+                let attached = try object(link.child, line: attachedRow.line, row: attachedRow.cells, at: place, places: &places)
                 if link.cache.count >= Self.attachedCacheLimit { link.cache.removeAll(keepingCapacity: true) }
                 link.cache[key] = attached
                 members.append((link.property, .object(attached)))
             }
         }
         return JSONObject(members)
+    }
+
+    /// The objects of a link's rows, each with its place.
+    private func children(_ rows: [(line: Int, cells: [String?])], link: PlanLink, at pointer: String,
+                          places: inout [String: SourcePlaces.Place]?) throws -> [JSONValue] {
+        try rows.enumerated().map { index, row in
+            var place = pointer + "/" + JSONPointer.escape(link.property)
+            if link.isList { place += "/\(index)" }
+            places?[place] = SourcePlaces.Place(file: link.child.table.file, line: row.line)
+            return .object(try object(link.child, line: row.line, row: row.cells, at: place, places: &places))
+        }
     }
 
     /// The rows a statement gives for one value, in file order.

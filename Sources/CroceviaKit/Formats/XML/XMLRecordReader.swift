@@ -31,6 +31,8 @@ public final class XMLRecordReader: RecordReader {
     private let findings: FindingLog
     private let maxTextBytes: Int
     private let enclosing: Bool
+    /// Records say where their elements start (`Provenance.places`).
+    private let places: Bool
     /// Records found in a child of the root read whole (with `enclosing`), still to hand out.
     private var queued: [Record] = []
     private let feed: XMLFeed
@@ -49,13 +51,14 @@ public final class XMLRecordReader: RecordReader {
     ///   - recordElement: the local name of the record element; nil takes the root's children.
     ///   - maxTextBytes: the longest text accepted in one value.
     public init(input: TextInput, source: String, recordElement: String?, findings: FindingLog, maxTextBytes: Int = 64 << 20,
-                enclosing: Bool = false) {
+                enclosing: Bool = false, places: Bool = false) {
         self.input = input
         self.source = source
         self.recordElement = recordElement
         self.findings = findings
         self.maxTextBytes = maxTextBytes
         self.enclosing = enclosing
+        self.places = places
         feed = XMLFeed(input: input)
     }
 
@@ -97,11 +100,13 @@ public final class XMLRecordReader: RecordReader {
                 findings.add(Finding(.error, rule: "xml.external-entity", message: problem.message, hint: problem.hint,
                                      file: input.name, line: problem.line > 0 ? problem.line : line, record: recordCount))
             }
+            var provenance = Provenance(source: source, file: input.name, line: line, record: recordCount)
+            if places { provenance.places = elementPlaces(of: node) }
             // Step over the record's subtree to its next sibling, which the loop then looks at.
             let status = xmlTextReaderNext(reader)
             if status < 0 { throw failure() }
             if status == 0 { finished = true } else { positioned = true }
-            return Record(value: value, provenance: Provenance(source: source, file: input.name, line: line, record: recordCount))
+            return Record(value: value, provenance: provenance)
         }
     }
 
@@ -147,6 +152,37 @@ public final class XMLRecordReader: RecordReader {
         var message = problem.message
         if let lastRecordLine { message += " (no record after the one on line \(lastRecordLine) was read)" }
         return .unreadableInput(file: input.name, line: problem.line, message: message, hint: problem.hint)
+    }
+
+    /// Where each element of a record starts, by the JSON Pointer its value has in the record
+    /// (a repeated child is a list: `/Telefono/1`).
+    private func elementPlaces(of record: xmlNodePtr) -> SourcePlaces {
+        var byPointer: [String: SourcePlaces.Place] = [:]
+        func walk(_ node: xmlNodePtr, _ pointer: String) {
+            var counts: [String: Int] = [:]
+            var child = node.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_ELEMENT_NODE { counts[name(c.pointee.name), default: 0] += 1 }
+                child = c.pointee.next
+            }
+            var positions: [String: Int] = [:]
+            child = node.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_ELEMENT_NODE {
+                    let key = name(c.pointee.name)
+                    var place = pointer + "/" + JSONPointer.escape(key)
+                    if counts[key, default: 0] > 1 {
+                        place += "/\(positions[key, default: 0])"
+                        positions[key, default: 0] += 1
+                    }
+                    byPointer[place] = SourcePlaces.Place(line: Int(xmlGetLineNo(c)))
+                    walk(c, place)
+                }
+                child = c.pointee.next
+            }
+        }
+        walk(record, "")
+        return SourcePlaces(byPointer)
     }
 
     // MARK: Records with their enclosing elements
