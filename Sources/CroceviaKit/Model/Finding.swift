@@ -23,6 +23,9 @@ public struct Finding: Sendable, Equatable {
     public var value: String?
     /// Where in the record (a JSON Pointer into the record as validated), when known.
     public var path: String?
+    /// The record's own name or key (`Sportello Aurora`, the partner's code), so a partner knows
+    /// which one without counting lines; never set for case data.
+    public var subject: String?
 
     public init(
         _ severity: Severity, rule: String, message: String, hint: String? = nil,

@@ -80,6 +80,12 @@ public struct Record: Sendable, Equatable {
     public var value: JSONValue
     public var provenance: Provenance
 
+    /// How a partner knows the record: its own key, else its name (directory data only: case
+    /// records name no one).
+    public var subject: String? {
+        provenance.key ?? value["name"]?.stringValue.map { String($0.prefix(80)) }
+    }
+
     public init(value: JSONValue, provenance: Provenance) {
         self.value = value
         self.provenance = provenance

@@ -279,7 +279,9 @@ final class ImportLoad {
             summary.unchanged += 1
             return
         }
-        var recordFindings = ready.failures.map { Validation.finding(for: $0, record: record, columns: columns) }
+        var recordFindings = ready.failures.map {
+            Validation.finding(for: $0, record: record, columns: columns, subject: !HSDSSchemas.isCase(object))
+        }
         let type = ready.type
         if let caseChecks { recordFindings += caseChecks.findings(for: record, object: type) }
         if !recordFindings.isEmpty {

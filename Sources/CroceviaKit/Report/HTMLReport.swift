@@ -65,12 +65,13 @@ public enum HTMLReport {
             for group in sorted {
                 let examples = group.rows.prefix(rowsPerGroup).map { finding -> String in
                     var text = finding.line.map { "\(words.line) \($0)" } ?? (finding.record.map { "\(words.record) \($0)" } ?? "")
+                    if let subject = finding.subject { text += " (\(subject))" }
                     if let value = finding.value { text += ": «\(value)»" }
                     return escape(text)
                 }.joined(separator: "<br>")
                 let more = group.rows.count > rowsPerGroup ? "<br>… \(escape(words.andMore(group.rows.count - rowsPerGroup)))" : ""
                 let description = words.describe(rule: group.rule) ?? group.rows[0].message
-                let hint = language == .en ? group.rows[0].hint.map { "<br><small>\(escape($0))</small>" } ?? "" : ""
+                let hint = words.hint(rule: group.rule, given: group.rows[0].hint).map { "<br><small>\(escape($0))</small>" } ?? ""
                 page += "<tr><td><code>\(escape(group.field))</code></td><td><span class=\"\(group.severity.rawValue)\">\(escape(words.severity(group.severity)))</span> \(escape(description))\(hint)</td>"
                 page += "<td>\(group.rows.count)</td><td>\(examples)\(more)</td></tr>\n"
             }
@@ -187,6 +188,32 @@ public enum HTMLReport {
                  "\(listed) of \(total) problems are listed (at most \(perRule) of each kind); the counts are complete.")
         }
 
+        /// How to fix a kind of problem: the finding's own hint in English, its Italian for the
+        /// rules partners meet most (nil for the others in Italian, rather than English words).
+        func hint(rule: String, given: String?) -> String? {
+            guard language == .it else { return given }
+            switch rule {
+            case "schema.required", "map.required": return "compilate il campo (o la colonna) indicato"
+            case "schema.format": return "controllate la forma del valore: un identificativo UUID, un indirizzo web con https://, un indirizzo e-mail, una data come 2026-11-03"
+            case "schema.type": return "controllate che il valore sia del tipo giusto (testo, numero, elenco)"
+            case "schema.enum", "schema.const": return "usate uno dei valori ammessi"
+            case "schema.pattern": return "controllate la forma del valore"
+            case "schema.additionalProperties", "schema.unevaluatedProperties", "hsds.unknown-field": return "togliete il campo, o mappatelo su un campo HSDS"
+            case "hsds.unique": return "date a ogni elemento il suo identificativo"
+            case "hsds.conflicting-copies": return "lo stesso elemento è scritto in modi diversi: uniformateli, o date a ciascuno il suo identificativo"
+            case "hsds.foreign-key": return "aggiungete l'elemento a cui si fa riferimento, o correggete l'identificativo"
+            case "hsds.outside-reference": return "controllateli insieme al file che contiene quegli elementi (--package), o dichiarate il file completo (--complete)"
+            case "map.date": return "scrivete la data come indica il profilo (per esempio 03/11/2026)"
+            case "map.several-values": return "unite i valori (transforms: [join]) o mappateli su un elenco (campo[])"
+            case "map.unknown-column": return "controllate il nome nel profilo, o segnate il campo optional: true"
+            case "csv.ragged-row": return "un campo che contiene il separatore va tra virgolette doppie"
+            case "xsd.invalid": return "vedete l'elemento e la sua riga nel file"
+            case "tabular.repeated-id": return "date a ogni riga il suo identificativo"
+            case "tabular.row-in-no-record": return "controllate gli identificativi che collegano la riga agli altri file"
+            default: return nil
+            }
+        }
+
         /// Plain words for the rules partners meet most; nil keeps the finding's own message.
         func describe(rule: String) -> String? {
             switch rule {
@@ -205,6 +232,12 @@ public enum HTMLReport {
             case "hsds.unique": return pick("identificativo usato da più record", "an identifier used by more than one record")
             case "hsds.conflicting-copies": return pick("lo stesso elemento è scritto in modi diversi in record diversi", "the same item is written differently in different records")
             case "hsds.foreign-key": return pick("riferimento a un elemento che non c'è nel file", "a reference to an item that is not in the file")
+            case "hsds.outside-reference": return pick("riferimenti a elementi di un altro file, non controllati", "references to items in another file, not checked")
+            case "map.several-values": return pick("più valori per un campo che ne ha uno solo", "several values for a field that holds one")
+            case "map.unknown-column": return pick("colonna del profilo che nessun record ha", "a profile column no record has")
+            case "xsd.invalid": return pick("elemento che non rispetta lo schema XML", "an element that does not meet the XML Schema")
+            case "tabular.repeated-id": return pick("identificativo usato da più righe della stessa tabella", "an id used by more than one row of a table")
+            case "tabular.row-in-no-record": return pick("riga che non fa parte di nessun record", "a row that is in no record")
             case "map.date": return pick("data non leggibile", "a date that cannot be read")
             case "map.required": return pick("colonna obbligatoria vuota", "a required column is empty")
             case "map.unmapped": return pick("valore non previsto dalla tabella di conversione", "a value the conversion table does not list")

@@ -30,6 +30,8 @@ final class HSDSChecks {
         /// The pointer and the dotted field path of the object holding the key.
         var objectPath: String
         var objectField: String
+        /// The record's name or key, for the finding.
+        var subject: String?
         var provenance: Provenance
         /// The partner's field for the key, when a profile names one.
         var field: String?
@@ -38,7 +40,7 @@ final class HSDSChecks {
 
         var place: Place {
             let fieldPath = objectField.isEmpty ? key : objectField + "." + key
-            return Place(path: objectPath + "/" + JSONPointer.escape(key), fieldPath: fieldPath, field: field ?? fieldPath, provenance: provenance)
+            return Place(path: objectPath + "/" + JSONPointer.escape(key), fieldPath: fieldPath, field: field ?? fieldPath, provenance: provenance, subject: subject)
         }
     }
 
@@ -48,10 +50,13 @@ final class HSDSChecks {
         var fieldPath: String
         var field: String
         var provenance: Provenance
+        var subject: String?
 
         func finding(_ rule: String, _ message: String, hint: String?, value: String?, severity: Finding.Severity = .error) -> Finding {
-            Finding(severity, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file(at: path), line: provenance.line(at: path),
-                    record: provenance.record, field: field, value: value, path: path)
+            var finding = Finding(severity, rule: rule, message: "\(fieldPath): \(message)", hint: hint, file: provenance.file(at: path),
+                                  line: provenance.line(at: path), record: provenance.record, field: field, value: value, path: path)
+            finding.subject = subject
+            return finding
         }
     }
 
@@ -268,7 +273,7 @@ final class HSDSChecks {
         func place(_ member: String) -> Place {
             let memberField = fieldPath.isEmpty ? member : fieldPath + "." + member
             let pointer = path + "/" + JSONPointer.escape(member)
-            return Place(path: pointer, fieldPath: memberField, field: fields(pointer) ?? memberField, provenance: provenance)
+            return Place(path: pointer, fieldPath: memberField, field: fields(pointer) ?? memberField, provenance: provenance, subject: record.subject)
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
@@ -302,7 +307,7 @@ final class HSDSChecks {
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
                 let field = fields(path + "/" + JSONPointer.escape(key))
-                references.append(Reference(target: target, value: id, key: key, objectPath: path, objectField: fieldPath,
+                references.append(Reference(target: target, value: id, key: key, objectPath: path, objectField: fieldPath, subject: record.subject,
                                             provenance: provenance, field: field))
             }
             if let nested = shape.nested[key] {

@@ -112,7 +112,9 @@ public final class Validation {
                     summary.records += 1
                     let errorsBefore = findings.errorCount
                     let object = hsdsObject.map { CaseEntities.objectType(of: record.value, feed: $0) }
-                    for failure in (object.flatMap { caseValidators[$0] } ?? validator).validate(record.value) { report(failure, record: record, columns: columns) }
+                    for failure in (object.flatMap { caseValidators[$0] } ?? validator).validate(record.value) {
+                        findings.add(Self.finding(for: failure, record: record, columns: columns, subject: caseChecks == nil))
+                    }
                     if let caseChecks, let object {
                         for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
                     }
@@ -147,12 +149,9 @@ public final class Validation {
         return summary
     }
 
-    private func report(_ failure: SchemaValidator.Failure, record: Record, columns: [String: String]) {
-        findings.add(Self.finding(for: failure, record: record, columns: columns))
-    }
-
     /// A schema failure as a finding on the record's line, with the partner's field and value.
-    static func finding(for failure: SchemaValidator.Failure, record: Record, columns: [String: String]) -> Finding {
+    /// `subject`: name the record by its own name or key (never for case data).
+    static func finding(for failure: SchemaValidator.Failure, record: Record, columns: [String: String], subject: Bool = true) -> Finding {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []
         let value = JSONPointer.resolve(tokens, in: record.value)
         let fieldPath = tokens.filter { Int($0) == nil }.joined(separator: ".")
@@ -165,10 +164,12 @@ public final class Validation {
             default: shown = value.cellText
             }
         }
-        return Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
-                       hint: hint(for: failure.keyword), file: record.provenance.file(at: failure.instancePath),
-                       line: record.provenance.line(at: failure.instancePath),
-                       record: record.provenance.record, field: field, value: shown, path: failure.instancePath)
+        var finding = Finding(.error, rule: "schema." + failure.keyword, message: "\(place): \(failure.message)",
+                              hint: hint(for: failure.keyword), file: record.provenance.file(at: failure.instancePath),
+                              line: record.provenance.line(at: failure.instancePath),
+                              record: record.provenance.record, field: field, value: shown, path: failure.instancePath)
+        finding.subject = subject ? record.subject : nil
+        return finding
     }
 
     /// The profile's columns by the target field they fill, indices left out (`phones.number`).
