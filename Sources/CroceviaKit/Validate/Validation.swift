@@ -172,7 +172,6 @@ public final class Validation {
         return finding
     }
 
-    /// The profile's columns by the target field they fill, indices left out (`phones.number`).
     /// The partner's columns of each profile field, by its target path as written
     /// (`schedules[1].opens_at`, `phones[].number`) and by its dotted path without positions
     /// (`schedules.opens_at`) when only one field has that path.

@@ -211,13 +211,7 @@ import Testing
         _ = try Validation(options: asserted, findings: xmlFindings).run()
         #expect(xmlFindings.findings.map(\.line) == [6])
 
-        let package = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("package").path
-        let writer = try Format.hsdsCSV.makeWriter(path: package, options: WriterOptions(), findings: FindingLog())
-        for (n, value) in TabularPackageTests.services().enumerated() {
-            try writer.write(Record(value: value, provenance: Provenance(source: "t", file: "in.jsonl", line: n + 1, record: n + 1)))
-        }
-        try writer.finish()
-        try writer.commit()
+        let package = try writePackage(TabularPackageTests.services())
         let addresses = package + "/addresses.csv"
         let text = try String(contentsOfFile: addresses, encoding: .utf8)
         try text.replacingOccurrences(of: ",physical", with: ",fisico").write(toFile: addresses, atomically: true, encoding: .utf8)

@@ -164,26 +164,6 @@ import Testing
 
     // MARK: Helpers
 
-    private func writePackage(_ records: [JSONValue], findings: FindingLog = FindingLog()) throws -> String {
-        let folder = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("package").path
-        let writer = try Format.hsdsCSV.makeWriter(path: folder, options: WriterOptions(), findings: findings)
-        for (n, value) in records.enumerated() {
-            try writer.write(Record(value: value, provenance: Provenance(source: "t", file: "in.jsonl", line: n + 1, record: n + 1)))
-        }
-        try writer.finish()
-        try writer.commit()
-        return folder
-    }
-
-    private func readPackage(_ folder: String, root: String? = nil, findings: FindingLog = FindingLog()) throws -> [JSONValue] {
-        var options = ReaderOptions()
-        options.hsdsObject = root
-        let reader = try Format.hsdsCSV.makeReader(path: folder, source: "t", options: options, findings: findings)
-        var values: [JSONValue] = []
-        while let record = try reader.next() { values.append(record.value) }
-        return values
-    }
-
     private func replace(in path: String, _ old: String, with new: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(old))

@@ -168,24 +168,12 @@ import Testing
         return object(members)
     }
 
-    // MARK: Helpers
-
     private func write(_ records: [JSONValue], findings: FindingLog = FindingLog()) throws -> String {
-        let folder = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("package").path
-        let writer = try Format.hsdsCSV.makeWriter(path: folder, options: WriterOptions(), findings: findings)
-        for (n, value) in records.enumerated() {
-            try writer.write(Record(value: value, provenance: Provenance(source: "t", file: "in.jsonl", line: n + 1, record: n + 1)))
-        }
-        try writer.finish()
-        try writer.commit()
-        return folder
+        try writePackage(records, findings: findings)
     }
 
     private func read(_ folder: String, findings: FindingLog = FindingLog()) throws -> [JSONValue] {
-        let reader = try Format.hsdsCSV.makeReader(path: folder, source: "t", findings: findings)
-        var values: [JSONValue] = []
-        while let record = try reader.next() { values.append(record.value) }
-        return values
+        try readPackage(folder, findings: findings)
     }
 }
 
