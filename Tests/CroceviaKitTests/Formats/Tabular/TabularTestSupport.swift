@@ -2,9 +2,11 @@ import Foundation
 @testable import CroceviaKit
 
 /// HSDS records written as a tabular package in a new temporary folder; returns the folder.
-func writePackage(_ records: [JSONValue], findings: FindingLog = FindingLog()) throws -> String {
+func writePackage(_ records: [JSONValue], root: String? = nil, findings: FindingLog = FindingLog()) throws -> String {
     let folder = URL(fileURLWithPath: try temporaryFile("", name: "unused")).deletingLastPathComponent().appendingPathComponent("package").path
-    let writer = try Format.hsdsCSV.makeWriter(path: folder, options: WriterOptions(), findings: findings)
+    var options = WriterOptions()
+    options.hsdsObject = root
+    let writer = try Format.hsdsCSV.makeWriter(path: folder, options: options, findings: findings)
     for (n, value) in records.enumerated() {
         try writer.write(Record(value: value, provenance: Provenance(source: "t", file: "in.jsonl", line: n + 1, record: n + 1)))
     }
