@@ -62,6 +62,9 @@ struct CaseDataTests {
         defer { again.close() }
         let monitoring = try Monitoring.gather(from: again, options: .init(from: "2026-01-01", to: "2026-12-31"))
         try HTMLReport.write(MonitoringReport.html(monitoring, language: .it), to: reports + "/monitoring.html")
+        // Every value escaped: "<5" is text, never markup.
+        let page = try String(contentsOfFile: reports + "/monitoring.html", encoding: .utf8)
+        #expect(!page.contains("><5<") && page.contains("<td>&lt;5</td>"))
         try HTMLReport.write(MonitoringReport.json(monitoring), to: reports + "/monitoring.json")
         try MonitoringReport.writeCSV(monitoring, folder: reports + "/monitoring")
 
@@ -110,7 +113,7 @@ struct CaseDataTests {
         #expect(report.volunteerHours == Double(82.5))
         let tables = Dictionary(uniqueKeysWithValues: report.tables.map { ($0.name, $0.rows.map { "\($0.key)=\($0.text)" }.joined(separator: " ") + " total=\($0.totalText)") })
         #expect(tables["contacts_by_phase"] == "accoglienza=22 orientamento=14 offerta=38 total=74")
-        #expect(tables["contacts_by_desk"] == "portineria-porta-palazzo=12 portineria-aurora=11 portineria-borgo-san-paolo=11 SN-03=9 SN-07=9 SN-11=8 LB-IV-CASA=<5 LB-IV-ELP=5 LB-CU-ELP=<5 total=74")
+        #expect(tables["contacts_by_desk"] == "portineria-porta-palazzo=12 portineria-aurora=11 portineria-borgo-san-paolo=11 SN-03=9 SN-07=9 SN-11=8 LB-IV-CASA=x LB-IV-ELP=5 LB-CU-ELP=<5 total=74")
         // One desk, one month: small numbers, protected.
         let desk = try Monitoring.gather(from: again, options: .init(from: "2026-10-01", to: "2026-10-31", desk: "LB-IV-CASA"))
         #expect([desk.contacts.text, desk.peopleReached.text] == ["<5", "<5"])

@@ -259,8 +259,10 @@ public final class Mapper {
                     withheld(step, severity, rule: rule, message: "the value could not be read as the profile says", provenance: provenance)
                     return
                 }
-                if !identifierLookups.isEmpty && PersonIdentifier.containsCodiceFiscale(value) {
-                    findings.add(Finding(severity, rule: rule, message: "\(step.label): the value could not be read as the profile says (it is not shown: it holds a codice fiscale)",
+                if isCaseData {
+                    // Case data: the kind of problem and the column, never the value (it may name
+                    // someone even outside the identifier columns).
+                    findings.add(Finding(severity, rule: rule, message: "\(step.label): \(Self.withoutValues(message)) (the value, \(value.count) characters, is not shown: case data)",
                                          file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
                     return
                 }
@@ -349,6 +351,23 @@ public final class Mapper {
     /// How Italian partners write dates, for finding a birth date again in ISO form.
     static let identifierDates = ["dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "dd.MM.yyyy"].compactMap(DatePattern.init)
 
+    /// Whether the profile maps case data: its findings never quote a value.
+    private var isCaseData: Bool { HSDSSchemas.isCase(profile.target) }
+
+    /// A message with the values it quotes (`"011…"`, `«…»`) taken out.
+    static func withoutValues(_ message: String) -> String {
+        message.replacingOccurrences(of: #""[^"]*"|«[^»]*»"#, with: "the value", options: .regularExpression)
+    }
+
+    /// A date (`yyyy-MM-dd`) as partners write it: ISO, `dd/MM/yyyy`, `d/M/yyyy`, with dashes
+    /// or dots, and run together.
+    static func dateForms(_ iso: String) -> [String] {
+        let parts = iso.split(separator: "-").map(String.init)
+        guard parts.count == 3, let day = Int(parts[2]), let month = Int(parts[1]) else { return [iso] }
+        let (y, m, d) = (parts[0], parts[1], parts[2])
+        return [iso, "\(d)/\(m)/\(y)", "\(day)/\(month)/\(y)", "\(d)-\(m)-\(y)", "\(d).\(m).\(y)", "\(d)\(m)\(y)", "\(day)/\(month)/\(y.suffix(2))"]
+    }
+
     static func digits(_ text: String) -> String { String(text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init)) }
 
     /// The mapped object without any string that holds a value of the row's identifier columns
@@ -356,20 +375,38 @@ public final class Mapper {
     /// This is what keeps an identifier from leaking through a column the profile did not expect
     /// to hold one (a note, a desk code).
     private func withholdingIdentifiers(_ object: JSONObject, row: JSONObject, provenance: Provenance) -> JSONObject {
-        // What would identify someone if it showed up elsewhere: a value with digits (a code, a
-        // phone, a birth date, a house number), a long one, or the full name in either order.
-        // A first name alone is not looked for: "Paolo" is also Borgo San Paolo.
-        // Numbers are also looked for by their digits (a phone written another way) and dates
-        // in ISO form.
+        // What would identify someone if it showed up elsewhere, compared in normalised forms so
+        // that neither length nor spelling hides it: a value with digits or a long one as it is;
+        // each word of a name (folded case and accents) in free text, or a whole value equal to
+        // it; a phone by its digits, with or without +39; a birth date in every form partners
+        // write dates (and the profile's); a codice fiscale anywhere.
         var secrets: [String] = []
         var digitRuns: [String] = []
+        var nameWords: Set<String> = []
+        var names: Set<String> = []
+        let datePatterns = Self.identifierDates + steps.flatMap { step -> [DatePattern] in
+            switch step.source {
+            case .pseudonym(_, _, _, _, let dates), .ageBand(_, _, let dates): return dates
+            default: return []
+            }
+        }
         for index in identifierLookups {
             for value in FieldValues(flattening: lookups[index].value(in: row)).array {
                 let text = value.cellText.trimmingWhitespace().lowercased()
                 if text.count >= 12 || text.count >= 6 && text.contains(where: \.isNumber) { secrets.append(text) }
                 let digits = Self.digits(text)
-                if digits.count >= 8 { digitRuns.append(digits) }
-                if let iso = AgeBand.isoDate(text, dates: Self.identifierDates) { secrets.append(iso) }
+                if digits.count >= 8 {
+                    digitRuns.append(digits)
+                    for prefix in ["0039", "39"] where digits.hasPrefix(prefix) && digits.count - prefix.count >= 8 {
+                        digitRuns.append(String(digits.dropFirst(prefix.count)))
+                    }
+                }
+                if let iso = AgeBand.isoDate(text, dates: datePatterns) { secrets += Self.dateForms(iso) }
+                let words = TextFold.words(text)
+                if !words.isEmpty, words.allSatisfy({ $0.allSatisfy(\.isLetter) }) {
+                    names.insert(words.joined(separator: " "))
+                    for word in words where word.count >= 3 { nameWords.insert(word) }
+                }
             }
         }
         for step in steps {
@@ -383,10 +420,19 @@ public final class Mapper {
         func leaks(_ text: String) -> Bool {
             let lowered = text.lowercased()
             if secrets.contains(where: { lowered.contains($0) }) { return true }
-            // Ids and keys Crocevia made (UUIDs, hex) hold digits by chance: not looked into.
-            if !digitRuns.isEmpty, !lowered.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
+            // Ids and keys Crocevia made (UUIDs, 64 hex digits) hold digits by chance: not looked
+            // into; a run of bare digits is (a phone typed without spaces).
+            let croceviaKey = (lowered.count == 36 || lowered.count == 64) && lowered.allSatisfy { $0.isHexDigit || $0 == "-" }
+            if !digitRuns.isEmpty, !croceviaKey {
                 let digits = Self.digits(lowered)
                 if digitRuns.contains(where: { digits.contains($0) }) { return true }
+            }
+            if !nameWords.isEmpty {
+                let words = TextFold.words(text)
+                // A code (`portineria-aurora`, a map's value) is one token: only a whole match
+                // counts there; free text is looked into word by word.
+                if names.contains(words.joined(separator: " ")) { return true }
+                if text.contains(" "), words.contains(where: nameWords.contains) { return true }
             }
             return PersonIdentifier.containsCodiceFiscale(text)
         }
@@ -551,7 +597,7 @@ public final class Mapper {
     private func listInSingleField(_ step: FieldStep, count: Int, values: [JSONValue], provenance: Provenance) {
         let message = "\(step.label) holds one value, and this record gives \(count); the field was left out"
         let hint = "join them (transforms: [join]) or map them to a list (\(step.label.split(separator: ".").first ?? "")[] …)"
-        if step.withholds || !identifierLookups.isEmpty {
+        if step.withholds || isCaseData {
             findings.add(Finding(.error, rule: "map.several-values", message: message + " (the values are not shown)", hint: hint,
                                  file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
             return

@@ -304,12 +304,21 @@ final class ImportLoad {
                                                   ("message", .string(finding.message))]
             if let field = finding.field { members.append(("field", .string(field))) }
             if let path = finding.path { members.append(("path", .string(path))) }
-            if let value = finding.value { members.append(("value", .string(value))) }
+            if let value = finding.value, !HSDSSchemas.isCase(object) { members.append(("value", .string(value))) }
             return .object(JSONObject(members))
         })
         pendingRejected.append([.integer(summary.runID), .text(source), .text(record.provenance.file), SQLValue(record.provenance.line),
-                                SQLValue(id), .text(JSONText.compact(record.value)), .text(JSONText.compact(described))])
+                                SQLValue(id), .text(JSONText.compact(Self.kept(record.value, object: object))), .text(JSONText.compact(described))])
         if pendingRejected.count >= 1000 { try write() }
+    }
+
+    /// What `rejected_record` keeps of a record: all of a directory record; of a case record only
+    /// what says which one it was (its id, type, pseudonymous key, desk and time), never its
+    /// other values, which may name someone.
+    static func kept(_ value: JSONValue, object: String) -> JSONValue {
+        guard HSDSSchemas.isCase(object), case .object(let members) = value else { return value }
+        let keys: Set<String> = ["id", "type", "person_key", "desk_id", "datetime", "contact_id"]
+        return .object(JSONObject(members.members.filter { keys.contains($0.key) }))
     }
 
     /// Works on the records still waiting and writes every row.

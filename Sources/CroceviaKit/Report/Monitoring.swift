@@ -176,24 +176,36 @@ public struct SuppressedValue: Sendable, Equatable {
 
 /// A breakdown of people or contacts by one category, with small cells protected:
 ///
-/// 1. every count from 1 to 4 is suppressed (zero is shown: it identifies no one);
+/// 1. every count from 1 to 4 is suppressed (zero is shown: it identifies no one), written "<5";
 /// 2. if the suppressed cells could be worked out from the total (one cell suppressed, or
 ///    several whose sum is under 5), the smallest shown cells are suppressed too, until they
-///    cannot; if no cell is left to hide, the total is hidden instead;
+///    cannot; if no cell is left to hide, the total is hidden instead. Such a cell may hold any
+///    count, so it is written "x" (hidden to protect others), never "<5", which would be false;
 /// 3. a total from 1 to 4 is suppressed.
 public struct SuppressedTable: Sendable {
     public struct Row: Sendable, Equatable {
         public var key: String
         public var count: Int
         public var suppressed: Bool
-        public var text: String { suppressed ? "<\(Monitoring.threshold)" : String(count) }
+        /// Hidden to protect other cells, not because it is small.
+        public var protecting = false
+        public var text: String { SuppressedTable.text(count, suppressed: suppressed, protecting: protecting) }
+    }
+
+    /// The mark of a count hidden to protect others.
+    public static let protectingMark = "x"
+
+    static func text(_ count: Int, suppressed: Bool, protecting: Bool) -> String {
+        guard suppressed else { return String(count) }
+        return protecting ? protectingMark : "<\(Monitoring.threshold)"
     }
 
     public var name: String
     public var rows: [Row]
     public var total: Int
     public var totalSuppressed: Bool
-    public var totalText: String { totalSuppressed ? "<\(Monitoring.threshold)" : String(total) }
+    public var totalProtecting = false
+    public var totalText: String { Self.text(total, suppressed: totalSuppressed, protecting: totalProtecting) }
 
     public init(name: String, counts: [String: Int], order: [String] = [], sortedByKey: Bool = false) {
         self.name = name
@@ -215,9 +227,11 @@ public struct SuppressedTable: Sendable {
             let candidates = rows.indices.filter { !rows[$0].suppressed && rows[$0].count > 0 }
             guard let smallest = candidates.min(by: { rows[$0].count < rows[$1].count }) else {
                 totalSuppressed = true
+                totalProtecting = true
                 return
             }
             rows[smallest].suppressed = true
+            rows[smallest].protecting = true
         }
     }
 }

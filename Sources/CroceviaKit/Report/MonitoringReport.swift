@@ -2,7 +2,8 @@ import Foundation
 
 /// The monitoring figures written out: JSON (for other tools), one CSV per table (for a
 /// spreadsheet) and HTML with bar charts in inline SVG (for a coordinator; no external assets).
-/// Suppressed counts are written "<5" everywhere; the underlying counts never leave `Monitoring`.
+/// Suppressed counts are written "<5" everywhere, and counts hidden to protect them "x"; the
+/// underlying counts never leave `Monitoring`.
 public enum MonitoringReport {
     public static func json(_ report: Monitoring) -> String {
         func value(_ v: SuppressedValue) -> JSONValue { v.suppressed ? .string(v.text) : .number(String(v.count)) }
@@ -19,7 +20,7 @@ public enum MonitoringReport {
         let hours = report.hoursByActivity.map { ($0.0, JSONValue.number(format($0.1))) }
         let object = JSONObject([
             ("report", .string("monitoring")), ("registry", .string(report.registry)), ("period", .object(period)),
-            ("suppression", .string("counts from 1 to \(Monitoring.threshold - 1) are shown as <\(Monitoring.threshold), and so are the cells or totals that would reveal them; rates and medians over fewer than \(Monitoring.threshold) are null")),
+            ("suppression", .string("counts from 1 to \(Monitoring.threshold - 1) are shown as <\(Monitoring.threshold); the cells or totals that would reveal them are hidden too and shown as \(SuppressedTable.protectingMark) (they may hold any count); rates and medians over fewer than \(Monitoring.threshold) are null")),
             ("people_reached", value(report.peopleReached)), ("contacts", value(report.contacts)),
             ("warm_handoffs", value(report.warmHandoffs)), ("warm_handoffs_completed", value(report.warmHandoffCompleted)),
             ("warm_handoff_completion_rate", number(report.completionRate)),
@@ -78,8 +79,8 @@ public enum MonitoringReport {
             page += "<h2>\(HTMLReport.escape(words.tableTitle(table.name)))</h2>\n"
             page += chart(table.rows.map { (words.label($0.key), Double($0.count), $0.suppressed ? $0.text : nil) })
             page += "<table><tr><th>\(HTMLReport.escape(words.category))</th><th>\(HTMLReport.escape(words.count))</th></tr>\n"
-            for row in table.rows { page += "<tr><td>\(HTMLReport.escape(words.label(row.key)))</td><td>\(row.text)</td></tr>\n" }
-            page += "<tr><th>\(HTMLReport.escape(words.total))</th><th>\(table.totalText)</th></tr></table>\n"
+            for row in table.rows { page += "<tr><td>\(HTMLReport.escape(words.label(row.key)))</td><td>\(HTMLReport.escape(row.text))</td></tr>\n" }
+            page += "<tr><th>\(HTMLReport.escape(words.total))</th><th>\(HTMLReport.escape(table.totalText))</th></tr></table>\n"
         }
         page += "<h2>\(HTMLReport.escape(words.tableTitle("volunteer_hours_by_activity")))</h2>\n"
         page += chart(report.hoursByActivity.map { (words.label($0.0), $0.1, nil) })
@@ -139,8 +140,8 @@ struct MonitoringWords {
     var total: String { pick("Totale", "Total") }
     var generated: String { pick("dati pseudonimizzati: nessun nome, indirizzo o data di nascita", "pseudonymized data: no names, addresses or birth dates") }
     var suppression: String {
-        pick("Per proteggere le persone, i numeri da 1 a 4 sono mostrati come «<5», e così le celle o i totali che permetterebbero di ricavarli; tassi e mediane su meno di 5 casi non sono mostrati (–).",
-             "To protect people, counts from 1 to 4 are shown as \"<5\", and so are the cells or totals that would reveal them; rates and medians over fewer than 5 are not shown (–).")
+        pick("Per proteggere le persone, i numeri da 1 a 4 sono mostrati come «<5»; le celle o i totali che permetterebbero di ricavarli sono nascosti anch'essi e mostrati come «x» (possono contenere qualsiasi numero); tassi e mediane su meno di 5 casi non sono mostrati (–).",
+             "To protect people, counts from 1 to 4 are shown as \"<5\"; the cells or totals that would reveal them are hidden too and shown as \"x\" (they may hold any count); rates and medians over fewer than 5 are not shown (–).")
     }
 
     func completionNote(completed: String, of total: String) -> String {

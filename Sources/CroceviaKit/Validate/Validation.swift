@@ -150,7 +150,8 @@ public final class Validation {
     }
 
     /// A schema failure as a finding on the record's line, with the partner's field and value.
-    /// `subject`: name the record by its own name or key (never for case data).
+    /// `subject`: name the record by its own name or key and quote the value (never for case data,
+    /// whose values may name someone).
     static func finding(for failure: SchemaValidator.Failure, record: Record, columns: [String: String], subject: Bool = true) -> Finding {
         let tokens = JSONPointer.tokens(failure.instancePath) ?? []
         let value = JSONPointer.resolve(tokens, in: record.value)
@@ -158,7 +159,7 @@ public final class Validation {
         let field = column(for: tokens, in: columns) ?? (fieldPath.isEmpty ? nil : fieldPath)
         let place = fieldPath.isEmpty ? "the record" : fieldPath
         var shown: String?
-        if let value, failure.keyword != "required" {
+        if subject, let value, failure.keyword != "required" {
             switch value {
             case .object, .array: shown = nil
             default: shown = value.cellText
