@@ -5,6 +5,39 @@ import Testing
 extension RegistryTests {
 @Suite("Import")
 struct ImportTests {
+    /// A finding's severity matches what happens: a record whose mapping gave an error (a value
+    /// that is not a date, left out) is refused, as `validate` counts it invalid, and kept in
+    /// rejected_record with its finding; --allow-invalid takes it without the field.
+    @Test("a record with mapping errors is rejected, not imported with an error printed", arguments: Backend.allCases)
+    func mappingErrorsReject(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        let profile = folder + "/profilo.yaml"
+        try """
+            crocevia_profile: 1
+            source: { name: prova, format: csv, key: Codice }
+            target: service
+            fields:
+              id: { uuid: Codice }
+              name: Nome
+              status: { const: active }
+              assured_date: { column: Verificato, transforms: [{ date: [dd/MM/yyyy] }] }
+            """.write(toFile: profile, atomically: true, encoding: .utf8)
+        let feed = folder + "/servizi.csv"
+        try "Codice;Nome;Verificato\nS1;Sportello;03/11/2026\nS2;Mensa;ieri\n".write(toFile: feed, atomically: true, encoding: .utf8)
+        var options = ImportOptions(inputs: [feed])
+        options.profile = profile
+        let findings = FindingLog()
+        let summary = try Importer(options: options, findings: findings).run(into: db)
+        #expect(counts(summary) == [1, 0, 0, 0, 1])
+        #expect(findings.findings.filter { $0.severity == .error }.map(\.rule) == ["map.date", "registry.mapping-errors"])
+        let rejected = try db.rows("SELECT line FROM rejected_record")
+        #expect(rejected == [[.integer(3)]])
+        options.allowInvalid = true
+        #expect(counts(try Importer(options: options, findings: FindingLog()).run(into: db)) == [1, 0, 1, 0, 0])
+    }
+
     @Test("importing the same feed twice changes nothing", arguments: Backend.allCases)
     func sameFeedTwice(backend: Backend) throws {
         let (db, _) = try backend.fresh()

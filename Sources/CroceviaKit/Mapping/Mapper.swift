@@ -204,8 +204,19 @@ public final class Mapper {
         walk(.object(row), prefix: "", depth: 0)
     }
 
-    /// Maps one raw record.
+    /// Adds a finding about the record being mapped, counting its errors.
+    private func note(_ finding: Finding) {
+        if finding.severity == .error { errorsInRecord += 1 }
+        findings.add(finding)
+    }
+
+    private var errorsInRecord = 0
+
+    /// Maps one raw record. The mapped record's `provenance.mappingErrors` counts the error
+    /// findings its mapping gave (a field left out), so an import can refuse it as `validate`
+    /// counts it invalid.
     public func map(_ record: Record) -> Record {
+        errorsInRecord = 0
         let row = record.value.objectValue ?? JSONObject()
         if recordsLookedAt < 20 {
             recordsLookedAt += 1
@@ -220,6 +231,7 @@ public final class Mapper {
         var provenance = record.provenance
         provenance.source = profile.source.name
         provenance.places = nil  // they were the source record's members, not the mapped object's
+        provenance.mappingErrors = errorsInRecord
         if !keyLookups.isEmpty {
             provenance.key = keyLookups.map { text(lookups[$0].value(in: row)) }.joined(separator: "/")
         }
@@ -232,7 +244,7 @@ public final class Mapper {
     private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> ValueTree {
         let tree = sourceValues(step, row: row, provenance: provenance).mapUnits { transformed($0, step: step, provenance: provenance) }
         if tree.isEmpty && step.required {
-            findings.add(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
+            note(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
                                  file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
         }
@@ -262,11 +274,11 @@ public final class Mapper {
                 if isCaseData {
                     // Case data: the kind of problem and the column, never the value (it may name
                     // someone even outside the identifier columns).
-                    findings.add(Finding(severity, rule: rule, message: "\(step.label): \(Self.withoutValues(message)) (the value, \(value.count) characters, is not shown: case data)",
+                    note(Finding(severity, rule: rule, message: "\(step.label): \(Self.withoutValues(message)) (the value, \(value.count) characters, is not shown: case data)",
                                          file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
                     return
                 }
-                findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
+                note(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
                                      line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
             }
         }
@@ -282,7 +294,7 @@ public final class Mapper {
     /// A finding about a field that reads personal identifiers: it names the columns, never a value.
     private func withheld(_ step: FieldStep, _ severity: Finding.Severity, rule: String, message: String, provenance: Provenance) {
         let columns = step.columns.joined(separator: ", ")
-        findings.add(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(columns) \(step.columns.count == 1 ? "holds" : "hold") personal identifiers)",
+        note(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(columns) \(step.columns.count == 1 ? "holds" : "hold") personal identifiers)",
                              file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
     }
 
@@ -440,7 +452,7 @@ public final class Mapper {
             switch value {
             case .string(let text):
                 guard leaks(text) else { return value }
-                findings.add(Finding(.error, rule: "case.identifier-leak",
+                note(Finding(.error, rule: "case.identifier-leak",
                                      message: "\(path) holds a personal identifier (a value of an identifier column, \(identifierNames), or a codice fiscale); the field was left out",
                                      hint: "keep identifiers out of other columns, or leave the column unmapped",
                                      file: provenance.file, line: provenance.line, record: provenance.record, field: path))
@@ -491,7 +503,7 @@ public final class Mapper {
         if hasData {
             for index in context.missingIDs[missingBefore...] {
                 let step = steps[index]
-                findings.add(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
+                note(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
                                      hint: "fill in the key columns", file: context.provenance.file, line: context.provenance.line,
                                      record: context.provenance.record, field: step.columns.first))
             }
@@ -598,11 +610,11 @@ public final class Mapper {
         let message = "\(step.label) holds one value, and this record gives \(count); the field was left out"
         let hint = "join them (transforms: [join]) or map them to a list (\(step.label.split(separator: ".").first ?? "")[] …)"
         if step.withholds || isCaseData {
-            findings.add(Finding(.error, rule: "map.several-values", message: message + " (the values are not shown)", hint: hint,
+            note(Finding(.error, rule: "map.several-values", message: message + " (the values are not shown)", hint: hint,
                                  file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
             return
         }
-        findings.add(Finding(.error, rule: "map.several-values", message: message, hint: hint, file: provenance.file, line: provenance.line,
+        note(Finding(.error, rule: "map.several-values", message: message, hint: hint, file: provenance.file, line: provenance.line,
                              record: provenance.record, field: step.columns.first, value: values.map(\.cellText).joined(separator: " | ")))
     }
 

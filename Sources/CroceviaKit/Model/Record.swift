@@ -14,6 +14,8 @@ public struct Provenance: Sendable, Equatable {
     /// Where the record's members start, for a record that spans lines (pretty-printed JSON, XML)
     /// or files (a tabular package), when the reader was asked (`ReaderOptions.places`).
     public var places: SourcePlaces?
+    /// How many error findings mapping the record through a profile gave (fields left out).
+    public var mappingErrors = 0
 
     public init(source: String, file: String, line: Int, record: Int, key: String? = nil) {
         self.source = source

@@ -279,6 +279,17 @@ final class ImportLoad {
             summary.unchanged += 1
             return
         }
+        // A record whose mapping left fields out has errors, as `validate` says: it is refused
+        // like one that fails its schema (the findings were printed as the record was mapped).
+        if place.mappingErrors > 0 && !allowInvalid {
+            let finding = Finding(.error, rule: "registry.mapping-errors",
+                                  message: "the record had \(place.mappingErrors) error\(place.mappingErrors == 1 ? "" : "s") when it was mapped (see above); it was not imported",
+                                  hint: "fix the values the findings name, or import with --allow-invalid to take it without those fields",
+                                  file: place.file, line: place.line, record: place.record)
+            findings.add(finding)
+            try reject(record, id: id, findings: [finding])
+            return
+        }
         var recordFindings = ready.failures.map {
             Validation.finding(for: $0, record: record, columns: columns, subject: !HSDSSchemas.isCase(object))
         }
