@@ -118,6 +118,41 @@ struct CaseDataTests {
         let desk = try Monitoring.gather(from: again, options: .init(from: "2026-10-01", to: "2026-10-31", desk: "LB-IV-CASA"))
         #expect([desk.contacts.text, desk.peopleReached.text] == ["<5", "<5"])
         #expect(desk.completionRate == nil && desk.medianDaysToFeedback == nil)
+
+        // Differencing: every desk's report against the network's, for the period and for each
+        // month: no figure shown in both differs by 1 to 4.
+        for (from, to) in [("2026-09-01", "2026-11-30"), ("2026-09-01", "2026-09-30"), ("2026-10-01", "2026-10-31"), ("2026-11-01", "2026-11-30")] {
+            let network = try Monitoring.gather(from: again, options: .init(from: from, to: to))
+            for deskID in report.tables.first(where: { $0.name == "contacts_by_desk" })!.rows.map(\.key) {
+                let part = try Monitoring.gather(from: again, options: .init(from: from, to: to, desk: deskID))
+                for (name, small) in Self.smallDifferences(network, part) { Issue.record("\(from)…\(to), \(deskID): \(name) differs by \(small)") }
+            }
+        }
+    }
+
+    /// The figures shown in both reports whose difference is from 1 to 4.
+    static func smallDifferences(_ whole: Monitoring, _ part: Monitoring) -> [(String, Int)] {
+        var found: [(String, Int)] = []
+        func compare(_ name: String, _ a: SuppressedValue, _ b: SuppressedValue) {
+            if !a.suppressed && !b.suppressed && (1..<Monitoring.threshold).contains(a.count - b.count) { found.append((name, a.count - b.count)) }
+        }
+        compare("people_reached", whole.peopleReached, part.peopleReached)
+        compare("contacts", whole.contacts, part.contacts)
+        compare("warm_handoffs", whole.warmHandoffs, part.warmHandoffs)
+        compare("warm_handoffs_completed", whole.warmHandoffCompleted, part.warmHandoffCompleted)
+        compare("referrals_with_feedback", whole.referralsWithFeedback, part.referralsWithFeedback)
+        compare("volunteers", whole.volunteers, part.volunteers)
+        for table in part.tables {
+            guard let all = whole.tables.first(where: { $0.name == table.name }) else { continue }
+            for row in table.rows where !row.suppressed {
+                if let other = all.rows.first(where: { $0.key == row.key }), !other.suppressed,
+                   (1..<Monitoring.threshold).contains(other.count - row.count) { found.append(("\(table.name).\(row.key)", other.count - row.count)) }
+            }
+            if !table.totalSuppressed && !all.totalSuppressed && (1..<Monitoring.threshold).contains(all.total - table.total) {
+                found.append(("\(table.name).total", all.total - table.total))
+            }
+        }
+        return found
     }
 
     @Test("a referral feed with impossible transitions loads its good rows; the others wait in rejected_record without the phone")

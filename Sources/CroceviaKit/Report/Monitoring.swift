@@ -42,8 +42,43 @@ public struct Monitoring: Sendable {
     /// The smallest count shown as it is.
     public static let threshold = 5
 
-    /// Reads the period's case data from the registry.
+    /// Reads the period's case data from the registry. A desk's figures are then protected
+    /// against the whole network's for the same period (see `protect(against:)`).
     public static func gather(from db: RegistryDatabase, options: Options) throws -> Monitoring {
+        var figures = try gatherUnprotected(from: db, options: options)
+        if options.desk != nil {
+            figures.protect(against: try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to)))
+        }
+        return figures
+    }
+
+    /// A desk's report and the network's report for the same period could be subtracted: the
+    /// rest of the network would show. So a desk's figure is hidden (`x`) when the rest of the
+    /// network's (network minus desk) is from 1 to 4, or when the network's own figure is hidden;
+    /// a table then hides what its total would give away, as it always does. Rates and medians
+    /// go with the counts they are made of.
+    mutating func protect(against network: Monitoring) {
+        func guarded(_ value: inout SuppressedValue, _ whole: SuppressedValue) {
+            guard !value.suppressed, value.count > 0 else { return }
+            if whole.suppressed || (1..<Self.threshold).contains(whole.count - value.count) {
+                value.suppressed = true
+                value.protecting = true
+            }
+        }
+        guarded(&peopleReached, network.peopleReached)
+        guarded(&contacts, network.contacts)
+        guarded(&warmHandoffs, network.warmHandoffs)
+        guarded(&warmHandoffCompleted, network.warmHandoffCompleted)
+        guarded(&referralsWithFeedback, network.referralsWithFeedback)
+        guarded(&volunteers, network.volunteers)
+        if warmHandoffs.suppressed || warmHandoffCompleted.suppressed { completionRate = nil }
+        if referralsWithFeedback.suppressed { medianDaysToFeedback = nil }
+        for index in tables.indices {
+            if let whole = network.tables.first(where: { $0.name == tables[index].name }) { tables[index].protect(against: whole) }
+        }
+    }
+
+    static func gatherUnprotected(from db: RegistryDatabase, options: Options) throws -> Monitoring {
         func inPeriod(_ moment: String?) -> Bool {
             guard let moment, moment.count >= 10 else { return false }
             let day = String(moment.prefix(10))
@@ -165,13 +200,15 @@ public struct Monitoring: Sendable {
 public struct SuppressedValue: Sendable, Equatable {
     public var count: Int
     public var suppressed: Bool
+    /// Hidden to protect another figure (`x`), not because it is small.
+    public var protecting = false
 
     public init(_ count: Int) {
         self.count = count
         suppressed = count > 0 && count < Monitoring.threshold
     }
 
-    public var text: String { suppressed ? "<\(Monitoring.threshold)" : String(count) }
+    public var text: String { SuppressedTable.text(count, suppressed: suppressed, protecting: protecting) }
 }
 
 /// A breakdown of people or contacts by one category, with small cells protected:
@@ -215,6 +252,23 @@ public struct SuppressedTable: Sendable {
         rows = keys.map { Row(key: $0, count: counts[$0]!, suppressed: (1..<Monitoring.threshold).contains(counts[$0]!)) }
         total = counts.values.reduce(0, +)
         totalSuppressed = (1..<Monitoring.threshold).contains(total)
+        protectFromSubtraction()
+    }
+
+    /// A desk's table against the network's (see `Monitoring.protect(against:)`).
+    mutating func protect(against whole: SuppressedTable) {
+        for index in rows.indices where !rows[index].suppressed && rows[index].count > 0 {
+            let wholeRow = whole.rows.first { $0.key == rows[index].key }
+            let rest = (wholeRow?.count ?? 0) - rows[index].count
+            if wholeRow?.suppressed == true || (1..<Monitoring.threshold).contains(rest) {
+                rows[index].suppressed = true
+                rows[index].protecting = true
+            }
+        }
+        if !totalSuppressed, total > 0, whole.totalSuppressed || (1..<Monitoring.threshold).contains(whole.total - total) {
+            totalSuppressed = true
+            totalProtecting = true
+        }
         protectFromSubtraction()
     }
 
