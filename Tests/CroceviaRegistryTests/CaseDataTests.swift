@@ -123,11 +123,65 @@ struct CaseDataTests {
         // month: no figure shown in both differs by 1 to 4.
         for (from, to) in [("2026-09-01", "2026-11-30"), ("2026-09-01", "2026-09-30"), ("2026-10-01", "2026-10-31"), ("2026-11-01", "2026-11-30")] {
             let network = try Monitoring.gather(from: again, options: .init(from: from, to: to))
+            var parts: [Monitoring] = []
             for deskID in report.tables.first(where: { $0.name == "contacts_by_desk" })!.rows.map(\.key) {
                 let part = try Monitoring.gather(from: again, options: .init(from: from, to: to, desk: deskID))
                 for (name, small) in Self.smallDifferences(network, part) { Issue.record("\(from)…\(to), \(deskID): \(name) differs by \(small)") }
+                parts.append(part)
+            }
+            for (name, small) in Self.recoveredByAllOtherDesks(network, parts) { Issue.record("\(from)…\(to): \(name) of one desk recovered: \(small)") }
+        }
+    }
+
+    /// A generated network of three desks, one of them small (3 contacts): neither one desk's report
+    /// against the network's nor the network's minus both other desks' gives it away.
+    @Test("a generated network: no desk's small figures come out of subtracting reports", arguments: Backend.allCases)
+    func generatedNetworkDifferencing(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let folder = try temporaryFolder()
+        var lines = ["id,desk_id,datetime,channel,phase,person_key"]
+        for (desk, count) in [("A", 40), ("B", 37), ("C", 3)] {
+            for n in 0..<count {
+                let key = String(repeating: String(format: "%02x", (desk.unicodeScalars.first!.value + UInt32(n)) % 256), count: 32)
+                lines.append("\(desk)-\(n),\(desk),2026-10-\(String(format: "%02d", n % 28 + 1))T10:00:00+02:00,\(n % 2 == 0 ? "in_person" : "phone"),offerta,\(key)")
             }
         }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/contact.csv", atomically: true, encoding: .utf8)
+        var options = ImportOptions(inputs: [folder])
+        options.source = "rete"
+        options.hsdsObject = "case/contact"
+        let summary = try Importer(options: options, findings: FindingLog()).run(into: db)
+        #expect(summary.added == 80)
+        let network = try Monitoring.gather(from: db, options: .init(from: "2026-10-01", to: "2026-10-31"))
+        let parts = try ["A", "B", "C"].map { try Monitoring.gather(from: db, options: .init(from: "2026-10-01", to: "2026-10-31", desk: $0)) }
+        #expect(parts[2].contacts.text == "<5")
+        for part in parts {
+            for (name, small) in Self.smallDifferences(network, part) { Issue.record("\(part.options.desk!): \(name) differs by \(small)") }
+        }
+        #expect(Self.recoveredByAllOtherDesks(network, parts).map { "\($0.0)=\($0.1)" } == [])
+    }
+
+    /// The network's figures minus every desk's but one, where that one desk's is hidden: those
+    /// that come out from 1 to 4.
+    static func recoveredByAllOtherDesks(_ network: Monitoring, _ parts: [Monitoring]) -> [(String, Int)] {
+        var found: [(String, Int)] = []
+        func check(_ name: String, _ whole: Int, _ cells: [(count: Int, suppressed: Bool)?]) {
+            guard cells.filter({ $0?.suppressed == true }).count == 1 else { return }
+            let recovered = whole - cells.compactMap { $0 }.filter { !$0.suppressed }.reduce(0) { $0 + $1.count }
+            if (1..<Monitoring.threshold).contains(recovered) { found.append((name, recovered)) }
+        }
+        for (name, value) in network.headline where !value.suppressed {
+            check(name, value.count, parts.map { part in part.headline.first { $0.0 == name }.map { ($0.1.count, $0.1.suppressed) } })
+        }
+        for table in network.tables {
+            for row in table.rows where !row.suppressed {
+                check("\(table.name).\(row.key)", row.count, parts.map { part in
+                    part.tables.first { $0.name == table.name }?.rows.first { $0.key == row.key }.map { ($0.count, $0.suppressed) }
+                })
+            }
+        }
+        return found
     }
 
     /// The figures shown in both reports whose difference is from 1 to 4.

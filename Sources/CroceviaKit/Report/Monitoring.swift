@@ -46,10 +46,65 @@ public struct Monitoring: Sendable {
     /// against the whole network's for the same period (see `protect(against:)`).
     public static func gather(from db: RegistryDatabase, options: Options) throws -> Monitoring {
         var figures = try gatherUnprotected(from: db, options: options)
-        if options.desk != nil {
-            figures.protect(against: try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to)))
+        if let desk = options.desk {
+            let network = try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to))
+            figures.protect(against: network)
+            // The other desks' reports too: every desk's figure of a category, as a column whose
+            // total is the network's, protected at once.
+            let desks = network.tables.first { $0.name == "contacts_by_desk" }?.rows.map(\.key) ?? []
+            var columns: [String: [String: Int]] = [:]
+            for other in desks {
+                let part = other == desk ? figures : try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to, desk: other))
+                for table in part.tables {
+                    for row in table.rows { columns[table.name + "\u{1F}" + row.key, default: [:]][other] = row.count }
+                    columns[table.name + "\u{1F}", default: [:]][other] = table.total
+                }
+                for (name, value) in part.headline { columns["\u{1F}" + name, default: [:]][other] = value.count }
+            }
+            figures.protect(desk: desk, columns: columns)
         }
         return figures
+    }
+
+    /// The headline counts, by name.
+    static var headlineFields: [(String, WritableKeyPath<Monitoring, SuppressedValue>)] {
+        [("people_reached", \.peopleReached), ("contacts", \.contacts), ("warm_handoffs", \.warmHandoffs),
+         ("warm_handoffs_completed", \.warmHandoffCompleted), ("referrals_with_feedback", \.referralsWithFeedback), ("volunteers", \.volunteers)]
+    }
+
+    var headline: [(String, SuppressedValue)] { Self.headlineFields.map { ($0.0, self[keyPath: $0.1]) } }
+
+    /// A desk's cells hidden where the column of all desks' cells for that category (its total
+    /// the network's) hides this desk's: so the network's report minus every other desk's report
+    /// gives no small count either.
+    mutating func protect(desk: String, columns: [String: [String: Int]]) {
+        func hiddenInColumn(_ key: String) -> Bool {
+            guard let counts = columns[key] else { return false }
+            return SuppressedTable(name: key, counts: counts).rows.first { $0.key == desk }?.suppressed ?? false
+        }
+        // The headline counts too (people are counted once per desk: taken as if they added up).
+        for (name, keyPath) in Self.headlineFields where !self[keyPath: keyPath].suppressed && self[keyPath: keyPath].count > 0 {
+            if hiddenInColumn("\u{1F}" + name) {
+                self[keyPath: keyPath].suppressed = true
+                self[keyPath: keyPath].protecting = true
+            }
+        }
+        if warmHandoffs.suppressed || warmHandoffCompleted.suppressed { completionRate = nil }
+        if referralsWithFeedback.suppressed { medianDaysToFeedback = nil }
+        for index in tables.indices {
+            let name = tables[index].name
+            for row in tables[index].rows.indices where !tables[index].rows[row].suppressed && tables[index].rows[row].count > 0 {
+                if hiddenInColumn(name + "\u{1F}" + tables[index].rows[row].key) {
+                    tables[index].rows[row].suppressed = true
+                    tables[index].rows[row].protecting = true
+                }
+            }
+            if !tables[index].totalSuppressed, tables[index].total > 0, hiddenInColumn(name + "\u{1F}") {
+                tables[index].totalSuppressed = true
+                tables[index].totalProtecting = true
+            }
+            tables[index].protectHidden()
+        }
     }
 
     /// A desk's report and the network's report for the same period could be subtracted: the
@@ -271,6 +326,9 @@ public struct SuppressedTable: Sendable {
         }
         protectFromSubtraction()
     }
+
+    /// After more cells were hidden: what the total would give away is hidden too.
+    mutating func protectHidden() { protectFromSubtraction() }
 
     private mutating func protectFromSubtraction() {
         guard !totalSuppressed else { return }
