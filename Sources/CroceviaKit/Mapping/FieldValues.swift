@@ -59,6 +59,16 @@ enum FieldValues {
         }
     }
 
+    /// Whether some value is not null or empty text (what `droppingEmpty` would keep), without
+    /// making the list.
+    var hasValue: Bool {
+        switch self {
+        case .none: return false
+        case .one(let value): return !FieldValues.isEmpty(value)
+        case .many(let items): return items.contains { !FieldValues.isEmpty($0) }
+        }
+    }
+
     /// Without nulls and empty strings: a field with no value is left out, not written empty.
     func droppingEmpty() -> FieldValues {
         switch self {

@@ -190,7 +190,7 @@ public final class Mapper {
         func walk(_ value: JSONValue, prefix: String, depth: Int) {
             switch value {
             case .object(let object):
-                for member in object.members where member.key != ".." || depth < 3 {
+                for member in object.members {
                     let path = prefix.isEmpty ? member.key : prefix + separator + member.key
                     seenPaths.insert(path)
                     if depth < 4 { walk(member.value, prefix: path, depth: depth + 1) }
@@ -255,7 +255,7 @@ public final class Mapper {
     /// default) is marked filled: it decorates an object, it does not make one.
     private func transformed(_ input: FieldValues, step: FieldStep, provenance: Provenance) -> ValueTree {
         var values = input
-        let hadValue = !input.droppingEmpty().isEmpty
+        let hadValue = input.hasValue
         // Directory values repeat (the same body, town, website on many rows): a costly
         // pipeline's result for a single text is remembered when it reported nothing.
         var cacheKey: String?
@@ -557,8 +557,8 @@ public final class Mapper {
             var anyKey = false
             for column in columns {
                 // A key read inside a repeated element is that element's own.
-                let key = ValueTree(raw: Self.trimmed(lookups[column].value(in: context.row)), levels: spread.count)
-                    .key(at: spread)?.cellText ?? ""
+                let raw = lookups[column].value(in: context.row)
+                let key = spread.isEmpty ? text(raw) : ValueTree(raw: Self.trimmed(raw), levels: spread.count).key(at: spread)?.cellText ?? ""
                 if !key.isEmpty { anyKey = true }
                 keys.append(key)
             }

@@ -328,9 +328,10 @@ final class ImportLoad {
     /// other values, which may name someone.
     static func kept(_ value: JSONValue, object: String) -> JSONValue {
         guard HSDSSchemas.isCase(object), case .object(let members) = value else { return value }
-        let keys: Set<String> = ["id", "type", "person_key", "desk_id", "datetime", "contact_id"]
-        return .object(JSONObject(members.members.filter { keys.contains($0.key) }))
+        return .object(JSONObject(members.members.filter { keptCaseFields.contains($0.key) }))
     }
+
+    static let keptCaseFields: Set<String> = ["id", "type", "person_key", "desk_id", "datetime", "contact_id"]
 
     /// Works on the records still waiting and writes every row.
     func flush() throws {

@@ -162,8 +162,7 @@ public final class Publisher {
                                summary: inout PublishSummary) -> [String: [[SQLValue]]] {
         var flattener = TabularFlattener(schema: schema)
         var objects: [String: [JSONObject]] = [:]
-        var ids: [String: Set<String>] = [:]
-        // Where each id's row is, for the link keys a later copy adds.
+        // Each id's row, by resource: the ids published, and where a later copy adds link keys.
         var positions: [String: [String: Int]] = [:]
         for entry in directory {
             flattener.flatten(Self.withoutCroceviaFields(entry.object), resource: entry.type, notObjects: { _, _, _ in }, duplicate: { copy in
@@ -175,10 +174,7 @@ public final class Publisher {
                                          file: "directory", field: field, value: value.cellText))
                 }
             }) { resource, row in
-                if let id = row["id"]?.stringValue {
-                    ids[resource.name, default: []].insert(id)
-                    positions[resource.name, default: [:]][id] = objects[resource.name, default: []].count
-                }
+                if let id = row["id"]?.stringValue { positions[resource.name, default: [:]][id] = objects[resource.name, default: []].count }
                 objects[resource.name, default: []].append(row)
             }
         }
@@ -186,7 +182,7 @@ public final class Publisher {
         for resource in schema.resources {
             for var object in objects[resource.name] ?? [] {
                 for key in resource.foreignKeys {
-                    guard let target = object[key.field]?.stringValue, !(ids[key.resource]?.contains(target) ?? false) else { continue }
+                    guard let target = object[key.field]?.stringValue, positions[key.resource]?[target] == nil else { continue }
                     object[key.field] = nil
                     summary.danglingKeys += 1
                     findings.add(Finding(.warning, rule: "registry.dangling-key",

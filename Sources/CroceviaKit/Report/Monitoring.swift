@@ -103,7 +103,7 @@ public struct Monitoring: Sendable {
                 tables[index].totalSuppressed = true
                 tables[index].totalProtecting = true
             }
-            tables[index].protectHidden()
+            tables[index].protectFromSubtraction()
         }
     }
 
@@ -327,10 +327,9 @@ public struct SuppressedTable: Sendable {
         protectFromSubtraction()
     }
 
-    /// After more cells were hidden: what the total would give away is hidden too.
-    mutating func protectHidden() { protectFromSubtraction() }
 
-    private mutating func protectFromSubtraction() {
+    /// Hides what the total would give away of the hidden cells (run again after more are hidden).
+    mutating func protectFromSubtraction() {
         guard !totalSuppressed else { return }
         while true {
             let hidden = rows.filter(\.suppressed)

@@ -9,7 +9,7 @@ public enum JSONDocument {
     /// One of Crocevia's own files (a schema, the tabular package), embedded or in CROCEVIA_SCHEMAS.
     public static func load(_ name: String, from files: SchemaFiles) throws -> JSONValue {
         let bytes = try files.data(name)
-        let isArray = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "[")
+        let isArray = firstSignificantByte(bytes) == UInt8(ascii: "[")
         return try load(ByteSource(name: files.describe(name), bytes: bytes), isArray: isArray)
     }
 
@@ -37,6 +37,11 @@ public enum JSONDocument {
     private static func isArrayDocument(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path), let head = try? handle.read(upToCount: 4096) else { return false }
         try? handle.close()
-        return head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "[")
+        return firstSignificantByte(head) == UInt8(ascii: "[")
+    }
+
+    /// The first byte that is not white space or a UTF-8 byte-order mark: what a document opens with.
+    static func firstSignificantByte(_ bytes: some Sequence<UInt8>) -> UInt8? {
+        bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
     }
 }

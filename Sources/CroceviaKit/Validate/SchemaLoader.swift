@@ -9,7 +9,7 @@ public enum SchemaLoader {
     public static func file(_ path: String, assertFormats: Bool) throws -> SchemaValidator {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         if let head = FileManager.default.contents(atPath: path)?.prefix(512),
-           head.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<") {
+           JSONDocument.firstSignificantByte(head) == UInt8(ascii: "<") {
             throw CroceviaError.usage("\(path) is XML, not a JSON Schema: an XML Schema (XSD) goes with --xsd \(path)")
         }
         let document = try JSONDocument.load(path: path)

@@ -98,18 +98,10 @@ struct TabularFlattener {
         if !copy.keys.isEmpty || !copy.conflicts.isEmpty { try duplicate(copy) }
     }
 
-    /// The columns by which a resource's rows hang from others: its foreign keys and, for
-    /// attributes and metadata, the generic link and its type.
+    /// `TabularSchema.linkFields`, worked out once per resource.
     private mutating func linkFields(of resource: TabularSchema.Resource) -> [String] {
         if let known = linkFieldsByResource[resource.name] { return known }
-        var fields = resource.foreignKeys.map(\.field)
-        for (_, nested) in schema.nesting.sorted(by: { $0.key < $1.key }) {
-            for link in nested where link.resource == resource.name {
-                if case .tagged(let idField, let typeField) = link.link { fields += [idField, typeField] }
-            }
-        }
-        var seen: Set<String> = []
-        fields = fields.filter { resource.field($0) != nil && seen.insert($0).inserted }
+        let fields = schema.linkFields(of: resource)
         linkFieldsByResource[resource.name] = fields
         return fields
     }

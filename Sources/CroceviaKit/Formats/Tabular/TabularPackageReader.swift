@@ -296,21 +296,10 @@ public final class TabularPackageReader: RecordReader {
 
     /// How a resource's rows come into records, for the hint of a row that did not.
     private static func linkHint(for resource: TabularSchema.Resource, in schema: TabularSchema) -> String {
-        var own = resource.foreignKeys.map(\.field)
-        var naming: [String] = []
-        for (parent, nested) in schema.nesting.sorted(by: { $0.key < $1.key }) {
-            for link in nested where link.resource == resource.name {
-                switch link.link {
-                case .tagged(let idField, let typeField): own += [idField, typeField]
-                case .attached(let key): naming.append("\(parent).\(key)")
-                case .children: break
-                }
-            }
-        }
-        var seen: Set<String> = []
-        own = own.filter { seen.insert($0).inserted }
+        let own = schema.linkFields(of: resource)
+        let naming = schema.attachments(of: resource)
         var ways: [String] = []
-        if !own.isEmpty { ways.append("its \(own.joined(separator: ", ")) name an object that is in one") }
+        if !own.isEmpty { ways.append("its \(own.joined(separator: ", ")) \(own.count == 1 ? "names" : "name") an object that is in one") }
         if !naming.isEmpty { ways.append("a row in one names it (\(naming.joined(separator: ", ")))") }
         guard !ways.isEmpty else { return "\(resource.path) describes the package; records do not carry it" }
         return "a row is in a record when " + ways.joined(separator: " or ") + "; check the ids, or read the package with another --hsds-object"

@@ -45,6 +45,29 @@ struct TabularSchema: Sendable {
 
     func resource(_ name: String) -> Resource? { resources.first { $0.name == name } }
 
+    /// The columns by which a resource's rows hang from others: its foreign keys and, for
+    /// attributes and metadata, the generic link and its type (`link_id`, `link_entity`).
+    func linkFields(of resource: Resource) -> [String] {
+        var fields = resource.foreignKeys.map(\.field)
+        for (_, nested) in nesting.sorted(by: { $0.key < $1.key }) {
+            for link in nested where link.resource == resource.name {
+                if case .tagged(let idField, let typeField) = link.link { fields += [idField, typeField] }
+            }
+        }
+        var seen: Set<String> = []
+        return fields.filter { resource.field($0) != nil && seen.insert($0).inserted }
+    }
+
+    /// Where a resource is attached to others (`attribute.taxonomy_term_id`).
+    func attachments(of resource: Resource) -> [String] {
+        nesting.sorted(by: { $0.key < $1.key }).flatMap { parent, nested in
+            nested.compactMap { link -> String? in
+                guard link.resource == resource.name, case .attached(let key) = link.link else { return nil }
+                return "\(parent).\(key)"
+            }
+        }
+    }
+
     /// The bundled HSDS tabular package (`Schemas/hsds-tabular/datapackage.json`).
     static func bundled(schemas: HSDSSchemas) throws -> TabularSchema {
         let file = "hsds-tabular/datapackage.json"
