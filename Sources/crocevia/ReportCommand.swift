@@ -19,9 +19,11 @@ struct MonitoringCommand: ParsableCommand {
             needs by category, referrals by kind and status, how many warm hand-offs were \
             completed, the median days to the provider's feedback, volunteer hours by activity \
             and the people they helped, the benefits handed over. Counts from 1 to 4 are shown as \
-            "<5", and so are the cells or totals that would reveal them; rates and medians over \
-            fewer than 5 are left out. Without --html, --json or --csv the JSON goes to standard \
-            output.
+            "<5", and the cells or totals that would reveal them as "x"; rates and medians over \
+            fewer than 5 are left out. Periods are whole months. What is hidden is decided for \
+            every report the registry can give at once (the network and each desk, every run of \
+            months), so that no report subtracted from another shows a count under 5. Without \
+            --html, --json or --csv the JSON goes to standard output.
 
               crocevia report monitoring --from 2026-09-01 --to 2026-11-30 --html monitoraggio.html
               crocevia report monitoring --from 2026-10-01 --to 2026-10-31 --desk portineria-aurora --json aurora.json
@@ -32,10 +34,10 @@ struct MonitoringCommand: ParsableCommand {
     @Option(help: ArgumentHelp(RegistryURL.help))
     var registry = RegistryURL.standard
 
-    @Option(help: "The period's first day, yyyy-MM-dd.")
+    @Option(help: "The period's first day, yyyy-MM-dd: the first of a month.")
     var from: String
 
-    @Option(help: "The period's last day, yyyy-MM-dd (included).")
+    @Option(help: "The period's last day, yyyy-MM-dd (included): the last of a month.")
     var to: String
 
     @Option(help: "One desk only (its desk_id).")
@@ -54,10 +56,7 @@ struct MonitoringCommand: ParsableCommand {
     var language: HTMLReport.Language = .it
 
     func validate() throws {
-        for (name, day) in [("--from", from), ("--to", to)] where !ISODay.isValid(day) {
-            throw ValidationError("\(name) \(day) is not a date written yyyy-MM-dd")
-        }
-        guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
+        do { try Monitoring.Options(from: from, to: to, desk: desk).check() } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {

@@ -450,7 +450,7 @@ public final class Mapper {
         }
         func clean(_ value: JSONValue, path: String) -> JSONValue? {
             switch value {
-            case .string(let text):
+            case .string(let text), .number(let text):  // a phone read as a number is one too
                 guard leaks(text) else { return value }
                 note(Finding(.error, rule: "case.identifier-leak",
                                      message: "\(path) holds a personal identifier (a value of an identifier column, \(identifierNames), or a codice fiscale); the field was left out",

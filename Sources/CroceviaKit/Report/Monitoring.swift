@@ -4,11 +4,12 @@ import Foundation
 /// reached, contacts by phase, channel, desk and month, needs, referrals and how warm hand-offs
 /// end, days to feedback, volunteer hours and the people they helped, benefits handed over.
 ///
-/// Figures that count people are protected before anyone sees them (see `SuppressedTable`):
-/// a count from 1 to 4 is shown as "<5", and a table's other cells or total are hidden too
-/// when they would give it away. Rates and medians over fewer than 5 are not shown.
+/// Figures that count people are protected before anyone sees them: a count from 1 to 4 is
+/// shown as "<5", and the other cells or totals that would give it away are hidden too ("x"),
+/// decided for every report the registry can give at once (`MonitoringCube.audit`). Rates and
+/// medians over fewer than 5 are not shown.
 public struct Monitoring: Sendable {
-    public struct Options: Sendable {
+    public struct Options: Sendable, Equatable {
         /// Inclusive, `yyyy-MM-dd`.
         public var from: String
         public var to: String
@@ -19,6 +20,22 @@ public struct Monitoring: Sendable {
             self.from = from
             self.to = to
             self.desk = desk
+        }
+
+        /// A period is whole months: reports over parts of a month could be subtracted to show
+        /// a few days' counts.
+        public func check() throws {
+            for (name, day) in [("--from", from), ("--to", to)] where !ISODay.isValid(day) {
+                throw CroceviaError.usage("\(name) \(day) is not a date written yyyy-MM-dd")
+            }
+            guard from <= to else { throw CroceviaError.usage("--from \(from) is after --to \(to)") }
+            guard from.hasSuffix("-01") else {
+                throw CroceviaError.usage("--from \(from) is not the first day of a month: the monitoring report covers whole months, so that two reports cannot be subtracted to show a few days")
+            }
+            let day = Int(to.suffix(2))!
+            guard !FormatCheck.isDate(to.prefix(8) + String(format: "%02d", day + 1)) else {
+                throw CroceviaError.usage("--to \(to) is not the last day of a month: the monitoring report covers whole months, so that two reports cannot be subtracted to show a few days")
+            }
         }
     }
 
@@ -42,192 +59,125 @@ public struct Monitoring: Sendable {
     /// The smallest count shown as it is.
     public static let threshold = 5
 
-    /// Reads the period's case data from the registry. A desk's figures are then protected
-    /// against the whole network's for the same period (see `protect(against:)`).
+    /// The report for one period (whole months) and desk. The figures of every report the
+    /// registry can give are protected together (see `MonitoringCube.audit`), so no two of them,
+    /// nor a network's report and all its desks', can be subtracted to show a small count.
     public static func gather(from db: RegistryDatabase, options: Options) throws -> Monitoring {
-        var figures = try gatherUnprotected(from: db, options: options)
-        if let desk = options.desk {
-            let network = try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to))
-            figures.protect(against: network)
-            // The other desks' reports too: every desk's figure of a category, as a column whose
-            // total is the network's, protected at once.
-            let desks = network.tables.first { $0.name == "contacts_by_desk" }?.rows.map(\.key) ?? []
-            var columns: [String: [String: Int]] = [:]
-            for other in desks {
-                let part = other == desk ? figures : try gatherUnprotected(from: db, options: Options(from: options.from, to: options.to, desk: other))
-                for table in part.tables {
-                    for row in table.rows { columns[table.name + "\u{1F}" + row.key, default: [:]][other] = row.count }
-                    columns[table.name + "\u{1F}", default: [:]][other] = table.total
-                }
-                for (name, value) in part.headline { columns["\u{1F}" + name, default: [:]][other] = value.count }
-            }
-            figures.protect(desk: desk, columns: columns)
+        try options.check()
+        var cube = MonitoringCube(try tally(db))
+        if let desk = options.desk, !cube.desks.contains(desk) {
+            throw CroceviaError.usage("no case data in the registry names the desk \(desk); its desks: \(cube.desks.filter { !$0.isEmpty }.joined(separator: ", "))")
         }
-        return figures
+        cube.audit(columns: cube.deskAndMonthColumns() + cube.allScopes.flatMap { scope in
+            tableSpecs.filter { $0.rows == .categories }.map { spec in
+                MonitoringCube.Column(total: spec.totalCell(scope), members: cube.categories(of: spec.name).map { spec.cell($0, scope) })
+            }
+        })
+        let scope = cube.scope(desk: options.desk, from: String(options.from.prefix(7)), to: String(options.to.prefix(7)))
+        return Monitoring(cube: cube, scope: scope, options: options, registry: db.location)
     }
 
     /// The headline counts, by name.
-    static var headlineFields: [(String, WritableKeyPath<Monitoring, SuppressedValue>)] {
-        [("people_reached", \.peopleReached), ("contacts", \.contacts), ("warm_handoffs", \.warmHandoffs),
-         ("warm_handoffs_completed", \.warmHandoffCompleted), ("referrals_with_feedback", \.referralsWithFeedback), ("volunteers", \.volunteers)]
+    var headline: [(String, SuppressedValue)] {
+        [("people_reached", peopleReached), ("contacts", contacts), ("warm_handoffs", warmHandoffs),
+         ("warm_handoffs_completed", warmHandoffCompleted), ("referrals_with_feedback", referralsWithFeedback), ("volunteers", volunteers)]
     }
 
-    var headline: [(String, SuppressedValue)] { Self.headlineFields.map { ($0.0, self[keyPath: $0.1]) } }
+    /// A table of the report: its rows are categories of its own figure, or the contacts of
+    /// each desk or each month of the report's scope.
+    struct TableSpec {
+        enum Rows { case categories, desks, months }
+        var name: String
+        var rows: Rows = .categories
+        var order: [String] = []
+        /// The figure of the total when it is the same count as another's (all contacts), else
+        /// the table's name (its categories are the name, U+001F and the key).
+        var total: String?
 
-    /// A desk's cells hidden where the column of all desks' cells for that category (its total
-    /// the network's) hides this desk's: so the network's report minus every other desk's report
-    /// gives no small count either.
-    mutating func protect(desk: String, columns: [String: [String: Int]]) {
-        func hiddenInColumn(_ key: String) -> Bool {
-            guard let counts = columns[key] else { return false }
-            return SuppressedTable(name: key, counts: counts).rows.first { $0.key == desk }?.suppressed ?? false
+        func cell(_ key: String, _ scope: MonitoringCube.Scope) -> MonitoringCube.Cell {
+            MonitoringCube.Cell(figure: name + "\u{1F}" + key, scope: scope)
         }
-        // The headline counts too (people are counted once per desk: taken as if they added up).
-        for (name, keyPath) in Self.headlineFields where !self[keyPath: keyPath].suppressed && self[keyPath: keyPath].count > 0 {
-            if hiddenInColumn("\u{1F}" + name) {
-                self[keyPath: keyPath].suppressed = true
-                self[keyPath: keyPath].protecting = true
-            }
-        }
-        if warmHandoffs.suppressed || warmHandoffCompleted.suppressed { completionRate = nil }
-        if referralsWithFeedback.suppressed { medianDaysToFeedback = nil }
-        for index in tables.indices {
-            let name = tables[index].name
-            for row in tables[index].rows.indices where !tables[index].rows[row].suppressed && tables[index].rows[row].count > 0 {
-                if hiddenInColumn(name + "\u{1F}" + tables[index].rows[row].key) {
-                    tables[index].rows[row].suppressed = true
-                    tables[index].rows[row].protecting = true
-                }
-            }
-            if !tables[index].totalSuppressed, tables[index].total > 0, hiddenInColumn(name + "\u{1F}") {
-                tables[index].totalSuppressed = true
-                tables[index].totalProtecting = true
-            }
-            tables[index].protectFromSubtraction()
+
+        func totalCell(_ scope: MonitoringCube.Scope) -> MonitoringCube.Cell {
+            MonitoringCube.Cell(figure: total ?? name, scope: scope)
         }
     }
 
-    /// A desk's report and the network's report for the same period could be subtracted: the
-    /// rest of the network would show. So a desk's figure is hidden (`x`) when the rest of the
-    /// network's (network minus desk) is from 1 to 4, or when the network's own figure is hidden;
-    /// a table then hides what its total would give away, as it always does. Rates and medians
-    /// go with the counts they are made of.
-    mutating func protect(against network: Monitoring) {
-        func guarded(_ value: inout SuppressedValue, _ whole: SuppressedValue) {
-            guard !value.suppressed, value.count > 0 else { return }
-            if whole.suppressed || (1..<Self.threshold).contains(whole.count - value.count) {
-                value.suppressed = true
-                value.protecting = true
-            }
-        }
-        guarded(&peopleReached, network.peopleReached)
-        guarded(&contacts, network.contacts)
-        guarded(&warmHandoffs, network.warmHandoffs)
-        guarded(&warmHandoffCompleted, network.warmHandoffCompleted)
-        guarded(&referralsWithFeedback, network.referralsWithFeedback)
-        guarded(&volunteers, network.volunteers)
-        if warmHandoffs.suppressed || warmHandoffCompleted.suppressed { completionRate = nil }
-        if referralsWithFeedback.suppressed { medianDaysToFeedback = nil }
-        for index in tables.indices {
-            if let whole = network.tables.first(where: { $0.name == tables[index].name }) { tables[index].protect(against: whole) }
-        }
-    }
+    static let activities = ["front_desk", "presence", "accompaniment", "side_project", "training"]
 
-    static func gatherUnprotected(from db: RegistryDatabase, options: Options) throws -> Monitoring {
-        func inPeriod(_ moment: String?) -> Bool {
-            guard let moment, moment.count >= 10 else { return false }
-            let day = String(moment.prefix(10))
-            return day >= options.from && day <= options.to
+    static let tableSpecs = [
+        TableSpec(name: "contacts_by_phase", order: ["accoglienza", "orientamento", "offerta"], total: "contacts"),
+        TableSpec(name: "contacts_by_channel", order: ["in_person", "phone", "outreach", "online"], total: "contacts"),
+        TableSpec(name: "contacts_by_desk", rows: .desks, total: "contacts"),
+        TableSpec(name: "contacts_by_month", rows: .months, total: "contacts"),
+        TableSpec(name: "needs_by_category"),
+        TableSpec(name: "referrals_by_kind", order: ["information", "referral", "warm_handoff"], total: "referrals"),
+        TableSpec(name: "referrals_by_status", order: CaseChecks.order, total: "referrals"),
+        TableSpec(name: "benefits_by_type"),
+        TableSpec(name: "volunteer_beneficiaries_by_activity", order: activities),
+    ]
+
+    /// Reads the registry's case data, every period and desk, into per-desk, per-month counts.
+    static func tally(_ db: RegistryDatabase) throws -> MonitoringCube.Tally {
+        var tally = MonitoringCube.Tally()
+        func month(_ moment: String?) -> String? {
+            guard let moment, moment.count >= 10, FormatCheck.isDate(moment.prefix(10)) else { return nil }
+            return String(moment.prefix(7))
         }
-        // Contacts of the period (and desk), by source and id, for the rows that hang off them.
-        var contactDesk: [String: String] = [:]
-        var people: Set<String> = []
-        var byPhase: [String: Int] = [:], byChannel: [String: Int] = [:], byDesk: [String: Int] = [:], byMonth: [String: Int] = [:]
-        var contactCount = 0
+        // Contacts by source and id, for the rows that hang off them: their desk and month.
+        var contacts: [String: (desk: String, month: String)] = [:]
         try db.query("SELECT source, id, person_key, desk_id, datetime, channel, phase FROM case_contact", []) { row in
-            guard inPeriod(row[4].text) else { return }
+            guard let at = month(row[4].text) else { return }
             let desk = row[3].text ?? ""
-            if let wanted = options.desk, desk != wanted { return }
-            contactCount += 1
-            contactDesk[(row[0].text ?? "") + "\u{1F}" + (row[1].text ?? "")] = desk
-            if let key = row[2].text { people.insert(key) }
-            byPhase[row[6].text ?? "", default: 0] += 1
-            byChannel[row[5].text ?? "", default: 0] += 1
-            byDesk[desk, default: 0] += 1
-            byMonth[String((row[4].text ?? "").prefix(7)), default: 0] += 1
+            contacts[(row[0].text ?? "") + "\u{1F}" + (row[1].text ?? "")] = (desk, at)
+            tally.count("contacts", desk: desk, month: at)
+            if let key = row[2].text { tally.key("people_reached", desk: desk, month: at, key) }
+            tally.count("contacts_by_phase\u{1F}" + (row[6].text ?? ""), desk: desk, month: at)
+            tally.count("contacts_by_channel\u{1F}" + (row[5].text ?? ""), desk: desk, month: at)
         }
-        func contactKey(_ source: SQLValue, _ contact: SQLValue) -> String? {
-            guard let contact = contact.text else { return nil }
-            let key = (source.text ?? "") + "\u{1F}" + contact
-            return contactDesk[key] != nil ? key : nil
+        func contact(_ source: SQLValue, _ id: SQLValue) -> (desk: String, month: String)? {
+            id.text.flatMap { contacts[(source.text ?? "") + "\u{1F}" + $0] }
         }
-        var needs: [String: Int] = [:]
         try db.query("SELECT source, contact_id, category FROM case_need", []) { row in
-            guard contactKey(row[0], row[1]) != nil else { return }
-            needs[row[2].text ?? "", default: 0] += 1
+            guard let (desk, at) = contact(row[0], row[1]) else { return }
+            tally.count("needs_by_category", desk: desk, month: at)
+            tally.count("needs_by_category\u{1F}" + (row[2].text ?? ""), desk: desk, month: at)
         }
-        // A referral belongs to the period of its first status change (else of its contact).
-        var byKind: [String: Int] = [:], byStatus: [String: Int] = [:]
-        var warm = 0, warmCompleted = 0
-        var feedbackDays: [Double] = []
+        // A referral belongs to the month of its first status change (else of its contact's),
+        // and to its contact's desk.
         let moments = CaseTables.moments.map(quoted).joined(separator: ", ")
         try db.query("SELECT source, contact_id, person_key, kind, status, feedback_at, \(moments) FROM case_referral", []) { row in
             let times = row[6...].compactMap(\.text)
-            let linked = contactKey(row[0], row[1])
-            if let desk = options.desk, linked.flatMap({ contactDesk[$0] }) != desk { return }
-            guard inPeriod(times.min()) || (times.isEmpty && linked != nil) else { return }
-            if let key = row[2].text { people.insert(key) }
-            byKind[row[3].text ?? "", default: 0] += 1
-            byStatus[row[4].text ?? "", default: 0] += 1
-            if row[3].text == "warm_handoff" {
-                warm += 1
-                if row[4].text == "completed" { warmCompleted += 1 }
-            }
+            let linked = contact(row[0], row[1])
+            guard let at = times.isEmpty ? linked?.month : month(times.min()) else { return }
+            let desk = linked?.desk ?? ""
+            if let key = row[2].text { tally.key("people_reached", desk: desk, month: at, key) }
+            tally.count("referrals", desk: desk, month: at)
+            tally.count("referrals_by_kind\u{1F}" + (row[3].text ?? ""), desk: desk, month: at)
+            tally.count("referrals_by_status\u{1F}" + (row[4].text ?? ""), desk: desk, month: at)
+            if row[3].text == "warm_handoff", row[4].text == "completed" { tally.count("warm_handoffs_completed", desk: desk, month: at) }
             let start = row[7].text ?? row[6].text  // sent_at, else proposed_at
-            if let start, let feedback = row[5].text, let days = Self.days(from: start, to: feedback) { feedbackDays.append(days) }
+            if let start, let feedback = row[5].text, let days = Self.days(from: start, to: feedback) {
+                tally.count("referrals_with_feedback", desk: desk, month: at)
+                tally.feedback(desk: desk, month: at, days: days)
+            }
         }
-        var benefits: [String: Int] = [:]
         try db.query("SELECT source, contact_id, date, benefit FROM case_outcome", []) { row in
-            guard inPeriod(row[2].text) else { return }
-            if options.desk != nil && contactKey(row[0], row[1]) == nil { return }
-            if let benefit = row[3].text { benefits[benefit, default: 0] += 1 }
+            guard let at = month(row[2].text), let benefit = row[3].text else { return }
+            let desk = contact(row[0], row[1])?.desk ?? ""
+            tally.count("benefits_by_type", desk: desk, month: at)
+            tally.count("benefits_by_type\u{1F}" + benefit, desk: desk, month: at)
         }
-        var hours: [String: Double] = [:]
-        var helped: [String: Int] = [:]
-        var volunteerKeys: Set<String> = []
         try db.query("SELECT desk_id, date, hours, activity_type, beneficiaries, volunteer_key FROM case_volunteer_activity", []) { row in
-            guard inPeriod(row[1].text) else { return }
-            if let desk = options.desk, row[0].text != desk { return }
-            let type = row[3].text ?? ""
-            hours[type, default: 0] += row[2].real ?? 0
-            helped[type, default: 0] += Int(row[4].integer ?? 0)
-            if let key = row[5].text { volunteerKeys.insert(key) }
+            guard let at = month(row[1].text) else { return }
+            let desk = row[0].text ?? "", type = row[3].text ?? ""
+            tally.hours(type, desk: desk, month: at, row[2].real ?? 0)
+            let helped = Int(row[4].integer ?? 0)
+            tally.count("volunteer_beneficiaries_by_activity", desk: desk, month: at, helped)
+            tally.count("volunteer_beneficiaries_by_activity\u{1F}" + type, desk: desk, month: at, helped)
+            if let key = row[5].text { tally.key("volunteers", desk: desk, month: at, key) }
         }
-        let tables = [
-            SuppressedTable(name: "contacts_by_phase", counts: byPhase, order: ["accoglienza", "orientamento", "offerta"]),
-            SuppressedTable(name: "contacts_by_channel", counts: byChannel, order: ["in_person", "phone", "outreach", "online"]),
-            SuppressedTable(name: "contacts_by_desk", counts: byDesk),
-            SuppressedTable(name: "contacts_by_month", counts: byMonth, sortedByKey: true),
-            SuppressedTable(name: "needs_by_category", counts: needs),
-            SuppressedTable(name: "referrals_by_kind", counts: byKind, order: ["information", "referral", "warm_handoff"]),
-            SuppressedTable(name: "referrals_by_status", counts: byStatus, order: CaseChecks.order),
-            SuppressedTable(name: "benefits_by_type", counts: benefits),
-            SuppressedTable(name: "volunteer_beneficiaries_by_activity", counts: helped,
-                            order: ["front_desk", "presence", "accompaniment", "side_project", "training"]),
-        ]
-        let sortedDays = feedbackDays.sorted()
-        let median: Double? = sortedDays.count < threshold ? nil
-            : sortedDays.count % 2 == 1 ? sortedDays[sortedDays.count / 2]
-            : (sortedDays[sortedDays.count / 2 - 1] + sortedDays[sortedDays.count / 2]) / 2
-        return Monitoring(
-            options: options, registry: db.location,
-            peopleReached: SuppressedValue(people.count), contacts: SuppressedValue(contactCount), tables: tables,
-            warmHandoffCompleted: SuppressedValue(warmCompleted), warmHandoffs: SuppressedValue(warm),
-            completionRate: warm < threshold ? nil : Double(warmCompleted) / Double(warm),
-            medianDaysToFeedback: median, referralsWithFeedback: SuppressedValue(feedbackDays.count),
-            volunteerHours: hours.values.reduce(0, +),
-            hoursByActivity: ["front_desk", "presence", "accompaniment", "side_project", "training"].map { ($0, hours[$0] ?? 0) },
-            volunteers: SuppressedValue(volunteerKeys.count))
+        return tally
     }
 
     /// Whole days between two ISO dates (or date-times: their dates).
@@ -248,6 +198,46 @@ public struct Monitoring: Sendable {
         let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension Monitoring {
+    /// One report read off the audited cube (everything 0 when the period holds no data).
+    init(cube: MonitoringCube, scope: MonitoringCube.Scope?, options: Options, registry: String) {
+        func shown(_ figure: String) -> SuppressedValue {
+            scope.map { cube.shown(MonitoringCube.Cell(figure: figure, scope: $0)) } ?? SuppressedValue(0)
+        }
+        let warm = shown("referrals_by_kind\u{1F}warm_handoff"), completed = shown("warm_handoffs_completed")
+        let withFeedback = shown("referrals_with_feedback")
+        let days = (scope.map(cube.feedbackDays) ?? []).sorted()
+        let hours = Self.activities.map { activity in (activity, scope.map { cube.hours(activity, $0) } ?? 0) }
+        let tables = Self.tableSpecs.map { spec in
+            guard let scope else { return SuppressedTable(name: spec.name, counts: [:]) }
+            var cells: [(String, MonitoringCube.Cell)]
+            switch spec.rows {
+            case .categories:
+                cells = cube.categories(of: spec.name).map { ($0, spec.cell($0, scope)) }
+            case .desks:
+                cells = (scope.desk.map { [$0] } ?? Array(cube.desks.indices)).map {
+                    (cube.desks[$0], MonitoringCube.Cell(figure: "contacts", scope: .init(desk: $0, months: scope.months)))
+                }
+            case .months:
+                cells = scope.months.map { (cube.months[$0], MonitoringCube.Cell(figure: "contacts", scope: .init(desk: scope.desk, months: $0...$0))) }
+            }
+            cells = cells.filter { cube.value($0.1) > 0 }
+            let counts = Dictionary(uniqueKeysWithValues: cells.map { ($0.0, cube.value($0.1)) })
+            let shownCells = Dictionary(uniqueKeysWithValues: cells.map { ($0.0, cube.shown($0.1)) })
+            return SuppressedTable(name: spec.name, counts: counts, order: spec.order, sortedByKey: spec.rows == .months,
+                                   shown: { shownCells[$0]! }, total: cube.shown(spec.totalCell(scope)))
+        }
+        self.init(
+            options: options, registry: registry, peopleReached: shown("people_reached"), contacts: shown("contacts"), tables: tables,
+            warmHandoffCompleted: completed, warmHandoffs: warm,
+            completionRate: warm.suppressed || completed.suppressed || warm.count < Self.threshold ? nil : Double(completed.count) / Double(warm.count),
+            medianDaysToFeedback: withFeedback.suppressed || days.count < Self.threshold ? nil
+                : days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2,
+            referralsWithFeedback: withFeedback, volunteerHours: hours.reduce(0) { $0 + $1.1 }, hoursByActivity: hours,
+            volunteers: shown("volunteers"))
     }
 }
 
@@ -310,23 +300,18 @@ public struct SuppressedTable: Sendable {
         protectFromSubtraction()
     }
 
-    /// A desk's table against the network's (see `Monitoring.protect(against:)`).
-    mutating func protect(against whole: SuppressedTable) {
-        for index in rows.indices where !rows[index].suppressed && rows[index].count > 0 {
-            let wholeRow = whole.rows.first { $0.key == rows[index].key }
-            let rest = (wholeRow?.count ?? 0) - rows[index].count
-            if wholeRow?.suppressed == true || (1..<Monitoring.threshold).contains(rest) {
-                rows[index].suppressed = true
-                rows[index].protecting = true
-            }
+    /// A table whose cells were protected elsewhere (`MonitoringCube.audit`): each row and the
+    /// total shown as decided there.
+    init(name: String, counts: [String: Int], order: [String], sortedByKey: Bool, shown: (String) -> SuppressedValue, total: SuppressedValue) {
+        self.init(name: name, counts: counts, order: order, sortedByKey: sortedByKey)
+        for index in rows.indices {
+            let cell = shown(rows[index].key)
+            rows[index].suppressed = cell.suppressed
+            rows[index].protecting = cell.protecting
         }
-        if !totalSuppressed, total > 0, whole.totalSuppressed || (1..<Monitoring.threshold).contains(whole.total - total) {
-            totalSuppressed = true
-            totalProtecting = true
-        }
-        protectFromSubtraction()
+        totalSuppressed = total.suppressed
+        totalProtecting = total.protecting
     }
-
 
     /// Hides what the total would give away of the hidden cells (run again after more are hidden).
     mutating func protectFromSubtraction() {
