@@ -25,7 +25,7 @@ final class DedupeRecord: @unchecked Sendable {
     let webDomain: String?
     var locations: [DedupeLocation]
     /// The municipalities of the locations, sorted, each once.
-    let towns: [String]
+    var towns: [String]
     /// `last_modified` when the record carries one (ISO 8601 compares as text).
     let lastModified: String?
     /// The record as compact JSON, parsed again only to build merged records (empty unless
@@ -61,7 +61,7 @@ struct DedupeLocation: Sendable {
     var streetWords: [Int32] = []
     let number: String
     /// ISTAT code, else the folded town name.
-    let municipality: String
+    var municipality: String
     let postalCode: String
     let phones: [String]
     let latitude: Double?
@@ -128,7 +128,8 @@ struct DedupeRecordBuilder: Sendable {
     static let freeMail: Set<String> = [
         "gmail.com", "libero.it", "yahoo.it", "yahoo.com", "hotmail.it", "hotmail.com", "outlook.it", "outlook.com",
         "alice.it", "tiscali.it", "virgilio.it", "fastwebnet.it", "tin.it", "live.it", "icloud.com", "email.it",
-        "pec.it", "legalmail.it", "pec.libero.it", "arubapec.it", "postecert.it", "inwind.it",
+        "pec.it", "legalmail.it", "pec.libero.it", "arubapec.it", "postecert.it", "inwind.it", "cert.legalmail.it",
+        "pec.buffetti.it", "pecimprese.it", "sicurezzapostale.it", "pec.aruba.it", "gigapec.it", "registerpec.it",
     ]
 
     /// The record's features and words, or the reason it is no organization.
@@ -175,8 +176,10 @@ struct DedupeRecordBuilder: Sendable {
         }
         var emails: [String] = []
         if let email = organization["email"]?.stringValue { emails = Email.normalize(email).addresses }
+        // A certified mailbox (`ilponte@pec.ilponte.it`) is at the body's own domain.
         let emailDomains = emails.compactMap(Email.domain).filter { !Self.freeMail.contains($0) }
-        let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.domain)
+            .map { $0.hasPrefix("pec.") ? String($0.dropFirst(4)) : $0 }
+        let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.identity)
         var pending = PendingWords(name: name.words, problems: taxCode == nil ? invalidTax : [])
         let locations = parts.locations.map { place in
             let (location, words) = buildLocation(place, memo: memo)
@@ -204,25 +207,31 @@ struct DedupeRecordBuilder: Sendable {
 
     private func buildLocation(_ place: JSONObject, memo: NormalizationMemo) -> (DedupeLocation, (name: [String], street: [String])) {
         let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
+        // The whole address may be in one cell (`Corso Francia, 285, 10139 Torino (TO)`), the
+        // town in another language or with its postal code (`10064 Pinerolo`).
+        let parts = Address.split(address["address_1"]?.stringValue ?? "")
         var streetWords: [String] = []
         var number = ""
-        if let text = address["address_1"]?.stringValue {
-            if let known = memo.streets[text] {
+        if !parts.street.isEmpty {
+            if let known = memo.streets[parts.street] {
                 (streetWords, number) = known
             } else {
-                let street = Street.normalize(text, display: false)
+                let street = Street.normalize(parts.street, display: false)
                 streetWords = ([street.type] + TextFold.words(street.name)).filter { !$0.isEmpty }
                 number = street.number.lowercased()
                 if memo.streets.count >= NormalizationMemo.limit { memo.streets.removeAll(keepingCapacity: true) }
-                memo.streets[text] = (streetWords, number)
+                memo.streets[parts.street] = (streetWords, number)
             }
         }
+        var cityParts = Address.split(address["city"]?.stringValue ?? "")
+        if cityParts.town == nil, !cityParts.street.isEmpty { cityParts.town = cityParts.street }
+        let city = cityParts.town ?? parts.town ?? ""
         var municipality = ""
-        if let city = address["city"]?.stringValue, !city.isEmpty {
+        if !city.isEmpty {
             if let known = memo.towns[city] {
                 municipality = known
             } else {
-                if let municipalities, case .found(let found) = municipalities.find(city) {
+                if let municipalities, case .found(let found) = municipalities.findNear(city) {
                     municipality = found.code
                 } else {
                     municipality = TextFold.folded(city)
@@ -233,6 +242,7 @@ struct DedupeRecordBuilder: Sendable {
         }
         var postal = ""
         if let text = address["postal_code"]?.stringValue, case .valid(let code, _) = PostalCode.normalize(text) { postal = code }
+        if postal.isEmpty { postal = cityParts.postalCode ?? parts.postalCode ?? "" }
         var phones: [String] = []
         for phone in place["phones"]?.arrayValue ?? [] {
             if let number = phone["number"]?.stringValue { phones.append(contentsOf: Phone.normalize(number).numbers) }

@@ -87,7 +87,7 @@ public final class Municipalities: Sendable {
         if words.count == 1, let index = byCode[words[0].uppercased()], words[0].count == 6 || words[0].count == 4 {
             return .found(all[index])
         }
-        if let exact = byFolded[words.joined(separator: " ")] {
+        if let exact = byFolded[words.joined(separator: " ")] ?? Self.exonyms[words.joined(separator: " ")].flatMap({ byFolded[$0] }) {
             return choose(exact, province: province)
         }
         // Abbreviated words: `t.se` (first letter, ending), `s.` (a prefix).
@@ -95,6 +95,34 @@ public final class Municipalities: Sendable {
         let candidates = byFirstWord[words[0]] ?? (written.first.map { abbreviationCandidates($0) } ?? [])
         let matching = candidates.filter { matches(written: written, municipality: all[$0]) }
         return matching.isEmpty ? .unknown : choose(matching, province: province)
+    }
+
+    /// Names partners write in another language, folded, to the Italian name folded.
+    static let exonyms: [String: String] = [
+        "turin": "torino", "milan": "milano", "genoa": "genova", "rome": "roma", "venice": "venezia", "florence": "firenze",
+        "naples": "napoli", "padua": "padova", "mantua": "mantova", "leghorn": "livorno", "syracuse": "siracusa",
+        "turin torino": "torino", "aoste": "aosta",
+    ]
+
+    /// As `find`, and when that knows no such name, the one municipality whose name is one
+    /// typing error away (`Pineorlo`, `Moncalier`), in the province when one is written. Names of
+    /// fewer than five letters are not guessed.
+    public func findNear(_ text: String) -> Result {
+        let found = find(text)
+        guard case .unknown = found else { return found }
+        var name = text.trimmingWhitespace()
+        var province: String?
+        if let open = name.lastIndex(of: "("), name.hasSuffix(")") {
+            province = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingWhitespace().uppercased()
+            name = String(name[..<open])
+        }
+        let folded = TextFold.words(name).joined(separator: " ")
+        guard folded.count >= 5 else { return .unknown }
+        let near = all.indices.filter { index in
+            let candidate = all[index].words.joined(separator: " ")
+            return abs(candidate.count - folded.count) <= 1 && candidate.first == folded.first && TextFold.withinOneEdit(candidate, folded)
+        }
+        return near.isEmpty ? .unknown : choose(near, province: province)
     }
 
     /// The municipality of a street address: what follows the house number or postal code

@@ -155,6 +155,39 @@ import Testing
         #expect(Website.normalize("ftp://x.it") == .invalid("ftp://x.it"))
     }
 
+    @Test("a whole address in one cell: street and number, postal code, town; floors, stairs and c/o set apart")
+    func oneLineAddresses() {
+        func parts(_ text: String) -> String {
+            let p = Address.split(text)
+            return [p.street, p.postalCode ?? "-", p.town ?? "-", p.careOf ?? "-"].joined(separator: " | ")
+        }
+        #expect(parts("Corso Francia, 285, 10139 Torino (TO)") == "Corso Francia 285 | 10139 | Torino (TO) | -")
+        #expect(parts("Via Roma 12 - 10064 Pinerolo TO") == "Via Roma 12 | 10064 | Pinerolo TO | -")
+        #expect(parts("Via Roma 12 10064 Pinerolo") == "Via Roma 12 | 10064 | Pinerolo | -")
+        #expect(parts("c/o Parrocchia San Remigio, Via Vezzolano 51, 1° piano") == "Via Vezzolano 51 | - | - | Parrocchia San Remigio")
+        #expect(parts("c/o Casa del Quartiere Via Morgari 14 int. 3") == "Via Morgari 14 | - | - | Casa del Quartiere")
+        #expect(parts("Via Nizza 12, scala B, Turin") == "Via Nizza 12 | - | Turin | -")
+        #expect(parts("Via del Piano 5 primo piano") == "Via del Piano 5 | - | - | -")
+        #expect(parts("C.so Giulio Cesare n. 48") == "C.so Giulio Cesare n. 48 | - | - | -")
+        #expect(Street.normalize(Address.split("Corso Francia, n. 285, 10139 Torino").street).key == "corso francia 285")
+    }
+
+    @Test("towns in another language or with one typing error; a site on a shared host is its page")
+    func townsAndSharedHosts() throws {
+        let list = try Municipalities.standard()
+        #expect(list.find("Turin") == list.find("Torino") && list.find("TURIN (TO)") == list.find("Torino"))
+        guard case .found(let pinerolo) = list.findNear("Pineorlo") else { Issue.record("Pineorlo not found"); return }
+        #expect(pinerolo.name == "Pinerolo")
+        guard case .found(let moncalieri) = list.findNear("Moncalier (TO)") else { Issue.record("Moncalier not found"); return }
+        #expect(moncalieri.name == "Moncalieri")
+        #expect(list.findNear("Roam") == .unknown)  // under five letters: not guessed
+        #expect(Website.identity("https://www.facebook.com/ilponte.torino/") == "facebook.com/ilponte.torino")
+        #expect(Website.identity("m.facebook.com/pages/Il-Ponte/123456") == "facebook.com/pages/il-ponte")
+        #expect(Website.identity("https://www.facebook.com/") == nil)
+        #expect(Website.identity("instagram.com/ilponte_to?hl=it") == "instagram.com/ilponte_to")
+        #expect(Website.identity("http://www.ilponte.it/chi-siamo") == "ilponte.it")
+    }
+
     @Test func foldedText() {
         #expect(TextFold.words("Cirie' PERCHÉ dell'Arco") == ["cirie", "perche", "dell", "arco"])
         #expect(TextFold.titled("CASA DEL QUARTIERE SAN SALVARIO") == "Casa del Quartiere San Salvario")
