@@ -36,10 +36,14 @@ public struct Blocking {
         for location in record.locations {
             if location.hasAddress && !location.number.isEmpty {
                 keys.append("address:" + location.municipality + "|" + location.street + "|" + location.number)
+                // A typing error in the street's longest word still meets (`Vezzolano`, `Vezolano`).
+                if let longest = location.streetWords.map({ vocabulary.words[Int($0)] }).max(by: { ($0.count, $1) < ($1.count, $0) }), longest.count >= 4 {
+                    for variant in Self.deletions(longest) { keys.append("address:~" + location.municipality + "|" + variant + "|" + location.number) }
+                }
             }
             if !location.municipality.isEmpty { towns.insert(location.municipality) }
         }
-        let rare = Set(record.nameWords).filter { !OrganizationName.commonWords.contains(vocabulary.words[Int($0)]) }
+        let rare = Set(record.nameWords + record.alternateNameWords).filter { !OrganizationName.commonWords.contains(vocabulary.words[Int($0)]) }
             .sorted { (vocabulary.recordCounts[Int($0)], $0) < (vocabulary.recordCounts[Int($1)], $1) }
         // The same name in another town is most often another body (parishes, `Il Ponte`), and
         // with no tax code, phone, e-mail or website in common (each a key of its own) such a
@@ -49,9 +53,30 @@ public struct Blocking {
             keys.append("name:" + rare.prefix(2).map { vocabulary.words[Int($0)] }.sorted().joined(separator: " "))
         }
         for word in rare.prefix(3) {
-            for town in towns { keys.append("name+town:" + vocabulary.words[Int(word)] + "|" + town) }
+            let text = vocabulary.words[Int(word)]
+            for town in towns {
+                keys.append("name+town:" + text + "|" + town)
+                // And a word with a typing error (`Arcobaleno`, `Arcobalneo`): its forms with
+                // one letter left out, shared by any two spellings one edit apart.
+                if text.count >= 4 {
+                    for variant in Self.deletions(text) { keys.append("name+town:~" + variant + "|" + town) }
+                }
+            }
         }
         return keys
+    }
+
+    /// A word and its forms with one letter left out: two words one edit apart (a letter
+    /// changed, added, dropped or two swapped) share at least one.
+    static func deletions(_ word: String) -> Set<String> {
+        let letters = Array(word)
+        var forms: Set<String> = [word]
+        for index in letters.indices {
+            var shorter = letters
+            shorter.remove(at: index)
+            forms.insert(String(shorter))
+        }
+        return forms
     }
 
     /// The candidate pairs (`a < b`, packed in one integer) and what blocking did.

@@ -16,6 +16,8 @@ final class DedupeRecord: @unchecked Sendable {
     let bodyKind: String?
     /// The name's words (interned), common words included, legal forms left out.
     var nameWords: [Int32] = []
+    /// The words of the `alternate_name` (another partner's name for the body), or empty.
+    var alternateNameWords: [Int32] = []
     /// A valid 11-digit (or 16-character) tax code.
     let taxCode: String?
     let phones: [String]
@@ -97,12 +99,14 @@ final class Vocabulary {
 /// are numbered on one, in input order, so every run numbers them alike.
 struct PendingWords: Sendable {
     var name: [String]
+    var alternateName: [String] = []
     var locations: [(name: [String], street: [String])] = []
     /// What normalizing found wrong (a tax code that fails its check), reported as warnings.
     var problems: [String] = []
 
     func intern(into record: DedupeRecord, vocabulary: Vocabulary) {
         record.nameWords = vocabulary.intern(name)
+        record.alternateNameWords = vocabulary.intern(alternateName)
         for index in record.locations.indices {
             record.locations[index].nameWords = vocabulary.intern(locations[index].name)
             record.locations[index].streetWords = vocabulary.intern(locations[index].street)
@@ -180,7 +184,10 @@ struct DedupeRecordBuilder: Sendable {
         let emailDomains = emails.compactMap(Email.domain).filter { !Self.freeMail.contains($0) }
             .map { $0.hasPrefix("pec.") ? String($0.dropFirst(4)) : $0 }
         let webDomain = (organization["website"]?.stringValue ?? organization["url"]?.stringValue).flatMap(Website.identity)
-        var pending = PendingWords(name: name.words, problems: taxCode == nil ? invalidTax : [])
+        var pending = PendingWords(name: Self.withoutLegalForms(name.words), problems: taxCode == nil ? invalidTax : [])
+        if let alternate = organization["alternate_name"]?.stringValue {
+            pending.alternateName = Self.withoutLegalForms(OrganizationName.normalize(alternate, isMunicipality: municipalities?.isName, display: false).words)
+        }
         let locations = parts.locations.map { place in
             let (location, words) = buildLocation(place, memo: memo)
             pending.locations.append(words)
@@ -199,6 +206,14 @@ struct DedupeRecordBuilder: Sendable {
             webDomain: webDomain, locations: locations,
             towns: Array(Set(locations.map(\.municipality).filter { !$0.isEmpty })).sorted(), lastModified: parts.lastModified, json: json)
         return .success((record, pending))
+    }
+
+    /// Legal forms written inside the name (`Il Ponte ODV Associazione`), not only at its end.
+    static let legalFormWords: Set<String> = ["onlus", "aps", "odv", "ets", "scs", "srl", "arl", "scrl", "scarl"]
+
+    static func withoutLegalForms(_ words: [String]) -> [String] {
+        let kept = words.filter { !legalFormWords.contains($0) }
+        return kept.isEmpty ? words : kept
     }
 
     struct Problem: Error {

@@ -67,7 +67,7 @@ public final class Deduplicator {
                         findings.add(Finding(.warning, rule: "dedupe.normalize", message: problem, file: path,
                                              line: batch[index].provenance.line, record: batch[index].provenance.record))
                     }
-                    vocabulary.count(record.nameWords)
+                    vocabulary.count(record.nameWords + record.alternateNameWords)
                     records.append(record)
                     count += 1
                 case .failure(let problem):

@@ -43,7 +43,12 @@ struct PairScorer {
         if let p = x.taxCode, let q = y.taxCode {
             if p == q { add("tax_id", 6, "same tax code \(p)") } else { add("tax_id", -8, "different tax codes \(p) and \(q)") }
         }
-        let (similarity, sharedRareWeight) = nameMatch(x.nameWords, y.nameWords)
+        // One partner's name may be another's alternate name: the best of the pairings.
+        var (similarity, sharedRareWeight) = nameMatch(x.nameWords, y.nameWords)
+        for (p, q) in [(x.alternateNameWords, y.nameWords), (x.nameWords, y.alternateNameWords), (x.alternateNameWords, y.alternateNameWords)] where !p.isEmpty && !q.isEmpty {
+            let other = nameMatch(p, q)
+            if other.similarity > similarity { (similarity, sharedRareWeight) = other }
+        }
         let namePoints: Double
         switch similarity {
         // An identical name says more when its shared words are rare (`Arcobaleno Basket`)
@@ -156,7 +161,7 @@ struct PairScorer {
             add("municipality", -6, "different municipalities \(p.municipality) and \(q.municipality)")
         }
         if p.hasAddress && q.hasAddress {
-            let streetSimilarity = p.street == q.street ? 1 : nameSimilarity(p.streetWords, q.streetWords)
+            let streetSimilarity = p.street == q.street ? 1 : streetSimilarity(p.streetWords, q.streetWords)
             if streetSimilarity >= 0.85 {
                 if !p.number.isEmpty && !q.number.isEmpty {
                     if p.number == q.number { add("address", 5, "same street and number") } else { add("address", -4, "same street, numbers \(p.number) and \(q.number)") }
@@ -180,6 +185,41 @@ struct PairScorer {
             add("postal_code", -1, "postal codes \(p.postalCode) and \(q.postalCode)")
         }
         return total
+    }
+
+    /// Street types and little words, left out when comparing streets' names.
+    static let streetFillers = Set(Street.types.values).union(["di", "del", "della", "dello", "dei", "degli", "delle", "de", "d", "da", "e", "l", "la", "il", "lo"])
+
+    /// Two streets' names word by word (of the same type when both say one), little words left out: a word matches the
+    /// same word, its initial (`D. Di Nanni`), or a spelling one typing error away (two in eight
+    /// letters or more). A first name only one side writes (`Via Di Nanni`, `Via Dante Di
+    /// Nanni`) does not keep two streets apart when every word of the shorter one agrees and so
+    /// do their last words.
+    func streetSimilarity(_ a: [Int32], _ b: [Int32]) -> Double {
+        // `Via Matteotti` and `Corso Matteotti` are two streets.
+        let types = Set(Street.types.values)
+        if let p = a.first.map({ vocabulary.words[Int($0)] }), let q = b.first.map({ vocabulary.words[Int($0)] }), types.contains(p), types.contains(q), p != q { return 0 }
+        let x = a.map { vocabulary.words[Int($0)] }.filter { !Self.streetFillers.contains($0) }
+        let y = b.map { vocabulary.words[Int($0)] }.filter { !Self.streetFillers.contains($0) }
+        if x.isEmpty || y.isEmpty { return x == y ? 1 : 0 }
+        func alike(_ p: String, _ q: String) -> Bool {
+            if p == q { return true }
+            if p.count == 1 || q.count == 1 { return p.first == q.first }
+            let shorter = min(p.count, q.count)
+            return shorter >= 4 && TextFold.withinEdits(p, q, limit: shorter >= 8 ? 2 : 1)
+        }
+        let (short, long) = x.count <= y.count ? (x, y) : (y, x)
+        var used = [Bool](repeating: false, count: long.count)
+        var matched = 0
+        for word in short {
+            if let index = long.indices.first(where: { !used[$0] && alike(word, long[$0]) }) {
+                used[index] = true
+                matched += 1
+            }
+        }
+        let similarity = Double(matched) / Double(long.count)
+        if matched == short.count, alike(short.last!, long.last!) { return max(similarity, 0.9) }
+        return similarity
     }
 
     static func distance(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {

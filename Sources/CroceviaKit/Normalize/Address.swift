@@ -71,7 +71,8 @@ public enum Address {
         let markers: Set<String> = ["piano", "int.", "int", "interno", "scala", "sc.", "pt", "p.t."]
         if let first = words.first, markers.contains(first.lowercased()) || words.count >= 2 && words[1].lowercased() == "piano" { return [] }
         guard let number = words.firstIndex(where: { $0.first?.isNumber == true }),
-              let index = words.indices.first(where: { $0 > number && markers.contains(words[$0].lowercased()) }) else { return words }
+              let index = words.indices.first(where: { $0 > number && (markers.contains(words[$0].lowercased()) || ["p.", "p"].contains(words[$0].lowercased())) })
+        else { return words }
         var cut = index
         // `1° piano`, `primo piano`: the ordinal before belongs to the floor.
         let before = words[cut - 1].lowercased()

@@ -79,9 +79,12 @@ public final class Municipalities: Sendable {
             name = String(name[..<open]).trimmingWhitespace()
         }
         var words = TextFold.words(name)
-        if province == nil, words.count >= 2, let last = words.last, last.count == 2, byFolded[words.joined(separator: " ")] == nil {
+        // `Calliano TN`: a last written word of two letters (not `T.se`, which folds to two words).
+        let lastWritten = name.split(whereSeparator: { $0 == " " || $0 == "-" }).last ?? ""
+        if province == nil, words.count >= 2, let last = words.last, last.count == 2, lastWritten.count == 2, byFolded[words.joined(separator: " ")] == nil {
             province = last.uppercased()
             words.removeLast()
+            name = String(name.dropLast(2)).trimmingCharacters(in: " -")
         }
         if words.isEmpty { return .unknown }
         if words.count == 1, let index = byCode[words[0].uppercased()], words[0].count == 6 || words[0].count == 4 {
@@ -116,7 +119,12 @@ public final class Municipalities: Sendable {
             province = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingWhitespace().uppercased()
             name = String(name[..<open])
         }
-        let folded = TextFold.words(name).joined(separator: " ")
+        var words = TextFold.words(name)
+        if province == nil, words.count >= 2, let last = words.last, last.count == 2, name.split(separator: " ").last?.count == 2 {  // `Pinerollo TO`
+            province = last.uppercased()
+            words.removeLast()
+        }
+        let folded = words.joined(separator: " ")
         guard folded.count >= 5 else { return .unknown }
         let near = all.indices.filter { index in
             let candidate = all[index].words.joined(separator: " ")

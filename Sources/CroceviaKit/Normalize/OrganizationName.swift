@@ -46,6 +46,7 @@ public enum OrganizationName {
         "con", "il", "lo", "la", "i", "gli", "le", "l", "d", "un", "una", "san", "santi", "beata", "vergine", "maria",
         "sezione", "provinciale", "regionale", "nazionale", "italiana", "italia", "torino", "volontariato", "volontari",
         "amici", "insieme", "progetto", "sportello", "punto", "quartiere", "the", "of", "and",
+        "promozione", "sportiva", "dilettantistica", "culturale", "ricreativa", "mutuo", "soccorso",
     ]
 
     /// - Parameter isMunicipality: whether folded words name a municipality, to tell where the

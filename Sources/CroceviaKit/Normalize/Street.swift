@@ -31,7 +31,7 @@ public enum Street {
         "largo": "largo", "l go": "largo", "lgo": "largo",
         "strada": "strada", "str": "strada", "s da": "strada",
         "viale": "viale", "v le": "viale", "vle": "viale",
-        "vicolo": "vicolo", "v lo": "vicolo", "vlo": "vicolo",
+        "vicolo": "vicolo", "v lo": "vicolo", "vlo": "vicolo", "vic": "vicolo",
         "frazione": "frazione", "fraz": "frazione", "fr": "frazione",
         "localita": "località", "loc": "località",
         "borgata": "borgata", "b ta": "borgata", "bgt": "borgata",

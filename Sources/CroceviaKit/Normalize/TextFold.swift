@@ -110,4 +110,26 @@ public enum TextFold {
         return x.count > y.count ? x[(i + 1)...] == y[i...] : x[i...] == y[(i + 1)...]
     }
 
+
+    /// Whether two texts are at most `limit` edits apart (a letter changed, added, dropped, or
+    /// two next to each other swapped: the optimal string alignment distance), on their bytes.
+    public static func withinEdits(_ a: String, _ b: String, limit: Int) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if abs(x.count - y.count) > limit { return false }
+        if x.isEmpty || y.isEmpty { return max(x.count, y.count) <= limit }
+        var before = [Int](repeating: 0, count: y.count + 1), previous = Array(0...y.count), current = previous
+        for i in 1...x.count {
+            current[0] = i
+            var best = i
+            for j in 1...y.count {
+                var cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { cost = min(cost, before[j - 2] + 1) }
+                current[j] = cost
+                best = min(best, cost)
+            }
+            if best > limit { return false }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[y.count] <= limit
+    }
 }
