@@ -238,9 +238,8 @@ struct DedupeRecordBuilder: Sendable {
                 memo.streets[parts.street] = (streetWords, number)
             }
         }
-        var cityParts = Address.split(address["city"]?.stringValue ?? "")
-        if cityParts.town == nil, !cityParts.street.isEmpty { cityParts.town = cityParts.street }
-        let city = cityParts.town ?? parts.town ?? ""
+        let cityCell = Address.town(address["city"]?.stringValue ?? "")
+        let city = cityCell.town.isEmpty ? parts.town ?? "" : cityCell.town
         var municipality = ""
         if !city.isEmpty {
             if let known = memo.towns[city] {
@@ -257,7 +256,7 @@ struct DedupeRecordBuilder: Sendable {
         }
         var postal = ""
         if let text = address["postal_code"]?.stringValue, case .valid(let code, _) = PostalCode.normalize(text) { postal = code }
-        if postal.isEmpty { postal = cityParts.postalCode ?? parts.postalCode ?? "" }
+        if postal.isEmpty { postal = cityCell.postalCode ?? parts.postalCode ?? "" }
         var phones: [String] = []
         for phone in place["phones"]?.arrayValue ?? [] {
             if let number = phone["number"]?.stringValue { phones.append(contentsOf: Phone.normalize(number).numbers) }

@@ -96,13 +96,14 @@ public final class Deduplicator {
 
     public var recordCount: Int { records.count }
 
-    /// A place whose town is missing is in the municipality its postal code tells, learnt from
-    /// the records that carry both (no table of postal codes ships): the one municipality of at
-    /// least 90% of the code's places.
+    /// A place whose town is missing, or written so that no municipality has that name (`Toino`),
+    /// is in the municipality its postal code tells, learnt from the records that carry both (no
+    /// table of postal codes ships): the one municipality of at least 90% of the code's places.
     func fillTownsFromPostalCodes() {
+        func known(_ municipality: String) -> Bool { municipality.count == 6 && municipality.allSatisfy(\.isNumber) }
         var seen: [String: [String: Int]] = [:]
         for record in records {
-            for place in record.locations where !place.postalCode.isEmpty && !place.municipality.isEmpty {
+            for place in record.locations where !place.postalCode.isEmpty && known(place.municipality) {
                 seen[place.postalCode, default: [:]][place.municipality, default: 0] += 1
             }
         }
@@ -110,8 +111,8 @@ public final class Deduplicator {
             let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
             return Double(best.value) >= 0.9 * Double(counts.values.reduce(0, +)) ? best.key : nil
         }
-        for record in records where record.locations.contains(where: { $0.municipality.isEmpty && towns[$0.postalCode] != nil }) {
-            for index in record.locations.indices where record.locations[index].municipality.isEmpty {
+        for record in records where record.locations.contains(where: { !known($0.municipality) && towns[$0.postalCode] != nil }) {
+            for index in record.locations.indices where !known(record.locations[index].municipality) {
                 if let town = towns[record.locations[index].postalCode] { record.locations[index].municipality = town }
             }
             record.towns = Array(Set(record.locations.map(\.municipality).filter { !$0.isEmpty })).sorted()

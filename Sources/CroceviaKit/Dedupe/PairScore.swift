@@ -17,6 +17,8 @@ struct PairScorer {
     /// Each word's weight: rare words say more than common ones (`associazione`, `san`).
     let weights: [Double]
     let isCommon: [Bool]
+    /// The points of each field's comparison levels: hand-set, or learnt by the run.
+    var fieldWeights = FieldWeights.standard
 
     init(records: [DedupeRecord], vocabulary: Vocabulary) {
         self.records = records
@@ -34,14 +36,32 @@ struct PairScorer {
 
     /// The score of records `a` and `b`, with the evidence when asked for.
     func score(_ a: Int, _ b: Int, evidence: inout [Evidence]?) -> Double {
+        let (levels, adjustment) = compare(a, b, evidence: &evidence)
+        return fieldWeights.score(levels) + adjustment
+    }
+
+    /// The comparison level of each field (see `FieldWeights.Field`) and the points of the rules
+    /// that stand beside the weights: a rare name says more, different kinds of body less.
+    func compare(_ a: Int, _ b: Int, evidence: inout [Evidence]?) -> (FieldWeights.Levels, Double) {
         let x = records[a], y = records[b]
-        var total = 0.0
-        func add(_ field: String, _ points: Double, _ detail: @autoclosure () -> String) {
-            total += points
+        var levels = FieldWeights.Levels()
+        var adjustment = 0.0
+        /// `extra`: a rule's points told in the same line (a rare name's).
+        func set(_ field: FieldWeights.Field, _ level: UInt8, _ detail: @autoclosure () -> String, as name: String? = nil, extra: Double = 0) {
+            levels[field.rawValue] = level
+            adjustment += extra
+            let points = fieldWeights.points(field, level) + extra
+            if evidence != nil, points != 0 { evidence!.append(Evidence(field: name ?? field.name, points: points, detail: detail())) }
+        }
+        func adjust(_ field: String, _ points: Double, _ detail: @autoclosure () -> String) {
+            adjustment += points
             if evidence != nil, points != 0 { evidence!.append(Evidence(field: field, points: points, detail: detail())) }
         }
+        if evidence != nil, fieldWeights.isLearned {
+            evidence!.append(Evidence(field: "prior", points: fieldWeights.prior, detail: "the share of candidate pairs that are one body, learnt from this run"))
+        }
         if let p = x.taxCode, let q = y.taxCode {
-            if p == q { add("tax_id", 6, "same tax code \(p)") } else { add("tax_id", -8, "different tax codes \(p) and \(q)") }
+            if p == q { set(.taxCode, 1, "same tax code \(p)") } else { set(.taxCode, 2, "different tax codes \(p) and \(q)") }
         }
         // One partner's name may be another's alternate name: the best of the pairings.
         var (similarity, sharedRareWeight) = nameMatch(x.nameWords, y.nameWords)
@@ -49,59 +69,60 @@ struct PairScorer {
             let other = nameMatch(p, q)
             if other.similarity > similarity { (similarity, sharedRareWeight) = other }
         }
-        let namePoints: Double
-        switch similarity {
-        // An identical name says more when its shared words are rare (`Arcobaleno Basket`)
-        // than when they are common (`Parrocchia San Giuseppe`).
-        case 0.95...: namePoints = 4 + min(1.5, sharedRareWeight / 8)
-        case 0.85..<0.95: namePoints = 3
-        case 0.7..<0.85: namePoints = 1.5
-        case 0.5..<0.7: namePoints = 0
-        case 0.3..<0.5: namePoints = -2.5
-        default: namePoints = -5
-        }
         if let p = x.bodyKind, let q = y.bodyKind, p != q {
-            add("kind", -3, "kinds of body differ: \(p), \(q)")
+            adjust("kind", -3, "kinds of body differ: \(p), \(q)")
         }
-        add("name", namePoints, "names \(Int((similarity * 100).rounded()))% alike: \"\(x.name)\" and \"\(y.name)\"")
+        if !x.nameWords.isEmpty && !y.nameWords.isEmpty {
+            let level: UInt8 = switch similarity {
+            case 0.95...: 1
+            case 0.85..<0.95: 2
+            case 0.7..<0.85: 3
+            case 0.5..<0.7: 4
+            case 0.3..<0.5: 5
+            default: 6
+            }
+            // An identical name says more when its shared words are rare (`Arcobaleno Basket`)
+            // than when they are common (`Parrocchia San Giuseppe`).
+            set(.name, level, "names \(Int((similarity * 100).rounded()))% alike: \"\(x.name)\" and \"\(y.name)\"",
+                extra: level == 1 ? min(1.5, sharedRareWeight / 8) : 0)
+        }
         if !x.phones.isEmpty && !y.phones.isEmpty {
             if let shared = x.phones.first(where: { y.phones.contains($0) }) {
-                add("phone", 2.5, "same phone \(shared)")
+                set(.phone, 1, "same phone \(shared)")
             } else {
-                add("phone", -0.5, "no phone in common")
+                set(.phone, 2, "no phone in common")
             }
         }
         if let shared = x.emails.first(where: { y.emails.contains($0) }) {
-            add("email", 3, "same e-mail \(shared)")
+            set(.email, 1, "same e-mail \(shared)")
         } else if let domain = x.emailDomains.first(where: { y.emailDomains.contains($0) }) {
-            add("email", 1.5, "e-mails at the same domain \(domain)")
+            set(.email, 2, "e-mails at the same domain \(domain)")
+        } else if !x.emails.isEmpty && !y.emails.isEmpty {
+            set(.email, 3, "no e-mail in common")
         }
         if let p = x.webDomain, let q = y.webDomain {
-            if p == q { add("website", 2.5, "same website \(p)") } else { add("website", -1, "different websites \(p) and \(q)") }
+            if p == q { set(.website, 1, "same website \(p)") } else { set(.website, 2, "different websites \(p) and \(q)") }
         }
         let sameBody = (x.taxCode != nil && x.taxCode == y.taxCode)
             || (x.webDomain != nil && x.webDomain == y.webDomain)
             || x.emails.contains(where: y.emails.contains)
-        addPlaceEvidence(x, y, sameBody: sameBody, add)
-        return total
+        if let (level, detail) = placeLevel(x, y, sameBody: sameBody) { set(.place, level, detail, as: level == 1 ? "address" : "municipality") }
+        return (levels, adjustment)
     }
 
-    /// Branches of one body are in other towns: with a tax code, website or e-mail in common,
-    /// towns that differ count for nothing.
-    private func addPlaceEvidence(_ x: DedupeRecord, _ y: DedupeRecord, sameBody: Bool, _ add: (String, Double, @autoclosure () -> String) -> Void) {
-        let townsX = x.towns, townsY = y.towns
+    /// The same address (street, number, municipality), else the same municipality, else none
+    /// in common; branches of one body are in other towns, so with a tax code, website or
+    /// e-mail in common towns that differ are no evidence.
+    private func placeLevel(_ x: DedupeRecord, _ y: DedupeRecord, sameBody: Bool) -> (UInt8, String)? {
         for p in x.locations where p.hasAddress && !p.number.isEmpty {
             for q in y.locations where q.street == p.street && q.number == p.number && q.municipality == p.municipality {
-                add("address", 2, "same address \(p.street) \(p.number)")
-                return
+                return (1, "same address \(p.street) \(p.number)")
             }
         }
-        guard !townsX.isEmpty, !townsY.isEmpty else { return }
-        if townsX.contains(where: townsY.contains) {
-            add("municipality", 0.5, "same municipality")
-        } else if !sameBody {
-            add("municipality", -2.5, "no municipality in common (\(townsX.joined(separator: ", ")) / \(townsY.joined(separator: ", ")))")
-        }
+        let townsX = x.towns, townsY = y.towns
+        guard !townsX.isEmpty, !townsY.isEmpty else { return nil }
+        if townsX.contains(where: townsY.contains) { return (2, "same municipality") }
+        return sameBody ? nil : (3, "no municipality in common (\(townsX.joined(separator: ", ")) / \(townsY.joined(separator: ", ")))")
     }
 
     /// Weighted Dice similarity of two word lists; a word matches a near spelling (one edit in

@@ -59,9 +59,21 @@ public enum Address {
 
     /// `285`, `n. 12`, `civ. 3`, `12/A`, `12 bis`.
     static func isHouseNumber(_ words: [String]) -> Bool {
-        guard let digits = words.firstIndex(where: { $0.first?.isNumber == true }) else { return false }
-        let markers: Set<String> = ["n.", "n", "n°", "nº", "nr.", "nr", "civ.", "civico", "numero"]
+        let markers = ["n.", "n", "n°", "nº", "nr.", "nr", "civ.", "civico", "numero"]
+        // `n.280`, `n°12`: the marker written against the number.
+        func startsWithDigit(_ word: String) -> Bool {
+            let lowered = word.lowercased()
+            return word.first?.isNumber == true || markers.contains { lowered.hasPrefix($0) && lowered.dropFirst($0.count).first?.isNumber == true }
+        }
+        guard let digits = words.firstIndex(where: startsWithDigit) else { return false }
         return words[..<digits].allSatisfy { markers.contains($0.lowercased()) } && words.count - digits <= 2
+    }
+
+    /// A town cell: the town as written, and a postal code written in it (`10064 Pinerolo`).
+    public static func town(_ text: String) -> (town: String, postalCode: String?) {
+        let words = text.split(separator: " ").map(String.init)
+        let code = words.first(where: isPostalCode)
+        return (words.filter { !isPostalCode($0) }.joined(separator: " ").trimmingCharacters(in: " ,-–"), code)
     }
 
     /// The words without a floor, stair or internal number (`1° piano`, `piano terra`,
