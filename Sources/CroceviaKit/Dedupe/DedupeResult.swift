@@ -118,6 +118,7 @@ public struct DedupeResult {
                 ("review", .number(Deduplicator.format(deduplicator.settings.reviewThreshold))),
                 ("location", .number(Deduplicator.format(deduplicator.settings.locationThreshold))),
             ]))),
+            ("weights", Self.json(scorer.fieldWeights)),
             ("blocking", .object(JSONObject([
                 ("keys", .number(String(blocking.keys))),
                 ("candidate_pairs", .number(String(blocking.candidatePairs))),
@@ -126,5 +127,23 @@ public struct DedupeResult {
                 ("blocks_skipped", .array(blocking.skipped.map(block))),
             ]))),
         ]))
+    }
+
+    /// Each field's points by level, with the learnt m and u.
+    static func json(_ weights: FieldWeights) -> JSONValue {
+        func number(_ x: Double) -> JSONValue { .number(String(format: "%.4g", x)) }
+        var fields: [(String, JSONValue)] = []
+        for field in FieldWeights.Field.allCases {
+            let levels = field.levels.enumerated().map { offset, name -> (String, JSONValue) in
+                var level = JSONObject([("points", number(weights.points[field.rawValue][offset + 1]))])
+                if weights.isLearned {
+                    level["m"] = number(weights.m[field.rawValue][offset + 1])
+                    level["u"] = number(weights.u[field.rawValue][offset + 1])
+                }
+                return (name, .object(level))
+            }
+            fields.append((field.name, .object(JSONObject(levels))))
+        }
+        return .object(JSONObject([("learned", .bool(weights.isLearned)), ("prior", number(weights.prior)), ("fields", .object(JSONObject(fields)))]))
     }
 }

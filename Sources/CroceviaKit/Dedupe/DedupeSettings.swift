@@ -3,6 +3,7 @@
 ///
 ///     thresholds: { merge: 5, review: 2, location: 3 }
 ///     max_block_size: 1000
+///     weights: learned                                # or standard: the hand-set ones
 ///     sources: [comune-collegno, portinerie-torino]   # most trusted first
 ///     survivorship:
 ///       default: trusted
@@ -15,6 +16,10 @@ public struct DedupeSettings: Sendable {
     /// Location pairs (within one organization) scoring at least this are the same place.
     public var locationThreshold = 3.0
     public var maxBlockSize = 1000
+    /// Whether a run learns its fields' weights from its own records (`weights: learned`, with
+    /// at least `FieldWeights.minimumPairs` candidate pairs) or keeps the hand-set ones
+    /// (`weights: standard`).
+    public var learnsWeights = true
     /// Source names, most trusted first; sources not listed come after, in input order.
     public var sourceTrust: [String] = []
     public var defaultRule = SurvivorshipRule.trusted
@@ -60,6 +65,10 @@ public struct DedupeSettings: Sendable {
             guard let text = node.scalar, let value = Int(text), value >= 2 else { throw failure(node, "max_block_size must be a whole number, 2 or more") }
             settings.maxBlockSize = value
         }
+        if let node = top.take("weights") {
+            guard let text = node.scalar, ["learned", "standard"].contains(text) else { throw failure(node, "weights is learned or standard") }
+            settings.learnsWeights = text == "learned"
+        }
         if let node = top.take("sources") { settings.sourceTrust = try node.textList(file: path, what: "sources").map(\.text) }
         if let node = top.take("survivorship") {
             var survivorship = try YAMLMapping(node, file: path, what: "survivorship")
@@ -76,7 +85,7 @@ public struct DedupeSettings: Sendable {
             }
             try survivorship.rejectUnknownKeys(known: ["default", "fields"], what: "survivorship")
         }
-        try top.rejectUnknownKeys(known: ["thresholds", "max_block_size", "sources", "survivorship"], what: "the dedupe settings")
+        try top.rejectUnknownKeys(known: ["thresholds", "max_block_size", "weights", "sources", "survivorship"], what: "the dedupe settings")
         return settings
     }
 }

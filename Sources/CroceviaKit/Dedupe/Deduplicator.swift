@@ -121,7 +121,7 @@ public final class Deduplicator {
 
     public func run() -> DedupeResult {
         fillTownsFromPostalCodes()
-        let scorer = PairScorer(records: records, vocabulary: vocabulary)
+        var scorer = PairScorer(records: records, vocabulary: vocabulary)
         let blocking = Blocking(maxBlockSize: settings.maxBlockSize)
         log?("blocking \(plural(records.count, "record"))")
         let (pairs, diagnostics) = blocking.candidatePairs(records, vocabulary: vocabulary)
@@ -130,7 +130,12 @@ public final class Deduplicator {
         // Organization level.
         var links: [Clustering.Link] = []
         var reviewCandidates: [Clustering.Link] = []
-        let scores = Self.scoreAll(pairs, scorer: scorer)
+        let comparisons = Self.compareAll(pairs, scorer: scorer)
+        if settings.learnsWeights, pairs.count >= FieldWeights.minimumPairs {
+            log?("learning the fields' weights from \(plural(pairs.count, "candidate pair"))")
+            scorer.fieldWeights = FieldWeights.learned(from: comparisons.map(\.0), random: randomLevels(scorer: scorer))
+        }
+        let scores = comparisons.map { scorer.fieldWeights.score($0.0) + $0.1 }
         for (index, pair) in pairs.enumerated() {
             let link = Clustering.Link(a: Int32(pair >> 32), b: Int32(pair & 0xFFFF_FFFF), score: scores[index])
             if link.score >= settings.mergeThreshold { links.append(link) } else if link.score >= settings.reviewThreshold { reviewCandidates.append(link) }
@@ -177,19 +182,38 @@ public final class Deduplicator {
                             reviewLinks: review, summary: summary)
     }
 
-    /// The scores of the candidate pairs, on two threads.
-    private static func scoreAll(_ pairs: [UInt64], scorer: PairScorer) -> [Double] {
-        [Double](unsafeUninitializedCapacity: pairs.count) { buffer, initialized in
+    /// The comparison levels and rule points of the candidate pairs, on two threads.
+    private static func compareAll(_ pairs: [UInt64], scorer: PairScorer) -> [(FieldWeights.Levels, Double)] {
+        [(FieldWeights.Levels, Double)](unsafeUninitializedCapacity: pairs.count) { buffer, initialized in
             let base = UnsafeSendable(buffer.baseAddress)
             let scorer = UnsafeSendable(scorer)
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 var none: [Evidence]? = nil
                 for index in stride(from: part, to: pairs.count, by: 2) {
-                    base.value![index] = scorer.value.score(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF), evidence: &none)
+                    (base.value! + index).initialize(to: scorer.value.compare(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF), evidence: &none))
                 }
             }
             initialized = pairs.count
         }
+    }
+
+    /// The comparison levels of random pairs of records (the same ones each run): how often
+    /// fields agree by chance, for `FieldWeights.learned`.
+    private func randomLevels(scorer: PairScorer, count: Int = 20_000) -> [FieldWeights.Levels] {
+        guard records.count > 1 else { return [] }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(records.count))
+        }
+        var none: [Evidence]? = nil
+        var levels: [FieldWeights.Levels] = []
+        levels.reserveCapacity(count)
+        while levels.count < count {
+            let a = next(), b = next()
+            if a != b { levels.append(scorer.compare(a, b, evidence: &none).0) }
+        }
+        return levels
     }
 
     /// Clusters the places of one organization cluster's members.

@@ -81,20 +81,23 @@ public struct FieldWeights: Sendable, Equatable {
             let total = counts.dropFirst().reduce(0, +) + Double(counts.count - 1)
             return [0] + counts.dropFirst().map { ($0 + 1) / total }
         }
-        let u: [[Double]] = fields.map { field in
+        // Both distributions are learnt from the candidate pairs, which blocking chose because
+        // they agree on something (non-matches among them agree far more often than random
+        // pairs do); random pairs give u its starting point, the hand-set weights give m its.
+        var u: [[Double]] = fields.map { field in
             var counts = [Double](repeating: 0, count: field.levels.count + 1)
             for levels in random { counts[Int(levels[field.rawValue])] += 1 }
             return distribution(counts)
         }
-        // m starts from the hand-set weights: m ∝ u · 2^points.
         var m: [[Double]] = fields.map { field in
             let raw = u[field.rawValue].indices.map { $0 == 0 ? 0 : u[field.rawValue][$0] * exp2(standard.points[field.rawValue][$0]) }
             let total = raw.reduce(0, +)
             return raw.map { $0 / total }
         }
-        var share = 0.1  // of candidate pairs that are one body
+        var share = 0.3  // of candidate pairs that are one body
         for _ in 0..<iterations {
-            var counts: [[Double]] = fields.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+            var matchCounts: [[Double]] = fields.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+            var otherCounts = matchCounts
             var matched = 0.0
             for levels in candidates {
                 var ratio = share / (1 - share)
@@ -104,15 +107,32 @@ public struct FieldWeights: Sendable, Equatable {
                 }
                 let probability = ratio.isFinite ? ratio / (1 + ratio) : 1
                 matched += probability
-                for field in fields { counts[field.rawValue][Int(levels[field.rawValue])] += probability }
+                for field in fields {
+                    matchCounts[field.rawValue][Int(levels[field.rawValue])] += probability
+                    otherCounts[field.rawValue][Int(levels[field.rawValue])] += 1 - probability
+                }
             }
             share = min(max(matched / Double(max(candidates.count, 1)), 0.001), 0.999)
-            m = counts.map(distribution)
+            m = matchCounts.map(distribution)
+            u = otherCounts.map(distribution)
         }
+        // Blocking biases what the candidates show (they mostly share a town because names are
+        // blocked within towns), so a learnt weight keeps the sign its level has: agreement
+        // never counts against, disagreement never for, and a closer name never less than a
+        // farther one.
         var weights = FieldWeights(points: fields.map { field in
-            m[field.rawValue].indices.map { level in
+            var points = m[field.rawValue].indices.map { level in
                 level == 0 ? 0 : min(12, max(-12, log2(m[field.rawValue][level] / u[field.rawValue][level])))
             }
+            for level in points.indices.dropFirst() {
+                switch standard.points[field.rawValue][level] {
+                case let hand where hand > 0: points[level] = max(points[level], 0)
+                case let hand where hand < 0: points[level] = min(points[level], 0)
+                default: break
+                }
+                if level > 1 { points[level] = min(points[level], points[level - 1]) }
+            }
+            return points
         })
         weights.m = m
         weights.u = u
