@@ -57,14 +57,19 @@ public struct Blocking {
             for town in towns {
                 keys.append("name+town:" + text + "|" + town)
                 // And a word with a typing error (`Arcobaleno`, `Arcobalneo`): its forms with
-                // one letter left out, shared by any two spellings one edit apart.
-                if text.count >= 4 {
+                // one letter left out, shared by any two spellings one edit apart. Only for words
+                // few records have (a misspelt word is one of them): a common word's forms
+                // would make blocks of thousands.
+                if text.count >= 4, vocabulary.recordCounts[Int(word)] <= Self.typoWordLimit {
                     for variant in Self.deletions(text) { keys.append("name+town:~" + variant + "|" + town) }
                 }
             }
         }
         return keys
     }
+
+    /// Words in more records than this get no typo keys.
+    static let typoWordLimit: Int32 = 30
 
     /// A word and its forms with one letter left out: two words one edit apart (a letter
     /// changed, added, dropped or two swapped) share at least one.

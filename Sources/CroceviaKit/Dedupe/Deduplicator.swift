@@ -133,7 +133,11 @@ public final class Deduplicator {
         let comparisons = Self.compareAll(pairs, scorer: scorer)
         if settings.learnsWeights, pairs.count >= FieldWeights.minimumPairs {
             log?("learning the fields' weights from \(plural(pairs.count, "candidate pair"))")
-            scorer.fieldWeights = FieldWeights.learned(from: comparisons.map(\.0), random: randomLevels(scorer: scorer))
+            if let learned = FieldWeights.learned(from: comparisons.map(\.0), random: randomLevels(scorer: scorer)) {
+                scorer.fieldWeights = learned
+            } else {
+                log?("the weights learnt were not sound (the strongest agreements did not say one body): keeping the hand-set ones")
+            }
         }
         let scores = comparisons.map { scorer.fieldWeights.score($0.0) + $0.1 }
         for (index, pair) in pairs.enumerated() {

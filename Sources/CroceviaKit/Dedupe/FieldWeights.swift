@@ -69,12 +69,21 @@ public struct FieldWeights: Sendable, Equatable {
         return total
     }
 
+    /// Expectation maximisation can settle on a split that is not matches against the rest (all
+    /// pairs one class; a class made by what blocking chose): then the strongest agreements (the
+    /// same tax code, the same name) do not both say "one body" by at least 2 points, and the
+    /// weights are not used.
+    var isSound: Bool {
+        points[Field.taxCode.rawValue][1] >= 2 && points[Field.name.rawValue][1] >= 2
+    }
+
     /// Fewer candidate pairs than this, and the hand-set weights are kept: too few to learn from.
     public static let minimumPairs = 2000
 
     /// Weights learnt from the levels of the candidate pairs and of random pairs of records.
     /// Each weight is kept within ±12 points (one field alone never decides).
-    static func learned(from candidates: [Levels], random: [Levels], iterations: Int = 25) -> FieldWeights {
+    /// Nil when what was learnt cannot be right (see `isSound`): the run keeps the hand-set weights.
+    static func learned(from candidates: [Levels], random: [Levels], iterations: Int = 25) -> FieldWeights? {
         let fields = Field.allCases
         func distribution(_ counts: [Double]) -> [Double] {
             // Laplace smoothing over the levels past 0; level 0 keeps 0.
@@ -138,6 +147,6 @@ public struct FieldWeights: Sendable, Equatable {
         weights.u = u
         weights.prior = log2(share / (1 - share))
         weights.isLearned = true
-        return weights
+        return weights.isSound ? weights : nil
     }
 }

@@ -106,7 +106,15 @@ struct PairScorer {
         let sameBody = (x.taxCode != nil && x.taxCode == y.taxCode)
             || (x.webDomain != nil && x.webDomain == y.webDomain)
             || x.emails.contains(where: y.emails.contains)
-        if let (level, detail) = placeLevel(x, y, sameBody: sameBody) { set(.place, level, detail, as: level == 1 ? "address" : "municipality") }
+        if var (level, detail) = placeLevel(x, y, sameBody: sameBody) {
+            // Bodies hosted at a parish or a Casa del Quartiere share its address: with names
+            // under 50% alike, the same address says no more than the same municipality.
+            if level == 1, levels[FieldWeights.Field.name.rawValue] >= 5 {
+                level = 2
+                detail += ", but the names differ (a host's address?)"
+            }
+            set(.place, level, detail, as: level == 1 ? "address" : "municipality")
+        }
         return (levels, adjustment)
     }
 
@@ -211,9 +219,9 @@ struct PairScorer {
     /// Street types and little words, left out when comparing streets' names.
     static let streetFillers = Set(Street.types.values).union(["di", "del", "della", "dello", "dei", "degli", "delle", "de", "d", "da", "e", "l", "la", "il", "lo"])
 
-    /// Two streets' names word by word (of the same type when both say one), little words left out: a word matches the
-    /// same word, its initial (`D. Di Nanni`), or a spelling one typing error away (two in eight
-    /// letters or more). A first name only one side writes (`Via Di Nanni`, `Via Dante Di
+    /// Two streets' names word by word (of the same type when both say one), little words left
+    /// out: a word matches the same word, its initial (`D. Di Nanni`), or a spelling one typing
+    /// error away (two in six letters or more). A first name only one side writes (`Via Di Nanni`, `Via Dante Di
     /// Nanni`) does not keep two streets apart when every word of the shorter one agrees and so
     /// do their last words.
     func streetSimilarity(_ a: [Int32], _ b: [Int32]) -> Double {
@@ -226,8 +234,10 @@ struct PairScorer {
         func alike(_ p: String, _ q: String) -> Bool {
             if p == q { return true }
             if p.count == 1 || q.count == 1 { return p.first == q.first }
+            // Streets are compared between places of one organization: two typing errors in
+            // six letters or more still name the same street (`Orbsssaho`, `Orbassano`).
             let shorter = min(p.count, q.count)
-            return shorter >= 4 && TextFold.withinEdits(p, q, limit: shorter >= 8 ? 2 : 1)
+            return shorter >= 4 && TextFold.withinEdits(p, q, limit: shorter >= 6 ? 2 : 1)
         }
         let (short, long) = x.count <= y.count ? (x, y) : (y, x)
         var used = [Bool](repeating: false, count: long.count)

@@ -17,40 +17,76 @@ public enum Address {
 
     public static func split(_ text: String) -> Parts {
         var parts = Parts(street: "")
-        let unified = text.replacingOccurrences(of: " – ", with: ", ").replacingOccurrences(of: " - ", with: ", ")
-        let segments = unified.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
-        for segment in segments {
-            let lowered = segment.lowercased()
+        // Groups in brackets: a province (`(TO)`) stays, a host (`(c/o Santa Giulia - Parrocchia)`)
+        // is the care-of, anything else (`(Vercelli)`, `(scala B)`) is left out.
+        var plain = ""
+        var group = "", depth = 0
+        for character in text {
+            if character == "(" {
+                depth += 1
+                if depth == 1 { group = ""; continue }
+            } else if character == ")", depth > 0 {
+                depth -= 1
+                if depth == 0 {
+                    let content = group.trimmingWhitespace()
+                    let lowered = content.lowercased()
+                    if content.count == 2, content.allSatisfy(\.isLetter) {
+                        plain += "(" + content + ")"
+                    } else if let prefix = careOfPrefixes.first(where: lowered.hasPrefix) {
+                        parts.careOf = String(content.dropFirst(prefix.count)).trimmingWhitespace()
+                    }
+                    continue
+                }
+            }
+            if depth > 0 { group.append(character) } else { plain.append(character) }
+        }
+        let unified = plain.replacingOccurrences(of: " – ", with: ", ").replacingOccurrences(of: " - ", with: ", ")
+        var segments: [[String]] = []
+        for segment in unified.split(separator: ",").map({ String($0).trimmingWhitespace() }) where !segment.isEmpty {
             var words = withoutFloor(segment.split(separator: " ").map(String.init))
-            if let prefix = ["c/o", "c.o.", "presso "].first(where: lowered.hasPrefix) {
+            if let prefix = careOfPrefixes.first(where: segment.lowercased().hasPrefix) {
                 // `c/o Parrocchia San Remigio Via Vezzolano 51`: the street starts at its type.
                 let host = String(segment.dropFirst(prefix.count)).trimmingWhitespace().split(separator: " ").map(String.init)
-                let start = host.indices.dropFirst().first { host[$0].count >= 2 && Street.types[TextFold.words(host[$0]).joined(separator: " ")] != nil }
+                let start = host.indices.dropFirst().first { isStreetType(host[$0]) }
                 parts.careOf = host[..<(start ?? host.endIndex)].joined(separator: " ")
                 guard let start else { continue }
                 words = withoutFloor(Array(host[start...]))
             }
-            if words.isEmpty { continue }
             // A postal code: what follows it is the town (`10139 Torino (TO)`), what comes before
-            // it in the same segment the street (`Via Roma 12 10064 Pinerolo`).
+            // it in the same segment the street or its number (`Via Roma 12 10064 Pinerolo`).
             if let index = words.firstIndex(where: isPostalCode) {
                 parts.postalCode = words[index]
                 let town = words[(index + 1)...].joined(separator: " ")
                 if !town.isEmpty { parts.town = town }
                 words = Array(words[..<index])
-                if words.isEmpty { continue }
             }
-            let joined = words.joined(separator: " ")
-            if parts.street.isEmpty {
-                parts.street = joined
-            } else if isHouseNumber(words) {
-                parts.street += " " + joined
-            } else if parts.town == nil {
-                parts.town = joined
-            }
+            if !words.isEmpty { segments.append(words) }
         }
-        if parts.street.isEmpty, let careOf = parts.careOf { parts.street = careOf }
+        // The street: the first segment that starts with a street type, else the first with a
+        // number, else the first; its number may follow on its own; the town comes after.
+        guard let street = segments.firstIndex(where: { $0.count >= 2 && isStreetType($0[0]) })
+            ?? segments.firstIndex(where: { $0.contains { $0.contains(where: \.isNumber) } }) ?? segments.indices.first else {
+            if let careOf = parts.careOf { parts.street = careOf }
+            return parts
+        }
+        parts.street = segments[street].joined(separator: " ")
+        var next = street + 1
+        if next < segments.count, isHouseNumber(segments[next]) {
+            parts.street += " " + segments[next].joined(separator: " ")
+            next += 1
+        }
+        if parts.town == nil, let town = segments[next...].first(where: { !$0.contains { $0.contains(where: \.isNumber) } }) {
+            parts.town = town.joined(separator: " ")
+        }
         return parts
+    }
+
+    static let careOfPrefixes = ["c/o", "c.o.", "presso "]
+
+    /// `Via`, `C.so`, `V.le`, `Vic.`… (a single letter only as `V.`).
+    static func isStreetType(_ word: String) -> Bool {
+        let folded = TextFold.words(word).joined(separator: " ")
+        return Street.types[folded] != nil && (folded.count >= 2 || word.hasSuffix("."))
     }
 
     static func isPostalCode(_ word: String) -> Bool {
@@ -58,15 +94,17 @@ public enum Address {
     }
 
     /// `285`, `n. 12`, `civ. 3`, `12/A`, `12 bis`.
+    static let numberMarkers = ["n.", "n", "n°", "nº", "nr.", "nr", "civ.", "civico", "numero"]
+
+    /// `12`, and `n.280`, `n°12`: the marker written against the number.
+    static func startsWithNumber(_ word: String) -> Bool {
+        let lowered = word.lowercased()
+        return word.first?.isNumber == true || numberMarkers.contains { lowered.hasPrefix($0) && lowered.dropFirst($0.count).first?.isNumber == true }
+    }
+
     static func isHouseNumber(_ words: [String]) -> Bool {
-        let markers = ["n.", "n", "n°", "nº", "nr.", "nr", "civ.", "civico", "numero"]
-        // `n.280`, `n°12`: the marker written against the number.
-        func startsWithDigit(_ word: String) -> Bool {
-            let lowered = word.lowercased()
-            return word.first?.isNumber == true || markers.contains { lowered.hasPrefix($0) && lowered.dropFirst($0.count).first?.isNumber == true }
-        }
-        guard let digits = words.firstIndex(where: startsWithDigit) else { return false }
-        return words[..<digits].allSatisfy { markers.contains($0.lowercased()) } && words.count - digits <= 2
+        guard let digits = words.firstIndex(where: startsWithNumber) else { return false }
+        return words[..<digits].allSatisfy { numberMarkers.contains($0.lowercased()) } && words.count - digits <= 2
     }
 
     /// A town cell: the town as written, and a postal code written in it (`10064 Pinerolo`).
@@ -82,7 +120,7 @@ public enum Address {
     static func withoutFloor(_ words: [String]) -> [String] {
         let markers: Set<String> = ["piano", "int.", "int", "interno", "scala", "sc.", "pt", "p.t."]
         if let first = words.first, markers.contains(first.lowercased()) || words.count >= 2 && words[1].lowercased() == "piano" { return [] }
-        guard let number = words.firstIndex(where: { $0.first?.isNumber == true }),
+        guard let number = words.firstIndex(where: startsWithNumber),
               let index = words.indices.first(where: { $0 > number && (markers.contains(words[$0].lowercased()) || ["p.", "p"].contains(words[$0].lowercased())) })
         else { return words }
         var cut = index

@@ -85,14 +85,17 @@ public enum Website {
     /// Hosts that thousands of bodies share (a Facebook page, a link page): the host says nothing
     /// of whose site it is, the first part of the path does.
     static let sharedHosts: Set<String> = [
-        "facebook.com", "m.facebook.com", "it-it.facebook.com", "fb.com", "fb.me", "instagram.com", "twitter.com", "x.com",
+        "facebook.com", "fb.com", "fb.me", "instagram.com", "twitter.com", "x.com",
         "linkedin.com", "youtube.com", "tiktok.com", "linktr.ee", "t.me", "sites.google.com", "wa.me",
     ]
 
     /// What names one body's site: its domain (`comune.collegno.to.it`), or on a shared host the
     /// page (`facebook.com/ilponte.torino`); nil for a shared host's home page.
     public static func identity(_ text: String) -> String? {
-        guard case .valid(let url) = normalize(text), let host = domain(text) else { return nil }
+        guard case .valid(let url) = normalize(text), var host = domain(text) else { return nil }
+        for mobile in ["m.", "mobile.", "it-it."] where host.hasPrefix(mobile) && sharedHosts.contains(String(host.dropFirst(mobile.count))) {
+            host = String(host.dropFirst(mobile.count))
+        }
         guard sharedHosts.contains(host) else { return host }
         let path = url.drop(while: { $0 != ":" }).dropFirst(3).drop(while: { $0 != "/" }).dropFirst()
         var page = path.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
@@ -100,7 +103,7 @@ public enum Website {
             page += "/" + path.dropFirst(page.count + 1).prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
         }
         guard !page.isEmpty, page != "profile.php" else { return nil }
-        return (host.hasSuffix("facebook.com") || host.hasPrefix("fb.") ? "facebook.com" : host) + "/" + page
+        return (host.hasPrefix("fb.") ? "facebook.com" : host) + "/" + page
     }
 
     /// The host without scheme and `www.` (`comune.collegno.to.it`), or nil.

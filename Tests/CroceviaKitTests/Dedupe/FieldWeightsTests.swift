@@ -28,7 +28,7 @@ import Testing
     static let u: [[Double]] = [[0.02, 0.98], [0.05, 0.05, 0.1, 0.2, 0.3, 0.3], [0.05, 0.95], [0.01, 0.04, 0.95], [0.05, 0.95], [0.02, 0.6, 0.38]]
 
     @Test("from 30,000 candidate pairs, a quarter of them matches: the share and each weight within a small margin")
-    func learnsAKnownMixture() {
+    func learnsAKnownMixture() throws {
         var draw = Draw(state: 42)
         var candidates: [FieldWeights.Levels] = []
         for index in 0..<30_000 {
@@ -43,7 +43,7 @@ import Testing
             for field in 0..<6 { levels[field] = draw.level(Self.u[field]) }
             return levels
         }
-        let weights = FieldWeights.learned(from: candidates, random: random)
+        let weights = try #require(FieldWeights.learned(from: candidates, random: random))
         #expect(weights.isLearned)
         #expect(abs(weights.prior - log2(0.25 / 0.75)) < 0.1, "prior \(weights.prior)")
         for field in FieldWeights.Field.allCases {
