@@ -52,10 +52,19 @@ public struct Blocking {
         if towns.isEmpty, !rare.isEmpty {
             keys.append("name:" + rare.prefix(2).map { vocabulary.words[Int($0)] }.sorted().joined(separator: " "))
         }
+        // Two of the three rarest words together meet whatever their counts; a word alone only
+        // when few records have it (a given name, `Luigi`, in thousands of Turin's would make
+        // blocks of a million pairs).
+        let three = rare.prefix(3).map { vocabulary.words[Int($0)] }
+        for (i, first) in three.enumerated() {
+            for second in three.dropFirst(i + 1) {
+                for town in towns { keys.append("name+town:" + [first, second].sorted().joined(separator: " ") + "|" + town) }
+            }
+        }
         for word in rare.prefix(3) {
             let text = vocabulary.words[Int(word)]
             for town in towns {
-                keys.append("name+town:" + text + "|" + town)
+                if vocabulary.recordCounts[Int(word)] <= Self.wordBlockLimit { keys.append("name+town:" + text + "|" + town) }
                 // And a word with a typing error (`Arcobaleno`, `Arcobalneo`): its forms with
                 // one letter left out, shared by any two spellings one edit apart. Only for words
                 // few records have (a misspelt word is one of them): a common word's forms
@@ -67,6 +76,9 @@ public struct Blocking {
         }
         return keys
     }
+
+    /// Words in more records than this are no key alone.
+    static let wordBlockLimit: Int32 = 200
 
     /// Words in more records than this get no typo keys.
     static let typoWordLimit: Int32 = 30

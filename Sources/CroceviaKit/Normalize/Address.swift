@@ -64,12 +64,25 @@ public enum Address {
         }
         // The street: the first segment that starts with a street type, else the first with a
         // number, else the first; its number may follow on its own; the town comes after.
+        func hasNumber(_ words: [String]) -> Bool { words.contains { $0.contains(where: \.isNumber) } }
+        func hasName(_ words: [String]) -> Bool { words.contains { !$0.contains(where: \.isNumber) && $0.count > 1 } }
         guard let street = segments.firstIndex(where: { $0.count >= 2 && isStreetType($0[0]) })
-            ?? segments.firstIndex(where: { $0.contains { $0.contains(where: \.isNumber) } }) ?? segments.indices.first else {
+            ?? segments.firstIndex(where: { hasNumber($0) && hasName($0) }) ?? segments.indices.first else {
             if let careOf = parts.careOf { parts.street = careOf }
             return parts
         }
-        parts.street = segments[street].joined(separator: " ")
+        // `Piazza Cavour N° 27 Torino TO`: words after the house number are the town.
+        var streetWords = segments[street]
+        if let number = streetWords.lastIndex(where: startsWithNumber), number >= 2, number < streetWords.count - 1 {
+            var end = number + 1
+            while end < streetWords.count, ["bis", "ter", "quater"].contains(streetWords[end].lowercased()) || streetWords[end].count == 1 { end += 1 }
+            let tail = streetWords[end...]
+            if !tail.isEmpty, !hasNumber(Array(tail)) {
+                if parts.town == nil { parts.town = tail.joined(separator: " ") }
+                streetWords = Array(streetWords[..<end])
+            }
+        }
+        parts.street = streetWords.joined(separator: " ")
         var next = street + 1
         if next < segments.count, isHouseNumber(segments[next]) {
             parts.street += " " + segments[next].joined(separator: " ")
@@ -83,10 +96,10 @@ public enum Address {
 
     static let careOfPrefixes = ["c/o", "c.o.", "presso "]
 
-    /// `Via`, `C.so`, `V.le`, `Vic.`… (a single letter only as `V.`).
+    /// `Via`, `C.so`, `V.le`, `Vic.`, `V`… (of single letters, only `V` and `P`).
     static func isStreetType(_ word: String) -> Bool {
         let folded = TextFold.words(word).joined(separator: " ")
-        return Street.types[folded] != nil && (folded.count >= 2 || word.hasSuffix("."))
+        return Street.types[folded] != nil && (folded.count >= 2 || folded == "v" || folded == "p")
     }
 
     static func isPostalCode(_ word: String) -> Bool {

@@ -169,6 +169,14 @@ import Testing
         #expect(parts("Via Nizza 12, scala B, Turin") == "Via Nizza 12 | - | Turin | -")
         #expect(parts("Via del Piano 5 primo piano") == "Via del Piano 5 | - | - | -")
         #expect(parts("C.so Giulio Cesare n. 48") == "C.so Giulio Cesare n. 48 | - | - | -")
+        #expect(parts("V Roma, 134") == "V Roma 134 | - | - | -")
+        #expect(parts("Piazza Cavour N° 27 Torino TO") == "Piazza Cavour N° 27 | - | Torino TO | -")
+        #expect(parts("Via 4 Novembre") == "Via 4 Novembre | - | - | -")
+        #expect(parts("c/o S. Vincenzo de' Paoli - Parrocchia, Largo Montebello civ. 18, 10045, Piossasco, TO")
+            == "Largo Montebello civ. 18 | 10045 | Piossasco | S. Vincenzo de' Paoli")
+        #expect(parts("V. Borgaro n.115 (c/o Santa Giulia - Parrocchia in Torino), 10147, Torino, TO")
+            == "V. Borgaro n.115 | 10147 | Torino | Santa Giulia - Parrocchia in Torino")
+        #expect(parts("Vicolo San Lorenzo n.23 bis interno 12, 10088 Volpiano (TO)") == "Vicolo San Lorenzo n.23 bis | 10088 | Volpiano (TO) | -")
         #expect(Street.normalize(Address.split("Corso Francia, n. 285, 10139 Torino").street).key == "corso francia 285")
     }
 
