@@ -77,6 +77,11 @@ public struct Blocking {
         return keys
     }
 
+    /// A block of a name key larger than this is not compared pair by pair: hundreds of bodies
+    /// in one town with the same two rare words are namesakes, not one body (`max_block_size`
+    /// still caps it lower).
+    static let nameBlockLimit = 100
+
     /// Words in more records than this are no key alone.
     static let wordBlockLimit: Int32 = 200
 
@@ -128,7 +133,7 @@ public struct Blocking {
         // record << 35 | second << 3 | rank), so a pair found by several kinds counts once, for
         // the first in `kinds`.
         var found: [UInt64] = []
-        var sizes: [(hash: UInt64, first: Int32, size: Int)] = []
+        var sizes: [(hash: UInt64, first: Int32, size: Int, limit: Int)] = []
         var start = 0
         while start < all.count {
             var end = start + 1
@@ -137,9 +142,10 @@ public struct Blocking {
             defer { start = end }
             let size = end - start
             guard size > 1 else { continue }
-            sizes.append((all[start].hash, all[start].record, size))
-            if size > maxBlockSize { continue }
             let rank = UInt64(all[start].rank)
+            let limit = Self.kinds[Int(rank)].hasPrefix("name") ? min(maxBlockSize, Self.nameBlockLimit) : maxBlockSize
+            sizes.append((all[start].hash, all[start].record, size, limit))
+            if size > limit { continue }
             for i in start..<end {
                 for j in (i + 1)..<end {
                     let a = UInt64(all[i].record), b = UInt64(all[j].record)  // sorted: a < b
@@ -150,11 +156,11 @@ public struct Blocking {
         }
         all = []
         sizes.sort { $0.size > $1.size }
-        func block(_ entry: (hash: UInt64, first: Int32, size: Int)) -> Block {
+        func block(_ entry: (hash: UInt64, first: Int32, size: Int, limit: Int)) -> Block {
             Block(key: keyText(hash: entry.hash, record: records[Int(entry.first)], vocabulary: vocabulary), size: entry.size)
         }
         diagnostics.largest = sizes.prefix(10).map(block).sorted { ($0.size, $1.key) > ($1.size, $0.key) }
-        diagnostics.skipped = sizes.filter { $0.size > maxBlockSize }.map(block).sorted { ($0.size, $1.key) > ($1.size, $0.key) }
+        diagnostics.skipped = sizes.filter { $0.size > $0.limit }.map(block).sorted { ($0.size, $1.key) > ($1.size, $0.key) }
         found.sort()
         var pairs: [UInt64] = []
         pairs.reserveCapacity(found.count)
