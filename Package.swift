@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
-        // libxml2 through a shim header that hides its ICU module (see README, "Building").
+        // libxml2 through a shim header that hides its ICU module (see docs/architecture.md, "Layout").
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",

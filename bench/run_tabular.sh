@@ -38,4 +38,4 @@ echo "package: $(du -sm "$package" | cut -f1) MB in $(ls "$package"/*.csv | wc -
 for table in services organizations phones service_at_location locations addresses; do
   printf "  %s.csv: %s rows\n" "$table" "$(python3 -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8'))) - 1)" "$package/$table.csv")"
 done
-cmp -s "$out/services.jsonl" "$out/back.jsonl" && echo "round trip: identical bytes" || echo "round trip: differs from the profile's output (link keys filled in; see README)"
+cmp -s "$out/services.jsonl" "$out/back.jsonl" && echo "round trip: identical bytes" || echo "round trip: differs from the profile's output (link keys filled in; see docs/architecture.md)"
