@@ -18,7 +18,7 @@ public final class WriterThread {
     private var batch = Batch(records: [], mapped: true)
     private let callerMapper: Mapper?
     /// The writer, touched here again only after `finish()` has waited for the thread.
-    private let writer: HandOver<RecordWriter>
+    private let writer: Shared<RecordWriter>
     static let batchSize = 512
 
     /// - Parameter mappers: the caller's mapper and a second one for this thread, or nil to
@@ -29,7 +29,7 @@ public final class WriterThread {
         callerMapper = mappers?.caller
         // The caller maps the first batch, so a small file is mapped in order on one thread.
         batch.records.reserveCapacity(Self.batchSize)
-        self.writer = HandOver(writer)
+        self.writer = Shared(writer)
         let slot = Slot((writer, mappers?.writer))
         let done = self.done
         let thread = Thread {
@@ -102,11 +102,5 @@ public final class WriterThread {
             defer { value = nil }
             return value
         }
-    }
-
-    /// A value moved to another thread and used only there (see the type's note).
-    private struct HandOver<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 }

@@ -103,28 +103,25 @@ public struct Blocking {
 
     /// The candidate pairs (`a < b`, packed in one integer) and what blocking did.
     ///
-    /// Keys are hashed (64-bit FNV-1a) on two threads into (hash, record) entries, which sorting
+    /// Keys are hashed (64-bit FNV-1a) on the machine's cores into (hash, record) entries, which sorting
     /// groups into blocks: no dictionary of hundreds of thousands of text keys. A block's text is
     /// found again, for the diagnostics, from its first record.
     func candidatePairs(_ records: [DedupeRecord], vocabulary: Vocabulary) -> ([UInt64], Diagnostics) {
         precondition(records.count < 1 << 29, "the deduplicator takes at most 536,870,912 records")
         typealias Entry = (hash: UInt64, record: Int32, rank: UInt8)
-        let shared = UnsafeSendable((records, vocabulary, self))
-        let halves = [[Entry]](unsafeUninitializedCapacity: 2) { buffer, initialized in
-            let base = UnsafeSendable(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                let (records, vocabulary, blocking) = shared.value
-                var mine: [Entry] = []
-                for index in stride(from: part, to: records.count, by: 2) {
-                    for key in Set(blocking.keys(of: records[index], vocabulary: vocabulary)) {
-                        mine.append((Self.hash(key), Int32(index), Self.rank(of: key)))
-                    }
+        // Each worker hashes the keys of every `workers`-th record (the vocabulary is only read).
+        let shared = Shared((records, vocabulary, self)), workers = Parallel.workers
+        let parts = Parallel.map(count: workers, workers: workers) { part -> [Entry] in
+            let (records, vocabulary, blocking) = shared.value
+            var mine: [Entry] = []
+            for index in stride(from: part, to: records.count, by: workers) {
+                for key in Set(blocking.keys(of: records[index], vocabulary: vocabulary)) {
+                    mine.append((Self.hash(key), Int32(index), Self.rank(of: key)))
                 }
-                (base.value + part).initialize(to: mine)
             }
-            initialized = 2
+            return mine
         }
-        var all = halves[0] + halves[1]
+        var all = Array(parts.joined())
         all.sort { ($0.hash, $0.record) < ($1.hash, $1.record) }
 
         var diagnostics = Diagnostics()

@@ -18,7 +18,7 @@ public final class Deduplicator {
     /// Whether records are kept for `DedupeResult.writeMerged` (set before reading).
     public var keepsRecords = true
     /// One per reading thread.
-    private let memos = [NormalizationMemo(), NormalizationMemo()]
+    private let memos = (0..<Parallel.workers).map { _ in NormalizationMemo() }
     /// Told when each stage of `run` starts (for a long run's progress on standard error).
     public var log: ((String) -> Void)?
 
@@ -41,22 +41,13 @@ public final class Deduplicator {
         var batch: [Record] = []
         func flush() {
             if batch.isEmpty { return }
-            // Normalizing is most of the reading: a batch is built on two threads, then its words
-            // are interned in input order.
+            // Normalizing is most of the reading: a batch is built on the machine's cores, then
+            // its words are interned in input order.
             let builder = self.builder
             let keepJSON = keepsRecords
-            let built = [Result<(DedupeRecord, PendingWords), DedupeRecordBuilder.Problem>](unsafeUninitializedCapacity: batch.count) { buffer, initialized in
-                let base = UnsafeSendable(buffer.baseAddress!)
-                let records = UnsafeSendable(batch)
-                let memos = UnsafeSendable(self.memos)
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let memo = memos.value[part]
-                    for index in stride(from: part, to: records.value.count, by: 2) {
-                        (base.value + index).initialize(to: builder.build(records.value[index].value, source: sourceIndex, line: records.value[index].provenance.line,
-                                                                               keepJSON: keepJSON, memo: memo))
-                    }
-                }
-                initialized = batch.count
+            let reading = batch, memos = self.memos  // each worker writes only its own memo
+            let built = Parallel.map(count: reading.count, workers: memos.count, state: { memos[$0] }) { memo, index in
+                builder.build(reading[index].value, source: sourceIndex, line: reading[index].provenance.line, keepJSON: keepJSON, memo: memo)
             }
             for (index, result) in built.enumerated() {
                 switch result {
@@ -186,18 +177,13 @@ public final class Deduplicator {
                             reviewLinks: review, summary: summary)
     }
 
-    /// The comparison levels and rule points of the candidate pairs, on two threads.
+    /// The comparison levels and rule points of the candidate pairs, on the machine's cores (the
+    /// scorer is only read).
     private static func compareAll(_ pairs: [UInt64], scorer: PairScorer) -> [(FieldWeights.Levels, Double)] {
-        [(FieldWeights.Levels, Double)](unsafeUninitializedCapacity: pairs.count) { buffer, initialized in
-            let base = UnsafeSendable(buffer.baseAddress)
-            let scorer = UnsafeSendable(scorer)
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                var none: [Evidence]? = nil
-                for index in stride(from: part, to: pairs.count, by: 2) {
-                    (base.value! + index).initialize(to: scorer.value.compare(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF), evidence: &none))
-                }
-            }
-            initialized = pairs.count
+        let scorer = Shared(scorer)
+        return Parallel.map(count: pairs.count) { index in
+            var none: [Evidence]? = nil
+            return scorer.value.compare(Int(pairs[index] >> 32), Int(pairs[index] & 0xFFFF_FFFF), evidence: &none)
         }
     }
 
@@ -310,11 +296,4 @@ public struct ReviewPair: Sendable {
     public let evidence: [Evidence]
     /// Why a strong pair was nonetheless kept apart.
     public let note: String?
-}
-
-/// Hands a value to the scoring threads, which only read it (the scorer) or write disjoint
-/// elements (the scores).
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

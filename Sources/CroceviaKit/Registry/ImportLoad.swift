@@ -192,24 +192,23 @@ final class ImportLoad {
         }
     }
 
+    /// What one preparing thread keeps: its validators, the known slots, a scratch buffer.
+    private struct Worker: ~Copyable {
+        let validators: [String: SchemaValidator]
+        let slots: [String: Int]
+        var bytes = ByteBuffer(capacity: 4096)
+    }
+
     private func startPreparing(_ records: [Record]) -> Preparing {
         let work = Preparing(records)
-        let shared = UnsafeSendable((known, [validators, spareValidators], object))
+        // Two workers, one set of validators each (a validator keeps state while it checks).
+        let shared = Shared((known, [validators, spareValidators], object))
         work.done.enter()
         DispatchQueue.global().async {
-            let count = work.records.count
-            work.prepared = [Prepared](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let base = UnsafeSendable(buffer.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let (known, validators, object) = shared.value
-                    let slots = known.slots()
-                    var bytes = ByteBuffer(capacity: 4096)
-                    for index in stride(from: part, to: count, by: 2) {
-                        (base.value + index).initialize(to: Self.prepare(work.records[index], object: object, known: known, slots: slots,
-                                                                         validators: validators[part], buffer: &bytes))
-                    }
-                }
-                initialized = count
+            let (known, validators, object) = shared.value
+            work.prepared = Parallel.map(count: work.records.count, workers: validators.count,
+                                         state: { Worker(validators: validators[$0], slots: known.slots()) }) { mine, index in
+                Self.prepare(work.records[index], object: object, known: known, slots: mine.slots, validators: mine.validators, buffer: &mine.bytes)
             }
             work.done.leave()
         }

@@ -72,26 +72,26 @@ final class JSONLinesFeed {
             UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + spans[index].start, count: spans[index].count)
         }
 
-        /// Starts taking the lines on two other threads.
+        /// Starts taking the lines on other threads.
         func start(_ context: Context) {
             done.enter()
             DispatchQueue.global().async { [self] in
-                let count = spans.count
-                lines = [Line](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    let base = UnsafeSendable(buffer.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: 2) { part in
-                        var scratch = ByteBuffer(capacity: 4096)
-                        var slots: [String: Int]?
-                        for index in stride(from: part, to: count, by: 2) {
-                            (base.value + index).initialize(to: JSONLinesFeed.take(line(index), number: spans[index].line, context: context, slots: &slots,
-                                                                                    validators: context.validators[part], buffer: &scratch))
-                        }
-                    }
-                    initialized = count
+                // One worker per set of validators (a validator keeps state while it checks).
+                lines = Parallel.map(count: spans.count, workers: context.validators.count, state: { Worker(validators: context.validators[$0]) }) { mine, index in
+                    JSONLinesFeed.take(self.line(index), number: self.spans[index].line, context: context, slots: &mine.slots,
+                                       validators: mine.validators, buffer: &mine.scratch)
                 }
                 done.leave()
             }
         }
+    }
+
+    /// What one thread taking lines keeps: its validators, the known slots once fetched, a
+    /// scratch buffer.
+    struct Worker: ~Copyable {
+        let validators: [String: SchemaValidator]
+        var slots: [String: Int]?
+        var scratch = ByteBuffer(capacity: 4096)
     }
 
     /// One line, as a preparing thread sees it.
