@@ -40,6 +40,7 @@ public enum Address {
             }
             if depth > 0 { group.append(character) } else { plain.append(character) }
         }
+        if depth > 0 { plain += "(" + group }  // never closed: kept as written
         let unified = plain.replacingOccurrences(of: " – ", with: ", ").replacingOccurrences(of: " - ", with: ", ")
         var segments: [[String]] = []
         for segment in unified.split(separator: ",").map({ String($0).trimmingWhitespace() }) where !segment.isEmpty {
@@ -128,11 +129,15 @@ public enum Address {
     }
 
     /// The words without a floor, stair or internal number (`1° piano`, `piano terra`,
-    /// `int. 3`, `scala B`) and what follows it.
-    /// A floor marker counts after the house number only (`Via del Piano 5` keeps its name).
+    /// `int. 3`, `scala B`) and what follows it. Inside a street's segment a floor marker counts
+    /// after the house number only (`Via del Piano 5` keeps its name).
     static func withoutFloor(_ words: [String]) -> [String] {
         let markers: Set<String> = ["piano", "int.", "int", "interno", "scala", "sc.", "pt", "p.t."]
-        if let first = words.first, markers.contains(first.lowercased()) || words.count >= 2 && words[1].lowercased() == "piano" { return [] }
+        // A segment that is a floor (`int. 3`, `1° piano`, `primo piano`), not `Via Piano`.
+        if let first = words.first?.lowercased(), markers.contains(first)
+            || words.count >= 2 && words[1].lowercased() == "piano" && (first.contains(where: { "°^º".contains($0) || $0.isNumber }) || ["primo", "secondo", "terzo", "quarto"].contains(first)) {
+            return []
+        }
         guard let number = words.firstIndex(where: startsWithNumber),
               let index = words.indices.first(where: { $0 > number && (markers.contains(words[$0].lowercased()) || ["p.", "p"].contains(words[$0].lowercased())) })
         else { return words }

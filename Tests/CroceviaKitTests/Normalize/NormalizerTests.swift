@@ -172,6 +172,7 @@ import Testing
         #expect(parts("V Roma, 134") == "V Roma 134 | - | - | -")
         #expect(parts("Piazza Cavour N° 27 Torino TO") == "Piazza Cavour N° 27 | - | Torino TO | -")
         #expect(parts("Via 4 Novembre") == "Via 4 Novembre | - | - | -")
+        #expect(parts("Via Piano 5, primo piano") == "Via Piano 5 | - | - | -")
         #expect(parts("c/o S. Vincenzo de' Paoli - Parrocchia, Largo Montebello civ. 18, 10045, Piossasco, TO")
             == "Largo Montebello civ. 18 | 10045 | Piossasco | S. Vincenzo de' Paoli")
         #expect(parts("V. Borgaro n.115 (c/o Santa Giulia - Parrocchia in Torino), 10147, Torino, TO")
