@@ -69,9 +69,9 @@ public final class PostgresRegistry: RegistryDatabase {
         }
     }
 
-    /// Rows handed over one by one as the server sends them: waiting for the whole result
-    /// (`query`) made postgres-nio copy its growing row array over and over, half of a
-    /// 1,000,000-record re-import's time (perf).
+    /// Each row's texts taken as the server sends it, then all handed over one by one when the
+    /// query ends: letting postgres-nio gather the whole result (`query`) made it copy its
+    /// growing row array over and over, half of a 1,000,000-record re-import's time (perf).
     public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
         final class Rows: @unchecked Sendable {
             let lock = NSLock()

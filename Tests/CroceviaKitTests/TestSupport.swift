@@ -1,7 +1,8 @@
 import Foundation
 @testable import CroceviaKit
 
-/// A file in a fresh temporary folder, removed when the process ends.
+/// A file in a fresh temporary folder (left there: the tests do not clean the system's
+/// temporary folder).
 func temporaryFile(_ bytes: [UInt8], name: String = "input.csv") throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -5,6 +5,26 @@ import Testing
 extension RegistryTests {
 @Suite("Pipeline on the sample network")
 struct PipelineTests {
+    @Test("a feed's report that cannot be written is said in the log; the feed is imported all the same")
+    func reportThatCannotBeWritten() throws {
+        let (db, url) = try Backend.sqlite.fresh()
+        db.close()
+        let reports = try temporaryFolder()
+        // A folder where the feed's JSON report would go: the file cannot be written.
+        try FileManager.default.createDirectory(atPath: reports + "/portinerie-torino.json", withIntermediateDirectories: true)
+        var events: [(String, String)] = []
+        let outcome = PipelineRun(config: try sampleNetworkConfig(reports: reports, registry: url), open: { _ in try Backend.sqlite.reopen(url) }) {
+            events.append(($0.event + " " + ($0.feed ?? ""), $0.message))
+        }.run()
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.feeds.first?.summary?.added == 9)
+        let failed = events.filter { $0.0.hasPrefix("report-failed") }
+        #expect(failed.map(\.0) == ["report-failed portinerie-torino"])
+        #expect(failed.first?.1.hasPrefix("the feed's report could not be written (") == true && failed.first?.1.hasSuffix("); the feed was imported") == true)
+        // The other form of the report is still written.
+        #expect(FileManager.default.fileExists(atPath: reports + "/portinerie-torino.html"))
+    }
+
     @Test("the sixteen sample feeds load, publish one deduplicated directory, and load again without a change", arguments: Backend.allCases)
     func sampleNetwork(backend: Backend) throws {
         let (db, url) = try backend.fresh()

@@ -146,9 +146,18 @@ public final class PipelineRun {
             return FeedOutcome(name: feed.name, inputs: inputs, status: .failed, errors: 1, message: message, exitCode: error.exitCode)
         }
         let base = config.reports + "/" + feed.name
-        try? ValidationReport.write(ImportReport.json(summary, findings: findings, inputs: inputs, registry: db.location), to: base + ".json")
-        try? HTMLReport.write(HTMLReport.html(summary: ImportReport.validationSummary(summary, inputs: inputs), findings: findings, inputs: inputs, schema: feed.profile ?? "HSDS \(feed.hsdsObject)",
-                                              language: config.language), to: base + ".html")
+        // The feed is in the registry whether or not its report can be written: a report that
+        // cannot is said in the log, not left out silently.
+        func writeReport(_ write: () throws -> Void) {
+            do { try write() } catch {
+                log(PipelineEvent(level: .warning, event: "report-failed", feed: feed.name, message: "the feed's report could not be written (\(error)); the feed was imported"))
+            }
+        }
+        writeReport { try ValidationReport.write(ImportReport.json(summary, findings: findings, inputs: inputs, registry: db.location), to: base + ".json") }
+        writeReport {
+            try HTMLReport.write(HTMLReport.html(summary: ImportReport.validationSummary(summary, inputs: inputs), findings: findings, inputs: inputs,
+                                                 schema: feed.profile ?? "HSDS \(feed.hsdsObject)", language: config.language), to: base + ".html")
+        }
         let clean = findings.errorCount == 0
         log(PipelineEvent(level: clean ? .info : .warning, event: "feed-imported", feed: feed.name, message: ImportReport.line(summary),
                           fields: Self.members(ImportReport.counts(summary, registry: db.location))
