@@ -65,7 +65,7 @@ public final class Converter {
     private func convert(_ input: String, format: Format, options: ConvertOptions, mapper: Mapper?, writer: WriterThread,
                          summary: inout ConvertSummary) throws {
         summary.inputs += 1
-        let sourceName = mapper?.profile.source.name ?? options.source ?? Self.baseName(input)
+        let sourceName = SourceName.of(input, given: options.source, profile: mapper?.profile)
         var records = summary.records
         let whole = try InputRun(findings: findings, progress: progress, verb: "converted")
             .read(input, format: format, encoding: options.encoding, source: sourceName, options: options.reader, mapper: mapper) { record in
@@ -88,10 +88,20 @@ public final class Converter {
         return to
     }
 
+    /// The file's name without its extension (`stdin` for `-`).
     static func baseName(_ path: String) -> String {
         guard path != "-" else { return "stdin" }
         let file = path.split(separator: "/").last.map(String.init) ?? path
         if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
         return file
+    }
+}
+
+/// The name a run gives the partner whose records it reads, the same for every command:
+/// `--source` when given, else the profile's `source.name`, else the input file's name without
+/// its extension (`stdin` for `-`).
+enum SourceName {
+    static func of(_ input: String, given: String?, profile: Profile?) -> String {
+        given ?? profile?.source.name ?? Converter.baseName(input)
     }
 }

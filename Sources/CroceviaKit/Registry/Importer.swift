@@ -116,7 +116,7 @@ public final class Importer {
         let validators = try SchemaLoader.validators(for: object)
         let tabular = try TabularSchema.bundled(schemas: schemas)
         let columns = mapper.map(Validation.columnsByPath) ?? [:]
-        let source = options.source ?? mapper?.profile.source.name ?? Converter.baseName(options.inputs[0])
+        let source = SourceName.of(options.inputs[0], given: options.source, profile: mapper?.profile)
         self.readerOptions = readerOptions
         self.encoding = encoding
         self.mapper = mapper

@@ -106,7 +106,7 @@ public final class Validation {
             if from == nil, mapper == nil, let hsdsObject, !HSDSSchemas.isCase(hsdsObject) { format = format.asHSDS }
             summary.inputs += 1
             let whole = try InputRun(findings: findings, progress: progress, verb: "checked")
-                .read(input, format: format, encoding: encoding, source: mapper?.profile.source.name ?? Converter.baseName(input),
+                .read(input, format: format, encoding: encoding, source: SourceName.of(input, given: nil, profile: mapper?.profile),
                       options: readerOptions, mapper: mapper) { raw in
                     let record = mapper?.map(raw) ?? raw
                     summary.records += 1

@@ -84,4 +84,18 @@ import Testing
         #expect(lines[600].contains("\"description\":\"x601\""))
         #expect(findings.findings.isEmpty)
     }
+
+    @Test("one rule names the source in every command: --source, else the profile's, else the file's name")
+    func sourceNames() throws {
+        let loaded = try profile("""
+            crocevia_profile: 1
+            source: { name: portinerie-torino, format: csv }
+            target: service
+            fields: { name: Nome }
+            """)
+        #expect(SourceName.of("in/servizi.csv", given: "rete", profile: loaded) == "rete")
+        #expect(SourceName.of("in/servizi.csv", given: nil, profile: loaded) == "portinerie-torino")
+        #expect(SourceName.of("in/servizi.2026.csv", given: nil, profile: nil) == "servizi.2026")
+        #expect(SourceName.of("-", given: nil, profile: nil) == "stdin")
+    }
 }
