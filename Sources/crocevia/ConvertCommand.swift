@@ -81,7 +81,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("hsds-object"), help: "hsds-csv: the HSDS object each record is: read from that table, written with it as the root (default: service, or the profile's target).")
     var hsdsObject: String?
 
-    @Option(help: "A plain conversion's source name in provenance (default: the file name).")
+    @Option(help: "The source's name in provenance (default: the profile's, else the file's name).")
     var source: String?
 
     @Option(name: .customLong("max-field-size"), help: "CSV and XML: the longest field accepted, in MiB.")
