@@ -54,8 +54,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "The output file, or - for standard output. A file appears only when the run finishes.")
     var output = "-"
 
-    @Option(help: "The input encoding: auto, utf-8, windows-1252, iso-8859-1, utf-16le, utf-16be.")
-    var encoding: String?
+    @OptionGroup var encoding: EncodingOption
 
     @Option(help: "The CSV input delimiter: one character, or 'tab' (default: detected).")
     var delimiter: String?
@@ -106,12 +105,7 @@ struct ConvertCommand: ParsableCommand {
         options.reader.hsdsObject = hsdsObject
         options.writer.hsdsObject = hsdsObject
         options.writer.recordElement = recordElement
-        if let encoding {
-            guard let value = TextEncoding(name: encoding) else {
-                throw CroceviaError.usage("unknown encoding \(encoding); known: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            options.encoding = value
-        }
+        options.encoding = encoding.value
         options.reader.delimiter = try delimiter.map(Self.delimiterByte)
         if let outDelimiter { options.writer.delimiter = try Self.delimiterByte(outDelimiter) }
         options.writer.columns = columns.map { $0.split(separator: ",").map { String($0) } }

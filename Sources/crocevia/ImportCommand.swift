@@ -38,6 +38,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Without a profile: the HSDS object each record is (service, organization, location...).")
     var hsds = "service"
 
+    @OptionGroup var encoding: EncodingOption
+
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
 
@@ -61,6 +63,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         var options = ImportOptions(inputs: inputs)
+        options.encoding = encoding.value
         options.profile = profile
         options.source = source
         options.hsdsObject = hsds

@@ -49,6 +49,8 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "HSDS: the inputs are the whole set, so a key naming an object not in them is an error (without it, such keys are counted in one warning per kind and not checked; a tabular package is always complete).")
     var complete = false
 
+    @OptionGroup var encoding: EncodingOption
+
     @Option(help: "The input format (default: from the profile or the file name).")
     var from: Format?
 
@@ -93,6 +95,7 @@ struct ValidateCommand: ParsableCommand {
             target = .xsd(path: xsd!)
         }
         var options = ValidateOptions(inputs: inputs, target: target)
+        options.encoding = encoding.value
         options.from = from
         options.assertFormats = assertFormat
         options.strict = strict
