@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// A registry on a PostgreSQL server, through postgres-nio, for a network that shares one.
 /// The commands are synchronous, so each statement waits for its answer on postgres-nio's own
@@ -73,18 +74,17 @@ public final class PostgresRegistry: RegistryDatabase {
     /// query ends: letting postgres-nio gather the whole result (`query`) made it copy its
     /// growing row array over and over, half of a 1,000,000-record re-import's time (perf).
     public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
-        final class Rows: @unchecked Sendable {
-            let lock = NSLock()
-            var texts: [[[UInt8]]] = []
+        final class Rows: Sendable {
+            let texts = Mutex<[[[UInt8]]]>([])
         }
         let rows = Rows()
         _ = try send(Self.numbered(sql), arguments) { query in
             connection.query(query, logger: logger) { received in
                 let texts = received.map { cell in cell.bytes.map { Array($0.readableBytesView) } ?? [] }
-                rows.lock.withLock { rows.texts.append(texts) }
+                rows.texts.withLock { $0.append(texts) }
             }
         }
-        for texts in rows.texts { try SQLTextRow.with(texts, row) }
+        for texts in rows.texts.withLock({ $0 }) { try SQLTextRow.with(texts, row) }
     }
 
     public func insert(into table: String, columns: [String], rows: [[SQLValue]], suffix: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A problem found in the data. Findings are collected into reports; they are never thrown.
 public struct Finding: Sendable, Equatable {
@@ -59,15 +60,17 @@ public struct Finding: Sendable, Equatable {
 }
 
 /// Collects findings as a run goes, counts them, and hands each one to an optional observer
-/// (the command line prints them as they come). Safe to use from the reading and the writing
-/// thread at once: findings are rare, so one lock is enough.
-public final class FindingLog: @unchecked Sendable {
-    // Every stored property below is guarded by `lock`.
-    private let lock = NSLock()
-    private var kept: [Finding] = []
-    private var errors = 0
-    private var warnings = 0
-    private var perRule: [String: Int] = [:]
+/// (the command line prints them as they come). Safe to use from several threads at once:
+/// findings are rare, so one mutex is enough; the observer is told in the order they came.
+public final class FindingLog: Sendable {
+    private struct State {
+        var kept: [Finding] = []
+        var errors = 0
+        var warnings = 0
+        var perRule: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
     /// How many findings of one rule are kept in `findings`; the rest are only counted.
     public let keepPerRule: Int
     private let observer: (@Sendable (Finding) -> Void)?
@@ -78,23 +81,23 @@ public final class FindingLog: @unchecked Sendable {
     }
 
     public func add(_ finding: Finding) {
-        lock.lock()
-        defer { lock.unlock() }
-        switch finding.severity {
-        case .error: errors += 1
-        case .warning: warnings += 1
-        case .info: break
+        state.withLock { state in
+            switch finding.severity {
+            case .error: state.errors += 1
+            case .warning: state.warnings += 1
+            case .info: break
+            }
+            let seen = state.perRule[finding.rule, default: 0]
+            state.perRule[finding.rule] = seen + 1
+            if seen < keepPerRule { state.kept.append(finding) }
+            observer?(finding)
         }
-        let seen = perRule[finding.rule, default: 0]
-        perRule[finding.rule] = seen + 1
-        if seen < keepPerRule { kept.append(finding) }
-        observer?(finding)
     }
 
     /// The findings kept so far, in the order they came.
-    public var findings: [Finding] { lock.withLock { kept } }
-    public var errorCount: Int { lock.withLock { errors } }
-    public var warningCount: Int { lock.withLock { warnings } }
+    public var findings: [Finding] { state.withLock { $0.kept } }
+    public var errorCount: Int { state.withLock { $0.errors } }
+    public var warningCount: Int { state.withLock { $0.warnings } }
     /// How many findings of each rule were added, kept or not.
-    public var countsByRule: [String: Int] { lock.withLock { perRule } }
+    public var countsByRule: [String: Int] { state.withLock { $0.perRule } }
 }

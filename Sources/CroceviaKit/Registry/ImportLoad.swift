@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One import's state: the source's records as the registry holds them, the ids seen in the
 /// feed, and the rows waiting to be written.
@@ -30,12 +31,11 @@ final class ImportLoad {
         func slots() -> [String: Int] { byID.slots(of: ids) }
     }
 
-    final class SlotsByID: @unchecked Sendable {
-        private let lock = NSLock()
-        private var made: [String: Int]?
+    final class SlotsByID: Sendable {
+        private let made = Mutex<[String: Int]?>(nil)
 
         func slots(of ids: [String]) -> [String: Int] {
-            lock.withLock {
+            made.withLock { made in
                 if let made { return made }
                 var slots: [String: Int] = [:]
                 slots.reserveCapacity(ids.count)

@@ -1,5 +1,6 @@
 internal import CLibXML2
 import Foundation
+import Synchronization
 
 /// Reads XML as a stream of records on libxml2's streaming reader: each record element becomes
 /// one JSON object, and the reader keeps only the current record's subtree in memory.
@@ -341,8 +342,8 @@ public final class XMLRecordReader: RecordReader {
 /// reader keeps itself in the context's `_private`, and the readers this file opens are registered
 /// here, so a context that belongs to anything else is never taken for one of them.
 enum XMLSafety {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var feeds: [UnsafeMutableRawPointer: UnsafeMutableRawPointer] = [:]
+    /// Reader → feed, as addresses (the pointers are only compared and handed back).
+    private static let feeds = Mutex<[UInt: UInt]>([:])
 
     private static let installed: Void = {
         xmlSetExternalEntityLoader { url, _, context in
@@ -356,14 +357,14 @@ enum XMLSafety {
     static func install() { installed }
 
     static func register(reader: OpaquePointer, feed: UnsafeMutableRawPointer) {
-        lock.withLock { feeds[UnsafeMutableRawPointer(reader)] = feed }
+        feeds.withLock { $0[UInt(bitPattern: UnsafeMutableRawPointer(reader))] = UInt(bitPattern: feed) }
     }
 
     static func unregister(reader: OpaquePointer) {
-        lock.withLock { _ = feeds.removeValue(forKey: UnsafeMutableRawPointer(reader)) }
+        feeds.withLock { _ = $0.removeValue(forKey: UInt(bitPattern: UnsafeMutableRawPointer(reader))) }
     }
 
     private static func feed(forReader reader: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        lock.withLock { feeds[reader] }
+        feeds.withLock { $0[UInt(bitPattern: reader)] }.flatMap { UnsafeMutableRawPointer(bitPattern: $0) }
     }
 }
