@@ -4,11 +4,11 @@ import Foundation
 /// points (log2 of a likelihood ratio): the Fellegi–Sunter weight of each comparison level.
 ///
 /// The starting weights were set by hand on the network's first data. A run with enough
-/// candidate pairs learns its own (`learned(from:random:)`), as Splink does: `u`, the chance
-/// of a level between two records that are not the same body, from random pairs of records;
-/// `m`, the chance between records that are, by expectation maximisation over the candidate
-/// pairs; the weight is log2(m / u). So a network whose partners share phones less often, or
-/// write websites more often, is matched on what its own data says.
+/// candidate pairs learns its own (`learned(from:random:)`): `m`, the chance of a level between
+/// records of one body, and `u`, between records of different bodies, by expectation
+/// maximisation over the candidate pairs (two classes, started from random pairs' agreement for
+/// `u` and the hand-set weights for `m`); the weight is log2(m / u). So a network whose partners
+/// share phones less often, or write websites more often, is matched on what its own data says.
 public struct FieldWeights: Sendable, Equatable {
     public enum Field: Int, CaseIterable, Sendable {
         case taxCode, name, phone, email, website, place
