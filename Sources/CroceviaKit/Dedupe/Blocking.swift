@@ -32,6 +32,8 @@ public struct Blocking {
         for phone in record.phones { keys.append("phone:" + phone) }
         for email in record.emails { keys.append("email:" + email) }
         if let domain = record.webDomain { keys.append("web:" + domain) }
+        // An e-mail at a body's own domain meets the records whose website it is.
+        for domain in Set(record.emailDomains) where domain != record.webDomain { keys.append("web:" + domain) }
         var towns = Set<String>()
         for location in record.locations {
             if location.hasAddress && !location.number.isEmpty {

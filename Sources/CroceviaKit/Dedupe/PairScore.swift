@@ -69,6 +69,8 @@ struct PairScorer {
             let other = nameMatch(p, q)
             if other.similarity > similarity { (similarity, sharedRareWeight) = other }
         }
+        // One partner writes the body's initials (`ASDAP`, `AMSP`).
+        if similarity < 0.85, isAcronym(x.nameWords, of: y.nameWords) || isAcronym(y.nameWords, of: x.nameWords) { similarity = 0.9 }
         if let p = x.bodyKind, let q = y.bodyKind, p != q {
             adjust("kind", -3, "kinds of body differ: \(p), \(q)")
         }
@@ -97,6 +99,8 @@ struct PairScorer {
             set(.email, 1, "same e-mail \(shared)")
         } else if let domain = x.emailDomains.first(where: { y.emailDomains.contains($0) }) {
             set(.email, 2, "e-mails at the same domain \(domain)")
+        } else if let domain = [x.webDomain].compactMap({ $0 }).first(where: y.emailDomains.contains) ?? [y.webDomain].compactMap({ $0 }).first(where: x.emailDomains.contains) {
+            set(.email, 2, "an e-mail at the other's website \(domain)")
         } else if !x.emails.isEmpty && !y.emails.isEmpty {
             set(.email, 3, "no e-mail in common")
         }
@@ -132,6 +136,28 @@ struct PairScorer {
         if townsX.contains(where: townsY.contains) { return (2, "same municipality") }
         return sameBody ? nil : (3, "no municipality in common (\(townsX.joined(separator: ", ")) / \(townsY.joined(separator: ", ")))")
     }
+
+    /// Whether a one-word name (3 to 8 letters) is the initials of another: every word's initial
+    /// may be in it, every word but the little ones (`di`, `degli`) must (`ASDAP`: Associazione
+    /// di Solidarietà degli Anziani Piemonte; `AMSP`: Associazione di Mutuo Soccorso Psichiatrica).
+    func isAcronym(_ short: [Int32], of long: [Int32]) -> Bool {
+        guard short.count == 1, long.count >= 3 else { return false }
+        let letters = Array(vocabulary.words[Int(short[0])])
+        guard (3...8).contains(letters.count), letters.allSatisfy(\.isLetter) else { return false }
+        let words = long.map { vocabulary.words[Int($0)] }
+        var next = 0
+        for word in words {
+            guard let initial = word.first else { continue }
+            if next < letters.count, letters[next] == initial {
+                next += 1
+            } else if !Self.littleWords.contains(word) {
+                return false
+            }
+        }
+        return next == letters.count
+    }
+
+    static let littleWords: Set<String> = ["di", "del", "della", "dello", "dei", "degli", "delle", "d", "e", "ed", "per", "la", "il", "lo", "l", "i", "gli", "le", "a", "al", "alla", "in", "con"]
 
     /// Weighted Dice similarity of two word lists; a word matches a near spelling (one edit in
     /// five letters or more) for 80% of its weight.

@@ -45,6 +45,26 @@ import Testing
         return clusters
     }
 
+    @Test("a partner writes the initials; the e-mail is at the other's website; a one-cell address with its postal code")
+    func initialsAndOwnDomain() throws {
+        let result = try Self.run([
+            ("asl", [Self.organization("a", "Associazione di Solidarietà degli Anziani Piemonte Onlus", email: "amministrazione@asdap.it",
+                                       places: [("a-l", "V.le dei Mughetti, n.9, 10093 Collegno (TO)", "")])]),
+            ("oratori", [Self.organization("b", "ASDAP", website: "http://www.asdap.it", places: [("b-l", "Viale dei Mughetti 9", "Collegno")])]),
+            // Initials that do not fit: another body at the same address.
+            ("caritas", [Self.organization("c", "AMSP", places: [("c-l", "Viale dei Mughetti 9", "Collegno")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(organizations["a"] == organizations["b"] && organizations["c"] != organizations["a"])
+        #expect(Self.locations(result)["a-l"] == Self.locations(result)["b-l"])
+        var evidence: [Evidence]? = []
+        _ = result.scorer.score(0, 1, evidence: &evidence)
+        #expect(evidence?.map { "\($0.field) \($0.detail)" } == [
+            "name names 90% alike: \"Associazione di Solidarietà degli Anziani Piemonte Onlus\" and \"ASDAP\"",
+            "email an e-mail at the other's website asdap.it", "address same address viale dei mughetti 9",
+        ])
+    }
+
     @Test func branchesAreOneOrganizationWithTwoPlaces() throws {
         let result = try Self.run([
             ("portinerie", [Self.organization("a1", "Ass.ne Il Ponte ONLUS", tax: "IT 09123450018", phone: "011 436 1234",
