@@ -114,12 +114,20 @@ struct PendingWords: Sendable {
     }
 }
 
-/// Normalized towns and streets remembered by text: a feed repeats them (every record of Turin
+/// Normalized towns and addresses remembered by text: a feed repeats them (every record of Turin
 /// says `Torino`). One per thread; emptied when it grows past `limit` entries.
 final class NormalizationMemo {
     static let limit = 100_000
+    /// An `address_1` read: the street's folded words and number, the town and postal code it holds.
+    struct AddressParts {
+        var streetWords: [String]
+        var number: String
+        var town: String?
+        var postalCode: String?
+    }
+
     var towns: [String: String] = [:]
-    var streets: [String: (words: [String], number: String)] = [:]
+    var addresses: [String: AddressParts] = [:]
 }
 
 /// Builds `DedupeRecord`s from HSDS JSON; it keeps no state, so threads may share it (each with
@@ -224,20 +232,20 @@ struct DedupeRecordBuilder: Sendable {
         let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
         // The whole address may be in one cell (`Corso Francia, 285, 10139 Torino (TO)`), the
         // town in another language or with its postal code (`10064 Pinerolo`).
-        let parts = Address.split(address["address_1"]?.stringValue ?? "")
-        var streetWords: [String] = []
-        var number = ""
-        if !parts.street.isEmpty {
-            if let known = memo.streets[parts.street] {
-                (streetWords, number) = known
-            } else {
-                let street = Street.normalize(parts.street, display: false)
-                streetWords = ([street.type] + TextFold.words(street.name)).filter { !$0.isEmpty }
-                number = street.number.lowercased()
-                if memo.streets.count >= NormalizationMemo.limit { memo.streets.removeAll(keepingCapacity: true) }
-                memo.streets[parts.street] = (streetWords, number)
-            }
+        let text = address["address_1"]?.stringValue ?? ""
+        let parts: NormalizationMemo.AddressParts
+        if let known = memo.addresses[text] {
+            parts = known
+        } else {
+            let split = Address.split(text)
+            let street = split.street.isEmpty ? nil : Street.normalize(split.street, display: false)
+            parts = NormalizationMemo.AddressParts(
+                streetWords: street.map { ([$0.type] + TextFold.words($0.name)).filter { !$0.isEmpty } } ?? [],
+                number: street?.number.lowercased() ?? "", town: split.town, postalCode: split.postalCode)
+            if memo.addresses.count >= NormalizationMemo.limit { memo.addresses.removeAll(keepingCapacity: true) }
+            memo.addresses[text] = parts
         }
+        let (streetWords, number) = (parts.streetWords, parts.number)
         let cityCell = Address.town(address["city"]?.stringValue ?? "")
         let city = cityCell.town.isEmpty ? parts.town ?? "" : cityCell.town
         var municipality = ""

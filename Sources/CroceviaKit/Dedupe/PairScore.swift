@@ -65,9 +65,11 @@ struct PairScorer {
         }
         // One partner's name may be another's alternate name: the best of the pairings.
         var (similarity, sharedRareWeight) = nameMatch(x.nameWords, y.nameWords)
-        for (p, q) in [(x.alternateNameWords, y.nameWords), (x.nameWords, y.alternateNameWords), (x.alternateNameWords, y.alternateNameWords)] where !p.isEmpty && !q.isEmpty {
-            let other = nameMatch(p, q)
-            if other.similarity > similarity { (similarity, sharedRareWeight) = other }
+        if !x.alternateNameWords.isEmpty || !y.alternateNameWords.isEmpty {
+            for (p, q) in [(x.alternateNameWords, y.nameWords), (x.nameWords, y.alternateNameWords), (x.alternateNameWords, y.alternateNameWords)] where !p.isEmpty && !q.isEmpty {
+                let other = nameMatch(p, q)
+                if other.similarity > similarity { (similarity, sharedRareWeight) = other }
+            }
         }
         // One partner writes the body's initials (`ASDAP`, `AMSP`).
         if similarity < 0.85, isAcronym(x.nameWords, of: y.nameWords) || isAcronym(y.nameWords, of: x.nameWords) { similarity = 0.9 }
@@ -99,7 +101,7 @@ struct PairScorer {
             set(.email, 1, "same e-mail \(shared)")
         } else if let domain = x.emailDomains.first(where: { y.emailDomains.contains($0) }) {
             set(.email, 2, "e-mails at the same domain \(domain)")
-        } else if let domain = [x.webDomain].compactMap({ $0 }).first(where: y.emailDomains.contains) ?? [y.webDomain].compactMap({ $0 }).first(where: x.emailDomains.contains) {
+        } else if let domain = x.webDomain.flatMap({ y.emailDomains.contains($0) ? $0 : nil }) ?? y.webDomain.flatMap({ x.emailDomains.contains($0) ? $0 : nil }) {
             set(.email, 2, "an e-mail at the other's website \(domain)")
         } else if !x.emails.isEmpty && !y.emails.isEmpty {
             set(.email, 3, "no e-mail in common")
@@ -243,7 +245,8 @@ struct PairScorer {
     }
 
     /// Street types and little words, left out when comparing streets' names.
-    static let streetFillers = Set(Street.types.values).union(["di", "del", "della", "dello", "dei", "degli", "delle", "de", "d", "da", "e", "l", "la", "il", "lo"])
+    static let streetTypes = Set(Street.types.values)
+    static let streetFillers = streetTypes.union(["di", "del", "della", "dello", "dei", "degli", "delle", "de", "d", "da", "e", "l", "la", "il", "lo"])
 
     /// Two streets' names word by word (of the same type when both say one), little words left
     /// out: a word matches the same word, its initial (`D. Di Nanni`), or a spelling one typing
@@ -252,8 +255,8 @@ struct PairScorer {
     /// do their last words.
     func streetSimilarity(_ a: [Int32], _ b: [Int32]) -> Double {
         // `Via Matteotti` and `Corso Matteotti` are two streets.
-        let types = Set(Street.types.values)
-        if let p = a.first.map({ vocabulary.words[Int($0)] }), let q = b.first.map({ vocabulary.words[Int($0)] }), types.contains(p), types.contains(q), p != q { return 0 }
+        if let p = a.first.map({ vocabulary.words[Int($0)] }), let q = b.first.map({ vocabulary.words[Int($0)] }),
+           Self.streetTypes.contains(p), Self.streetTypes.contains(q), p != q { return 0 }
         let x = a.map { vocabulary.words[Int($0)] }.filter { !Self.streetFillers.contains($0) }
         let y = b.map { vocabulary.words[Int($0)] }.filter { !Self.streetFillers.contains($0) }
         if x.isEmpty || y.isEmpty { return x == y ? 1 : 0 }

@@ -24,6 +24,8 @@ public final class Municipalities: Sendable {
     let byFolded: [String: [Int]]
     let byFirstWord: [String: [Int]]
     let byCode: [String: Int]
+    /// Each municipality's folded name (`all`'s order).
+    let foldedNames: [String]
 
     public init(tsv: String) {
         var all: [Municipality] = []
@@ -49,6 +51,7 @@ public final class Municipalities: Sendable {
         self.byFolded = byFolded
         self.byFirstWord = byFirstWord
         self.byCode = byCode
+        foldedNames = all.map { $0.words.joined(separator: " ") }
     }
 
     /// The list shipped with Crocevia, read once.
@@ -71,21 +74,7 @@ public final class Municipalities: Sendable {
     }
 
     public func find(_ text: String) -> Result {
-        var name = text.trimmingWhitespace()
-        var province: String?
-        // `Calliano (TN)`, `Calliano - TN`, `Calliano TN`.
-        if let open = name.lastIndex(of: "("), name.hasSuffix(")") {
-            province = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingWhitespace().uppercased()
-            name = String(name[..<open]).trimmingWhitespace()
-        }
-        var words = TextFold.words(name)
-        // `Calliano TN`: a last written word of two letters (not `T.se`, which folds to two words).
-        let lastWritten = name.split(whereSeparator: { $0 == " " || $0 == "-" }).last ?? ""
-        if province == nil, words.count >= 2, let last = words.last, last.count == 2, lastWritten.count == 2, byFolded[words.joined(separator: " ")] == nil {
-            province = last.uppercased()
-            words.removeLast()
-            name = String(name.dropLast(2)).trimmingCharacters(in: " -")
-        }
+        let (name, words, province) = nameAndProvince(text)
         if words.isEmpty { return .unknown }
         if words.count == 1, let index = byCode[words[0].uppercased()], words[0].count == 6 || words[0].count == 4 {
             return .found(all[index])
@@ -98,6 +87,26 @@ public final class Municipalities: Sendable {
         let candidates = byFirstWord[words[0]] ?? (written.first.map { abbreviationCandidates($0) } ?? [])
         let matching = candidates.filter { matches(written: written, municipality: all[$0]) }
         return matching.isEmpty ? .unknown : choose(matching, province: province)
+    }
+
+    /// The name as written, its folded words and the province written after it: `Calliano (TN)`,
+    /// `Calliano - TN`, `Calliano TN` (a last word of two letters, not `T.se`, which folds to
+    /// two words; not when the whole is a municipality's name).
+    private func nameAndProvince(_ text: String) -> (name: String, words: [String], province: String?) {
+        var name = text.trimmingWhitespace()
+        var province: String?
+        if let open = name.lastIndex(of: "("), name.hasSuffix(")") {
+            province = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingWhitespace().uppercased()
+            name = String(name[..<open]).trimmingWhitespace()
+        }
+        var words = TextFold.words(name)
+        let lastWritten = name.split(whereSeparator: { $0 == " " || $0 == "-" }).last ?? ""
+        if province == nil, words.count >= 2, let last = words.last, last.count == 2, lastWritten.count == 2, byFolded[words.joined(separator: " ")] == nil {
+            province = last.uppercased()
+            words.removeLast()
+            name = String(name.dropLast(2)).trimmingCharacters(in: " -")
+        }
+        return (name, words, province)
     }
 
     /// Names partners write in another language, folded, to the Italian name folded.
@@ -113,21 +122,11 @@ public final class Municipalities: Sendable {
     public func findNear(_ text: String) -> Result {
         let found = find(text)
         guard case .unknown = found else { return found }
-        var name = text.trimmingWhitespace()
-        var province: String?
-        if let open = name.lastIndex(of: "("), name.hasSuffix(")") {
-            province = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingWhitespace().uppercased()
-            name = String(name[..<open])
-        }
-        var words = TextFold.words(name)
-        if province == nil, words.count >= 2, let last = words.last, last.count == 2, name.split(separator: " ").last?.count == 2 {  // `Pinerollo TO`
-            province = last.uppercased()
-            words.removeLast()
-        }
+        let (_, words, province) = nameAndProvince(text)
         let folded = words.joined(separator: " ")
         guard folded.count >= 5 else { return .unknown }
         let near = all.indices.filter { index in
-            let candidate = all[index].words.joined(separator: " ")
+            let candidate = foldedNames[index]
             return abs(candidate.count - folded.count) <= 1 && candidate.first == folded.first && TextFold.withinOneEdit(candidate, folded)
         }
         return near.isEmpty ? .unknown : choose(near, province: province)

@@ -213,7 +213,7 @@ extension Monitoring {
         let hours = Self.activities.map { activity in (activity, scope.map { cube.hours(activity, $0) } ?? 0) }
         let tables = Self.tableSpecs.map { spec in
             guard let scope else { return SuppressedTable(name: spec.name, counts: [:]) }
-            var cells: [(String, MonitoringCube.Cell)]
+            let cells: [(String, MonitoringCube.Cell)]
             switch spec.rows {
             case .categories:
                 cells = cube.categories(of: spec.name).map { ($0, spec.cell($0, scope)) }
@@ -224,10 +224,8 @@ extension Monitoring {
             case .months:
                 cells = scope.months.map { (cube.months[$0], MonitoringCube.Cell(figure: "contacts", scope: .init(desk: scope.desk, months: $0...$0))) }
             }
-            cells = cells.filter { cube.value($0.1) > 0 }
-            let counts = Dictionary(uniqueKeysWithValues: cells.map { ($0.0, cube.value($0.1)) })
-            let shownCells = Dictionary(uniqueKeysWithValues: cells.map { ($0.0, cube.shown($0.1)) })
-            return SuppressedTable(name: spec.name, counts: counts, order: spec.order, sortedByKey: spec.rows == .months,
+            let shownCells = Dictionary(uniqueKeysWithValues: cells.map { ($0.0, cube.shown($0.1)) }.filter { $0.1.count > 0 })
+            return SuppressedTable(name: spec.name, counts: shownCells.mapValues(\.count), order: spec.order, sortedByKey: spec.rows == .months,
                                    shown: { shownCells[$0]! }, total: cube.shown(spec.totalCell(scope)))
         }
         self.init(

@@ -197,7 +197,8 @@ struct MonitoringCube {
                 guard whole >= Monitoring.threshold, !protecting.contains(Cell(figure: figure, scope: outer)) else { continue }
                 for inner in scopes where inner != outer && (outer.desk == nil || inner.desk == outer.desk) && outer.months.contains(inner.months.lowerBound) && outer.months.contains(inner.months.upperBound) {
                     let part = values[inner]!
-                    if (1..<Monitoring.threshold).contains(whole - part), part == 0 || part >= Monitoring.threshold {
+                    // A part from 1 to 4 is hidden already; hiding the whole is the sums' job.
+                    if (1..<Monitoring.threshold).contains(whole - part), part >= Monitoring.threshold {
                         protecting.insert(Cell(figure: figure, scope: inner))
                     }
                 }
