@@ -15,13 +15,22 @@ public final class Converter {
 
     public func run() throws -> ConvertSummary {
         var options = self.options
-        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        let mappers = try options.profile.map { try loadMappers(profilePath: $0, options: &options) }
-        let mapper = mappers?.caller
-        var formats = try options.inputs.map { try Format.of($0, given: options.from) }
+        var request = RunPlan.Request(inputs: options.inputs)
+        request.from = options.from
+        request.encoding = options.encoding
+        request.reader = options.reader
+        request.profile = options.profile
+        request.source = options.source
         // HSDS asked for and no profile: JSON inputs are HSDS already (lists, objects, the API's pages).
-        if mapper == nil, options.from == nil, options.to?.isHSDS == true { formats = formats.map(\.asHSDS) }
-        let to = try outputFormat(options, mapped: mapper != nil, inputsAreHSDS: formats.allSatisfy(\.isHSDS))
+        request.jsonIsHSDS = options.to?.isHSDS == true
+        let plan = try RunPlan(request, findings: findings)
+        // The writer thread maps half the batches with a mapper of its own over the same profile.
+        let mappers = plan.profile.map { (caller: Mapper(compiled: $0, findings: findings), writer: Mapper(compiled: $0, findings: findings)) }
+        if let target = plan.profile?.profile.target {
+            options.writer.hsdsObject = target
+            options.writer.recordElement = options.writer.recordElement ?? target
+        }
+        let to = try outputFormat(options, mapped: mappers != nil, inputsAreHSDS: plan.formats.allSatisfy(\.isHSDS))
         for input in options.inputs where input != "-" && input == options.output {
             throw CroceviaError.usage("the output \(input) is also an input")
         }
@@ -29,8 +38,15 @@ public final class Converter {
         let writer = WriterThread(writer: try to.makeWriter(path: options.output, options: options.writer, findings: findings), mappers: mappers)
         var summary = ConvertSummary()
         do {
-            for (input, format) in zip(options.inputs, formats) {
-                try convert(input, format: format, options: options, mapper: mapper, writer: writer, summary: &summary)
+            for index in plan.inputs.indices {
+                summary.inputs += 1
+                var records = summary.records
+                let whole = try plan.read(index, findings: findings, progress: progress, verb: "converted", mapper: mappers?.caller) { record in
+                    try writer.write(record)
+                    records += 1
+                }
+                summary.records = records
+                if !whole { summary.unreadableInputs += 1 }
             }
         } catch {
             // Stop the writer; the sink is not committed, so no output file appears.
@@ -38,42 +54,11 @@ public final class Converter {
             throw error
         }
         try writer.finish()
-        if let mappers, options.from != .csv {
+        if let mappers, plan.from != .csv {
             mappers.caller.reportUnseenColumns(alsoSeenBy: mappers.writer, inputName: options.inputs.joined(separator: ", "))
         }
         try writer.commit()
         return summary
-    }
-
-    /// Loads the profile and lets it fill in the input options it decides. The writer thread maps
-    /// half the batches with a mapper of its own, built from a second reading of the profile:
-    /// sharing no objects, the two threads never contend for the same reference counts.
-    private func loadMappers(profilePath: String, options: inout ConvertOptions) throws -> (caller: Mapper, writer: Mapper) {
-        let schemas = try HSDSSchemas.standard()
-        let profile = try ProfileLoader.load(path: profilePath, schemas: schemas)
-        try profile.source.apply(to: &options.reader, from: &options.from, encoding: &options.encoding)
-        options.writer.hsdsObject = profile.target
-        options.writer.recordElement = options.writer.recordElement ?? profile.target
-        let caller = try Mapper(profile: profile, findings: findings)
-        var twin = try ProfileLoader.load(path: profilePath, schemas: schemas)
-        twin.droppedFreeText = []  // the caller's mapper says it once
-        let writer = try Mapper(profile: twin, findings: findings)
-        return (caller, writer)
-    }
-
-    /// Converts one input. An input that cannot be read any further becomes an error finding.
-    private func convert(_ input: String, format: Format, options: ConvertOptions, mapper: Mapper?, writer: WriterThread,
-                         summary: inout ConvertSummary) throws {
-        summary.inputs += 1
-        let sourceName = SourceName.of(input, given: options.source, profile: mapper?.profile)
-        var records = summary.records
-        let whole = try InputRun(findings: findings, progress: progress, verb: "converted")
-            .read(input, format: format, encoding: options.encoding, source: sourceName, options: options.reader, mapper: mapper) { record in
-                try writer.write(record)
-                records += 1
-            }
-        summary.records = records
-        if !whole { summary.unreadableInputs += 1 }
     }
 
     private func outputFormat(_ options: ConvertOptions, mapped: Bool, inputsAreHSDS: Bool) throws -> Format {
@@ -86,22 +71,5 @@ public final class Converter {
             throw CroceviaError.usage("--to \(to.rawValue) needs HSDS records: give --profile, which says how the partner's records become HSDS, or say --from hsds-json, hsds-jsonl or hsds-csv if the input is HSDS already; for a plain conversion use --to json or jsonl")
         }
         return to
-    }
-
-    /// The file's name without its extension (`stdin` for `-`).
-    static func baseName(_ path: String) -> String {
-        guard path != "-" else { return "stdin" }
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
-        return file
-    }
-}
-
-/// The name a run gives the partner whose records it reads, the same for every command:
-/// `--source` when given, else the profile's `source.name`, else the input file's name without
-/// its extension (`stdin` for `-`).
-enum SourceName {
-    static func of(_ input: String, given: String?, profile: Profile?) -> String {
-        given ?? profile?.source.name ?? Converter.baseName(input)
     }
 }

@@ -1,164 +1,59 @@
 import Foundation
 
-/// Applies a profile to raw records: each input record becomes one HSDS object (with the nested
-/// objects the profile maps), keeping the input's provenance and the partner's key.
+/// Applies a compiled profile to raw records: each input record becomes one HSDS object (with
+/// the nested objects the profile maps), keeping the input's provenance and the partner's key.
 ///
 /// Values are trimmed of surrounding white space before the field's transforms run; a field
 /// with no value is left out rather than written empty. Problems with a value (a date that is not
 /// a date, a value outside a map) are findings on the record's line, and the record is still
 /// produced with the rest of its fields.
+///
+/// A mapper belongs to one thread; threads that map the same feed each make their own from the
+/// one `CompiledProfile` (cheap: it holds only what mapping changes).
 public final class Mapper {
+    public let compiled: CompiledProfile
     public let profile: Profile
     private let findings: FindingLog
     private let plan: MappingPlan
-    private var lookups: [ColumnLookup] = []
-    private var steps: [FieldStep] = []
-    private var keyLookups: [Int] = []
-    /// The fields that read the record (the others decorate what these create).
+    private let steps: [FieldStep]
     private let dataSteps: [Int]
-
-    /// One profile field, compiled: where its value comes from, with everything the hot path
-    /// needs at hand (a class, so the per-record loop passes references, not copies).
-    final class FieldStep {
-        enum Source {
-            case column(Int)
-            case columns([Int], separator: String)
-            case template(Template, [Int])
-            case constant(JSONValue)
-            /// Key columns, the object's place split around its `[]`s (one more part than lists),
-            /// and for each list the data fields whose values say which element it is.
-            case uuid([Int], place: [String], contents: [[Int]])
-            /// The field copied, and the data fields whose values make the copied field's object
-            /// exist (nil: the record itself).
-            case copy(Int, guards: [Int]?)
-            case pseudonym(code: Int?, name: [Int], birth: Int?, phone: Int?, dates: [DatePattern])
-            case ageBand(birth: Int, at: Int?, dates: [DatePattern])
-        }
-
-        let source: Source
-        let transforms: [Transform]
-        let required: Bool
-        /// The lists (`[]`) of the target path: the levels of the field's `ValueTree`.
-        let levels: Int
-        /// The target path, for messages.
-        let label: String
-        let columns: [String]
-        /// The field reads personal identifiers: its findings quote nothing.
-        let withholds: Bool
-        /// Whether results are remembered by input text (see `dataValues`), and the memory:
-        /// confined to the mapper's thread, emptied when full.
-        let cachesResults: Bool
-        var cache: [String: FieldValues] = [:]
-        static let cacheLimit = 4096
-
-        init(source: Source, transforms: [Transform], required: Bool, levels: Int, label: String, columns: [String], withholds: Bool) {
-            self.source = source
-            self.transforms = transforms
-            self.required = required
-            self.levels = levels
-            self.label = label
-            self.columns = columns
-            self.withholds = withholds
-            cachesResults = transforms.contains(where: \.isCostly) && !withholds
-        }
-    }
-
-    /// The network secret, for profiles with `pseudonym` fields.
+    private let keyLookups: [Int]
+    private let identifierLookups: [Int]
     private let secret: NetworkSecret?
-    /// The identifier columns' lookups (see `Profile.identifierColumns`), and their names for messages.
-    private var identifierLookups: [Int] = []
-    private let identifierNames: String
+    private let isCaseData: Bool
+    /// The profile's column lookups, this mapper's copies (each remembers where it last found
+    /// its column, and whether it ever did).
+    private var lookups: [ColumnLookup]
+    /// For each field whose results are remembered, input text → values; emptied when full.
+    private var caches: [[String: FieldValues]]
+    static let cacheLimit = 4096
 
-    /// A profile with `pseudonym` fields needs the network secret: `secret`, else the one the
-    /// environment gives (`NetworkSecret.resolve`); without one the mapper is not made.
-    public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        self.profile = profile
+    typealias FieldStep = CompiledProfile.FieldStep
+
+    public init(compiled: CompiledProfile, findings: FindingLog) {
+        self.compiled = compiled
+        profile = compiled.profile
         self.findings = findings
-        let pseudonyms = profile.fields.filter { if case .pseudonym = $0.origin { return true } else { return false } }
-        if let first = pseudonyms.first {
-            guard let secret = try secret ?? NetworkSecret.resolve(environment: environment) else {
-                throw CroceviaError.configuration(
-                    file: profile.file, line: first.mark.line, column: first.mark.column,
-                    message: "\(first.path) is a pseudonym, made with the network secret, and no secret was given: set CROCEVIA_SECRET, or CROCEVIA_SECRET_FILE to a key file (there is no default secret; every member of the network uses the same one)")
-            }
-            self.secret = secret
-        } else {
-            self.secret = nil
-        }
-        if !profile.droppedFreeText.isEmpty {
-            let names = profile.droppedFreeText.joined(separator: ", ")
-            findings.add(Finding(.info, rule: "case.free-text-dropped",
-                                 message: "\(names) \(profile.droppedFreeText.count == 1 ? "is" : "are") free text, which may name people: dropped on the way in (keep_free_text: true in the profile keeps it)",
-                                 file: profile.file))
-        }
-        plan = try MappingPlan(fields: profile.fields, file: profile.file)
-        dataSteps = profile.fields.indices.filter { !profile.fields[$0].isDecoration }
-        var byName: [String: Int] = [:]
-        var lookups: [ColumnLookup] = []
-        func lookup(_ reference: Profile.ColumnReference) -> Int {
-            if let index = byName[reference.name] { return index }
-            lookups.append(ColumnLookup(name: reference.name, format: profile.source.format))
-            byName[reference.name] = lookups.count - 1
-            return lookups.count - 1
-        }
-        let fields = profile.fields
-        let identifiers = profile.identifierColumns
-        identifierNames = identifiers.sorted().joined(separator: ", ")
-        steps = fields.map { field in
-            let source: FieldStep.Source
-            switch field.origin {
-            case .column(let c): source = .column(lookup(c))
-            case .columns(let cs, let separator): source = .columns(cs.map(lookup), separator: separator)
-            case .template(let t): source = .template(t, t.columns.map(lookup))
-            case .constant(let value): source = .constant(value)
-            case .uuid(let cs):
-                source = .uuid(cs.map(lookup), place: Mapper.objectPlace(of: field.path, root: profile.target),
-                               contents: Mapper.elementContents(of: field.path, fields: fields))
-            case .copy(let from):
-                let copied = fields.firstIndex { $0.path.description == from.description }!
-                let object = from.segments.dropLast()
-                let guards = object.isEmpty ? nil : fields.indices.filter { f in
-                    !fields[f].isDecoration && fields[f].path.segments.count > object.count
-                        && Array(fields[f].path.segments.prefix(object.count)) == Array(object)
-                }
-                source = .copy(copied, guards: guards)
-            case .pseudonym(let p):
-                source = .pseudonym(code: p.codiceFiscale.map(lookup), name: p.name.map(lookup), birth: p.birthDate.map(lookup),
-                                    phone: p.phone.map(lookup), dates: p.dates)
-            case .ageBand(let birth, let at, let dates):
-                source = .ageBand(birth: lookup(birth), at: at.map(lookup), dates: dates)
-            }
-            return FieldStep(source: source, transforms: field.transforms, required: field.required,
-                             levels: field.path.spreadCount, label: field.path.description, columns: field.columns.map(\.name),
-                             withholds: field.columns.contains { identifiers.contains($0.name) })
-        }
-        keyLookups = profile.source.key.map(lookup)
-        identifierLookups = profile.source.identifiers.map(lookup) + profile.fields.flatMap(\.columns).filter { identifiers.contains($0.name) }.map(lookup)
-        self.lookups = lookups
-        for (index, step) in steps.enumerated() {
-            if case .copy(let copied, _) = step.source, case .copy = steps[copied].source {
-                let field = fields[index]
-                throw CroceviaError.configuration(file: profile.file, line: field.mark.line, column: field.mark.column,
-                                                  message: "\(field.path) copies \(steps[copied].label), which is itself a copy; copy the original")
-            }
-        }
+        plan = compiled.plan
+        steps = compiled.steps
+        dataSteps = compiled.dataSteps
+        keyLookups = compiled.keyLookups
+        identifierLookups = compiled.identifierLookups
+        secret = compiled.secret
+        isCaseData = compiled.isCaseData
+        lookups = compiled.lookups
+        caches = Array(repeating: [:], count: compiled.steps.count)
     }
 
-    /// Every column the profile names, with where it names it.
-    public var columnReferences: [Profile.ColumnReference] {
-        profile.source.key + profile.source.identifiers + profile.fields.flatMap(\.columns)
+    /// Compiles `profile` for this mapper alone (see `CompiledProfile.init`).
+    public convenience init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.init(compiled: try CompiledProfile(profile: profile, findings: findings, secret: secret, environment: environment), findings: findings)
     }
 
-    /// Checks the profile's columns against a CSV header: a column that is not there is a
-    /// profile error (exit 2) at the line that names it.
+    /// Checks the profile's columns against a CSV header (see `CompiledProfile.check`).
     public func check(header: [String], inputName: String) throws {
-        let known = Set(header)
-        for reference in columnReferences where !known.contains(reference.name) {
-            throw CroceviaError.configuration(
-                file: profile.file, line: reference.mark.line, column: reference.mark.column,
-                message: "column \"\(reference.name)\" is not in the header of \(inputName)\(Suggestion.hint(for: reference.name, in: header)) (its columns: \(header.joined(separator: ", ")))")
-        }
+        try compiled.check(header: header, inputName: inputName)
     }
 
     /// Columns (JSON member paths, XML paths) that no record had, here or in `other` (the mapper
@@ -169,6 +64,7 @@ public final class Mapper {
         let optional = Set(profile.fields.filter(\.optional).flatMap(\.columns).map(\.name))
             .subtracting(profile.fields.filter { !$0.optional }.flatMap(\.columns).map(\.name))
         let known = seenPaths.union(other?.seenPaths ?? [])
+        let columnReferences = compiled.columnReferences
         for (index, lookup) in lookups.enumerated() where !lookup.seen && !(other?.lookups[index].seen ?? false) && !optional.contains(lookup.name) {
             let mark = columnReferences.first { $0.name == lookup.name }?.mark
             let place = mark.map { "\(profile.file):\($0.line):\($0.column)" } ?? profile.file
@@ -224,7 +120,7 @@ public final class Mapper {
         }
         var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .unit(.none), count: steps.count))
         for index in dataSteps {
-            context.values[index] = dataValues(steps[index], row: row, provenance: record.provenance)
+            context.values[index] = dataValues(index, row: row, provenance: record.provenance)
         }
         var object = build(plan.root, spread: [], context: &context) ?? JSONObject()
         if !identifierLookups.isEmpty { object = withholdingIdentifiers(object, row: row, provenance: record.provenance) }
@@ -241,8 +137,9 @@ public final class Mapper {
     // MARK: Source values
 
     /// The field's values in this record, each unit through the field's transforms.
-    private func dataValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> ValueTree {
-        let tree = sourceValues(step, row: row, provenance: provenance).mapUnits { transformed($0, step: step, provenance: provenance) }
+    private func dataValues(_ index: Int, row: JSONObject, provenance: Provenance) -> ValueTree {
+        let step = steps[index]
+        let tree = sourceValues(step, row: row, provenance: provenance).mapUnits { transformed($0, step: step, index: index, provenance: provenance) }
         if tree.isEmpty && step.required {
             note(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
@@ -253,14 +150,14 @@ public final class Mapper {
 
     /// One unit's values through the field's transforms. A value made from nothing (a `map`
     /// default) is marked filled: it decorates an object, it does not make one.
-    private func transformed(_ input: FieldValues, step: FieldStep, provenance: Provenance) -> ValueTree {
+    private func transformed(_ input: FieldValues, step: FieldStep, index: Int, provenance: Provenance) -> ValueTree {
         var values = input
         let hadValue = input.hasValue
         // Directory values repeat (the same body, town, website on many rows): a costly
         // pipeline's result for a single text is remembered when it reported nothing.
         var cacheKey: String?
         if step.cachesResults, case .one(.string(let text)) = values {
-            if let cached = step.cache[text] { return .unit(cached) }
+            if let cached = caches[index][text] { return .unit(cached) }
             cacheKey = text
         }
         var reported = false
@@ -285,8 +182,8 @@ public final class Mapper {
         values = values.droppingEmpty()
         if !hadValue && !values.isEmpty { return .filled(values) }
         if let cacheKey, !reported {
-            if step.cache.count >= FieldStep.cacheLimit { step.cache.removeAll(keepingCapacity: true) }
-            step.cache[cacheKey] = values
+            if caches[index].count >= Self.cacheLimit { caches[index].removeAll(keepingCapacity: true) }
+            caches[index][cacheKey] = values
         }
         return .unit(values)
     }
@@ -362,9 +259,6 @@ public final class Mapper {
 
     /// How Italian partners write dates, for finding a birth date again in ISO form.
     static let identifierDates = ["dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "dd.MM.yyyy"].compactMap(DatePattern.init)
-
-    /// Whether the profile maps case data: its findings never quote a value.
-    private var isCaseData: Bool { HSDSSchemas.isCase(profile.target) }
 
     /// A message with the values it quotes (`"011…"`, `«…»`) taken out.
     static func withoutValues(_ message: String) -> String {
@@ -453,7 +347,7 @@ public final class Mapper {
             case .string(let text), .number(let text):  // a phone read as a number is one too
                 guard leaks(text) else { return value }
                 note(Finding(.error, rule: "case.identifier-leak",
-                                     message: "\(path) holds a personal identifier (a value of an identifier column, \(identifierNames), or a codice fiscale); the field was left out",
+                                     message: "\(path) holds a personal identifier (a value of an identifier column, \(compiled.identifierNames), or a codice fiscale); the field was left out",
                                      hint: "keep identifiers out of other columns, or leave the column unmapped",
                                      file: provenance.file, line: provenance.line, record: provenance.record, field: path))
                 return nil
@@ -618,38 +512,6 @@ public final class Mapper {
                              record: provenance.record, field: step.columns.first, value: values.map(\.cellText).joined(separator: " | ")))
     }
 
-    /// For each `[]` of an id's path, the data fields that name the element: those of the list
-    /// element (for the innermost list, of the object holding the id), outside any further list.
-    static func elementContents(of path: TargetPath, fields: [Profile.Field]) -> [[Int]] {
-        let objectSegments = Array(path.segments.dropLast())
-        let spreads = objectSegments.indices.filter { objectSegments[$0].index == .spread }
-        return spreads.enumerated().map { level, position in
-            let prefix = level == spreads.count - 1 ? objectSegments : Array(objectSegments[...position])
-            return fields.indices.filter { f in
-                !fields[f].isDecoration && fields[f].path.spreadCount == level + 1
-                    && fields[f].path.segments.count > prefix.count && Array(fields[f].path.segments.prefix(prefix.count)) == prefix
-            }
-        }
-    }
-
-    /// The place of the object holding `path`'s last member, cut at each `[]`: `phones[`, `]`;
-    /// `service_at_locations[`, `].location.phones[`, `]`; `service` (no list).
-    static func objectPlace(of path: TargetPath, root: String) -> [String] {
-        let objectSegments = path.segments.dropLast()
-        guard !objectSegments.isEmpty else { return [root] }
-        var parts = [""]
-        for (n, segment) in objectSegments.enumerated() {
-            parts[parts.count - 1] += (n > 0 ? "." : "") + segment.name
-            switch segment.index {
-            case .fixed(let k)?: parts[parts.count - 1] += "[\(k)]"
-            case .spread?:
-                parts[parts.count - 1] += "["
-                parts.append("]")
-            case nil: break
-            }
-        }
-        return parts
-    }
 }
 
 /// Finds a column's values in a raw record. CSV columns are exact names. For JSON sources a name

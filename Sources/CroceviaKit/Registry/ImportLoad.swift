@@ -50,10 +50,9 @@ final class ImportLoad {
     let source: String
     let object: String
     let allowInvalid: Bool
-    /// The validators by object (one for an HSDS feed, one per entity for case data), and the
-    /// second thread's own.
+    /// The validators by object (one for an HSDS feed, one per entity for case data), shared by
+    /// the preparing threads.
     let validators: [String: SchemaValidator]
-    let spareValidators: [String: SchemaValidator]
     let columns: [String: String]
     let findings: FindingLog
     // The importing thread's alone, touched for every record: no run-time exclusivity checks.
@@ -76,7 +75,6 @@ final class ImportLoad {
         self.object = object
         self.allowInvalid = allowInvalid
         self.validators = validators
-        spareValidators = try SchemaLoader.validators(for: object)
         self.columns = columns
         self.findings = findings
         summary.runID = runID
@@ -192,23 +190,20 @@ final class ImportLoad {
         }
     }
 
-    /// What one preparing thread keeps: its validators, the known slots, a scratch buffer.
+    /// What one preparing thread keeps: the known slots, a scratch buffer.
     private struct Worker: ~Copyable {
-        let validators: [String: SchemaValidator]
         let slots: [String: Int]
         var bytes = ByteBuffer(capacity: 4096)
     }
 
     private func startPreparing(_ records: [Record]) -> Preparing {
         let work = Preparing(records)
-        // Two workers, one set of validators each (a validator keeps state while it checks).
-        let shared = Shared((known, [validators, spareValidators], object))
+        let shared = Shared((known, validators, object))
         work.done.enter()
         DispatchQueue.global().async {
             let (known, validators, object) = shared.value
-            work.prepared = Parallel.map(count: work.records.count, workers: validators.count,
-                                         state: { Worker(validators: validators[$0], slots: known.slots()) }) { mine, index in
-                Self.prepare(work.records[index], object: object, known: known, slots: mine.slots, validators: mine.validators, buffer: &mine.bytes)
+            work.prepared = Parallel.map(count: work.records.count, state: { _ in Worker(slots: known.slots()) }) { mine, index in
+                Self.prepare(work.records[index], object: object, known: known, slots: mine.slots, validators: validators, buffer: &mine.bytes)
             }
             work.done.leave()
         }

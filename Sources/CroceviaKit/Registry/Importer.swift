@@ -67,11 +67,9 @@ public final class Importer {
     private let findings: FindingLog
     private let progress: ProgressReporter?
 
-    private let readerOptions: ReaderOptions
-    private let encoding: TextEncoding?
+    private let plan: RunPlan
     private let mapper: Mapper?
     private let object: String
-    private let formats: [Format]
     private let validators: [String: SchemaValidator]
     private let tabular: TabularSchema
     private let columns: [String: String]
@@ -84,52 +82,38 @@ public final class Importer {
         self.options = options
         self.findings = findings
         self.progress = progress
-        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        let schemas = try HSDSSchemas.standard()
-        var readerOptions = options.reader
-        var from = options.from
-        var encoding = options.encoding
-        var mapper: Mapper?
-        var object = options.hsdsObject
-        if let path = options.profile {
-            let profile = try ProfileLoader.load(path: path, schemas: schemas)
-            try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
-            let secret = HSDSSchemas.isCase(profile.target) ? try NetworkSecret.resolve(file: options.secretFile) : nil
-            mapper = try Mapper(profile: profile, findings: findings, secret: secret)
-            object = profile.target
-        } else {
-            readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
-        }
+        var request = RunPlan.Request(inputs: options.inputs)
+        request.from = options.from
+        request.encoding = options.encoding
+        request.reader = options.reader
+        request.profile = options.profile
+        request.source = options.source
+        request.object = options.hsdsObject
+        request.secretFile = options.secretFile
         // Without a profile the records are HSDS already: JSON and JSON Lines files read as such.
-        let formats = try options.inputs.map { input -> Format in
-            let format = try Format.of(input, given: from)
-            guard mapper == nil, from == nil else { return format }
-            return format == .json ? .hsdsJSON : format == .jsonl ? .hsdsJSONL : format
-        }
-        if mapper == nil, formats.contains(.caseCSV) {
-            guard formats.allSatisfy({ $0 == .caseCSV }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
+        request.jsonIsHSDS = true
+        let plan = try RunPlan(request, findings: findings)
+        let mapper = plan.profile.map { Mapper(compiled: $0, findings: findings) }
+        var object = plan.object ?? options.hsdsObject
+        if mapper == nil, plan.formats.contains(.caseCSV) {
+            guard plan.formats.allSatisfy({ $0 == .caseCSV }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
             object = "case/contact"  // each record says which entity it is
         }
-        if mapper == nil, let plain = formats.first(where: { !$0.isCanonical }) {
+        if mapper == nil, let plain = plan.formats.first(where: { !$0.isCanonical }) {
             throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS (or case data); or say --from hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
-        let validators = try SchemaLoader.validators(for: object)
-        let tabular = try TabularSchema.bundled(schemas: schemas)
-        let columns = mapper.map(Validation.columnsByPath) ?? [:]
-        let source = SourceName.of(options.inputs[0], given: options.source, profile: mapper?.profile)
-        self.readerOptions = readerOptions
-        self.encoding = encoding
+        self.plan = plan
         self.mapper = mapper
         self.object = object
-        self.formats = formats
-        self.validators = validators
-        self.tabular = tabular
-        self.columns = columns
-        self.source = source
+        validators = try SchemaLoader.validators(for: object)
+        tabular = try TabularSchema.bundled(schemas: try HSDSSchemas.standard())
+        columns = mapper.map { Validation.columnsByPath($0.profile) } ?? [:]
+        // One import is one source: named after its first input when nothing else names it.
+        source = plan.sourceName(of: options.inputs[0])
     }
 
     public func run(into db: RegistryDatabase) throws -> ImportSummary {
-        let options = options, findings = findings, mapper = mapper
+        let options = options, findings = findings, mapper = mapper, plan = plan
         let started = Self.timestamp()
 
         do {
@@ -139,18 +123,17 @@ public final class Importer {
                                 validators: validators, columns: columns, findings: findings)
                 try load.readExisting()
                 if HSDSSchemas.isCase(object) { try load.prepareCaseChecks() }
-                for (input, format) in zip(options.inputs, formats) {
+                for (index, format) in plan.formats.enumerated() {
                     // Records before this line were taken the fast way.
                     var resume = 1
-                    if format == .hsdsJSONL, mapper == nil, encoding == nil || encoding == .auto || encoding == .utf8 {
-                        guard let line = try load.takeJSONLines(input, progress: progress) else { continue }
+                    if format == .hsdsJSONL, mapper == nil, plan.encoding == nil || plan.encoding == .auto || plan.encoding == .utf8 {
+                        guard let line = try load.takeJSONLines(plan.inputs[index], progress: progress) else { continue }
                         resume = line
                     }
-                    let whole = try InputRun(findings: findings, progress: progress, verb: "imported")
-                        .read(input, format: format, encoding: encoding, source: source, options: readerOptions, mapper: mapper) { raw in
-                            if raw.provenance.line < resume { return }
-                            try load.take(mapper?.map(raw) ?? raw)
-                        }
+                    let whole = try plan.read(index, findings: findings, progress: progress, verb: "imported", mapper: mapper, source: source) { raw in
+                        if raw.provenance.line < resume { return }
+                        try load.take(mapper?.map(raw) ?? raw)
+                    }
                     if !whole { load.summary.unreadableInputs += 1 }
                 }
                 try load.flush()

@@ -41,8 +41,8 @@ final class JSONLinesFeed {
         let object: String
         let known: ImportLoad.Known
         let knownByHash: [ContentHash: Int]
-        /// One set of validators per thread.
-        let validators: [[String: SchemaValidator]]
+        /// The validators by object, shared by the threads.
+        let validators: [String: SchemaValidator]
         /// Records keep their values (for checks that run at apply, such as case data's).
         let keepValues: Bool
     }
@@ -76,20 +76,17 @@ final class JSONLinesFeed {
         func start(_ context: Context) {
             done.enter()
             DispatchQueue.global().async { [self] in
-                // One worker per set of validators (a validator keeps state while it checks).
-                lines = Parallel.map(count: spans.count, workers: context.validators.count, state: { Worker(validators: context.validators[$0]) }) { mine, index in
+                lines = Parallel.map(count: spans.count, state: { _ in Worker() }) { mine, index in
                     JSONLinesFeed.take(self.line(index), number: self.spans[index].line, context: context, slots: &mine.slots,
-                                       validators: mine.validators, buffer: &mine.scratch)
+                                       buffer: &mine.scratch)
                 }
                 done.leave()
             }
         }
     }
 
-    /// What one thread taking lines keeps: its validators, the known slots once fetched, a
-    /// scratch buffer.
+    /// What one thread taking lines keeps: the known slots once fetched, a scratch buffer.
     struct Worker: ~Copyable {
-        let validators: [String: SchemaValidator]
         var slots: [String: Int]?
         var scratch = ByteBuffer(capacity: 4096)
     }
@@ -97,7 +94,7 @@ final class JSONLinesFeed {
     /// One line, as a preparing thread sees it.
     /// `slots` is the thread's copy of the known records' slots by id, fetched when first needed.
     static func take(_ line: UnsafeBufferPointer<UInt8>, number: Int, context: Context, slots: inout [String: Int]?,
-                     validators: [String: SchemaValidator], buffer: inout ByteBuffer) -> Line {
+                     buffer: inout ByteBuffer) -> Line {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         let hash = ContentHash(line)
         if let slot = context.knownByHash[hash] { return .unchanged(slot: slot) }
@@ -107,7 +104,7 @@ final class JSONLinesFeed {
         }
         var record = Record(value: value, provenance: Provenance(source: context.source, file: context.path, line: number, record: 0))
         if slots == nil { slots = context.known.slots() }
-        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, slots: slots!, validators: validators,
+        let ready = ImportLoad.prepare(record, object: context.object, known: context.known, slots: slots!, validators: context.validators,
                                        buffer: &buffer, line: (line, hash, compact))
         if ready.id != nil, ready.failures.isEmpty, !context.keepValues { record.value = .null }  // freed on this thread
         return .record(record, ready)
@@ -207,7 +204,7 @@ extension ImportLoad {
         guard let feed = JSONLinesFeed(path: path) else { return 1 }
         try drain()  // the records of earlier inputs first, in order
         let context = JSONLinesFeed.Context(source: source, path: path, object: object, known: known, knownByHash: known.activeByHash,
-                                            validators: [validators, spareValidators], keepValues: caseChecks != nil)
+                                            validators: validators, keepValues: caseChecks != nil)
         progress?.start(input: path)
         defer { progress?.finish() }
         var records = 0

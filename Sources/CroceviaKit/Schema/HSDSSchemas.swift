@@ -1,9 +1,12 @@
+import Synchronization
+
 /// The bundled object schemas, read on demand: HSDS 3.0 from `Schemas/hsds/` (`service`), and the
-/// network's case data from `Schemas/case/` (named with their folder: `case/contact`).
-public final class HSDSSchemas {
+/// network's case data from `Schemas/case/` (named with their folder: `case/contact`). A run uses
+/// one (`standard()`), shared by its threads: each schema is parsed once.
+public final class HSDSSchemas: Sendable {
     /// Where the schema files come from (embedded, or `CROCEVIA_SCHEMAS`).
     public let files: SchemaFiles
-    private var cache: [String: JSONObject] = [:]
+    private let cache = Mutex<[String: JSONObject]>([:])
 
     /// The HSDS version of the bundled schemas (`version` of `Schemas/hsds-tabular/datapackage.json`).
     public static let version = "3.0.0"
@@ -47,20 +50,30 @@ public final class HSDSSchemas {
         self.init(files: SchemaFiles(folder: directory))
     }
 
-    /// The schemas a run uses: `CROCEVIA_SCHEMAS`, else the embedded ones.
+    /// The schemas a run uses: `CROCEVIA_SCHEMAS`, else the embedded ones; the same instance for
+    /// every caller that reads the same files.
     public static func standard() throws -> HSDSSchemas {
-        HSDSSchemas(files: try SchemaFiles.standard())
+        let files = try SchemaFiles.standard()
+        return shared.withLock { byFolder in
+            if let known = byFolder[files.folder ?? ""] { return known }
+            let schemas = HSDSSchemas(files: files)
+            byFolder[files.folder ?? ""] = schemas
+            return schemas
+        }
     }
+
+    /// The instances `standard()` gave, by folder ("" for the embedded files).
+    private static let shared = Mutex<[String: HSDSSchemas]>([:])
 
     /// The schema of one object (`service`), as a JSON object.
     public func schema(_ object: String) throws -> JSONObject {
-        if let cached = cache[object] { return cached }
+        if let cached = cache.withLock({ $0[object] }) { return cached }
         let (folder, name) = Self.folderAndName(object)
         let file = "\(folder)/\(name).json"
         guard case .object(let schema) = try JSONDocument.load(file, from: files) else {
             throw CroceviaError.io("\(files.describe(file)) is not a JSON object")
         }
-        cache[object] = schema
+        cache.withLock { $0[object] = schema }
         return schema
     }
 

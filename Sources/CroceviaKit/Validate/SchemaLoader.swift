@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Loads the schema a validation checks against: a partner-given schema file (checked against the
 /// draft 2020-12 meta-schema first, so a broken schema is a clear exit 2 and not a confusing
@@ -25,23 +26,31 @@ public enum SchemaLoader {
     }
 
     /// A validator for a bundled object (`service`, `organization`…, or case data's
-    /// `case/contact`…), formats asserted.
+    /// `case/contact`…), formats asserted. Compiled once per process and shared: validators hold
+    /// no state of a validation.
     public static func hsds(_ object: String) throws -> SchemaValidator {
         let known = HSDSSchemas.objectNames + HSDSSchemas.caseTargets
         guard known.contains(object) else {
             throw CroceviaError.usage("\(object) is not an HSDS or case object\(Suggestion.hint(for: object, in: known)) (known: \(known.joined(separator: ", ")))")
         }
-        let (folder, name) = HSDSSchemas.folderAndName(object)
         let files = try SchemaFiles.standard()
+        let key = (files.folder ?? "") + "\u{0}" + object
+        if let compiled = bundled.withLock({ $0[key] }) { return compiled }
+        let (folder, name) = HSDSSchemas.folderAndName(object)
         let file = "\(folder)/\(name).json"
         let registry = SchemaRegistry.standard(files: files)
         do {
             let root = try registry.add(try JSONDocument.load(file, from: files), uri: files.uri(file))
-            return SchemaValidator(root: root, registry: registry, assertFormats: true)
+            let validator = SchemaValidator(root: root, registry: registry, assertFormats: true)
+            bundled.withLock { $0[key] = validator }
+            return validator
         } catch let error as SchemaError {
             throw CroceviaError.configuration(file: files.describe(file), line: nil, column: nil, message: error.description)
         }
     }
+
+    /// The bundled objects' validators compiled so far, by schema folder ("" embedded) and object.
+    private static let bundled = Mutex<[String: SchemaValidator]>([:])
 
     /// The validators a feed of `object` needs, by object: its own, or for case data every
     /// entity's (records say which they are: see `CaseEntities.objectType`).

@@ -58,70 +58,66 @@ public final class Validation {
 
     public func run() throws -> ValidationSummary {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        var readerOptions = options.reader
-        var from = options.from
-        var encoding = options.encoding
-        let validator: SchemaValidator
-        var mapper: Mapper?
-        var hsdsObject: String?
+        var request = RunPlan.Request(inputs: options.inputs)
+        request.from = options.from
+        request.encoding = options.encoding
+        request.reader = options.reader
+        var validator: SchemaValidator?
         switch options.target {
         case .schema(let path):
             validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
         case .hsds(let object):
             validator = try SchemaLoader.hsds(object)
-            readerOptions.hsdsObject = readerOptions.hsdsObject ?? object
-            hsdsObject = object
+            request.object = object
+            // HSDS JSON may be a list, one object or the API's pages: read it as HSDS.
+            request.jsonIsHSDS = !HSDSSchemas.isCase(object)
         case .xsd(let path):
             return try runXSD(path)
         case .profile(let path):
-            let profile = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
-            try profile.source.apply(to: &readerOptions, from: &from, encoding: &encoding)
-            mapper = try Mapper(profile: profile, findings: findings)
-            validator = try SchemaLoader.hsds(profile.target)
-            hsdsObject = profile.target
+            request.profile = path
         }
-        let columns = mapper.map(Self.columnsByPath) ?? [:]
-        let tabular = from == .hsdsCSV || (from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
+        var plan = try RunPlan(request, findings: findings)
+        let mapper = plan.profile.map { Mapper(compiled: $0, findings: findings) }
+        let hsdsObject = plan.object
+        let schemaValidator = try validator ?? SchemaLoader.hsds(hsdsObject!)
+        let columns = mapper.map { Self.columnsByPath($0.profile) } ?? [:]
+        let tabular = plan.from == .hsdsCSV || (plan.from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         // Case data: each record against its own entity's schema.
         let caseValidators = try hsdsObject.map { HSDSSchemas.isCase($0) ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
         let caseChecks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? CaseChecks(services: nil, today: AgeBand.today) : nil }
-        let checks = try hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
-            HSDSChecks(schemas: try HSDSSchemas.standard(), root: $0, strict: options.strict, tabular: tabular,
+        let schemas = try HSDSSchemas.standard()
+        let checks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
+            HSDSChecks(schemas: schemas, root: $0, strict: options.strict, tabular: tabular,
                        complete: tabular || options.complete || options.package != nil, findings: findings)
         }
         if let package = options.package {
             guard let checks else { throw CroceviaError.usage("--package goes with --hsds or --profile") }
             do {
-                try checks.addPackage(package, schemas: try HSDSSchemas.standard())
+                try checks.addPackage(package, schemas: schemas)
             } catch CroceviaError.unreadableInput(let file, let line, let message, _) {
                 throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
             }
         }
         // Findings name the line (and, in a package, the file) of the member they are about.
-        if mapper == nil { readerOptions.places = true }
+        if mapper == nil { plan.reader.places = true }
         var summary = ValidationSummary()
-        for input in options.inputs {
-            var format = try Format.of(input, given: from)
-            // HSDS JSON may be a list, one object or the API's pages: read it as HSDS.
-            if from == nil, mapper == nil, let hsdsObject, !HSDSSchemas.isCase(hsdsObject) { format = format.asHSDS }
+        for index in plan.inputs.indices {
             summary.inputs += 1
-            let whole = try InputRun(findings: findings, progress: progress, verb: "checked")
-                .read(input, format: format, encoding: encoding, source: SourceName.of(input, given: nil, profile: mapper?.profile),
-                      options: readerOptions, mapper: mapper) { raw in
-                    let record = mapper?.map(raw) ?? raw
-                    summary.records += 1
-                    let errorsBefore = findings.errorCount
-                    let object = hsdsObject.map { CaseEntities.objectType(of: record.value, feed: $0) }
-                    for failure in (object.flatMap { caseValidators[$0] } ?? validator).validate(record.value) {
-                        findings.add(Self.finding(for: failure, record: record, columns: columns, subject: caseChecks == nil))
-                    }
-                    if let caseChecks, let object {
-                        for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
-                    }
-                    var invalid = findings.errorCount > errorsBefore
-                    if let checks { invalid = checks.check(record, invalid: invalid) { Self.column(for: JSONPointer.tokens($0) ?? [], in: columns) } }
-                    if invalid { summary.invalidRecords += 1 }
+            let whole = try plan.read(index, findings: findings, progress: progress, verb: "checked", mapper: mapper) { raw in
+                let record = mapper?.map(raw) ?? raw
+                summary.records += 1
+                let errorsBefore = findings.errorCount
+                let object = hsdsObject.map { CaseEntities.objectType(of: record.value, feed: $0) }
+                for failure in (object.flatMap { caseValidators[$0] } ?? schemaValidator).validate(record.value) {
+                    findings.add(Self.finding(for: failure, record: record, columns: columns, subject: caseChecks == nil))
                 }
+                if let caseChecks, let object {
+                    for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
+                }
+                var invalid = findings.errorCount > errorsBefore
+                if let checks { invalid = checks.check(record, invalid: invalid) { Self.column(for: JSONPointer.tokens($0) ?? [], in: columns) } }
+                if invalid { summary.invalidRecords += 1 }
+            }
             if !whole { summary.unreadableInputs += 1 }
         }
         // References still open at the end make their records invalid too.
@@ -176,10 +172,10 @@ public final class Validation {
     /// The partner's columns of each profile field, by its target path as written
     /// (`schedules[1].opens_at`, `phones[].number`) and by its dotted path without positions
     /// (`schedules.opens_at`) when only one field has that path.
-    static func columnsByPath(_ mapper: Mapper) -> [String: String] {
+    static func columnsByPath(_ profile: Profile) -> [String: String] {
         var columns: [String: String] = [:]
         var plain: [String: String?] = [:]
-        for field in mapper.profile.fields where !field.columns.isEmpty {
+        for field in profile.fields where !field.columns.isEmpty {
             let names = field.columns.map(\.name).joined(separator: ", ")
             columns[field.path.description] = names
             let key = field.path.segments.map(\.name).joined(separator: ".")

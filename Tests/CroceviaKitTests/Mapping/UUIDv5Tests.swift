@@ -29,10 +29,10 @@ import Testing
         #expect(TargetPath("a[].b[]")?.spreadCount == 2)
         #expect(TargetPath("a..b") == nil)
         #expect(TargetPath("a[x]") == nil)
-        #expect(Mapper.objectPlace(of: TargetPath("service_at_locations[0].location.id")!, root: "service") == ["service_at_locations[0].location"])
-        #expect(Mapper.objectPlace(of: TargetPath("phones[].id")!, root: "service") == ["phones[", "]"])
-        #expect(Mapper.objectPlace(of: TargetPath("service_at_locations[].location.phones[].id")!, root: "service")
+        #expect(CompiledProfile.objectPlace(of: TargetPath("service_at_locations[0].location.id")!, root: "service") == ["service_at_locations[0].location"])
+        #expect(CompiledProfile.objectPlace(of: TargetPath("phones[].id")!, root: "service") == ["phones[", "]"])
+        #expect(CompiledProfile.objectPlace(of: TargetPath("service_at_locations[].location.phones[].id")!, root: "service")
                 == ["service_at_locations[", "].location.phones[", "]"])
-        #expect(Mapper.objectPlace(of: TargetPath("id")!, root: "service") == ["service"])
+        #expect(CompiledProfile.objectPlace(of: TargetPath("id")!, root: "service") == ["service"])
     }
 }

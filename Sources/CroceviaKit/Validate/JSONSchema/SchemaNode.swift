@@ -2,8 +2,9 @@ import Foundation
 
 /// One compiled schema: a boolean schema, or its keywords in evaluation order (the in-place and
 /// child applicators first, `unevaluatedItems`/`unevaluatedProperties` last, as they read what the
-/// others evaluated). Nodes are compiled once by `SchemaRegistry` and shared by every validation.
-public final class SchemaNode {
+/// others evaluated). Nodes are compiled once by `SchemaRegistry` and shared by every validation
+/// (on any thread: compiled before the first validator over them exists, then only read).
+public final class SchemaNode: @unchecked Sendable {
     let location: SchemaRegistry.Location
     let base: String
     /// The base as a number (interned by the registry), for cheap dynamic-scope bookkeeping.

@@ -5,7 +5,11 @@ import Foundation
 /// a URI not yet known is retrieved once through `retrieve` (the bundled draft 2020-12
 /// meta-schemas, a folder of schemas named by bare file names, the test suite's remotes); nothing
 /// is ever fetched from the network.
-public final class SchemaRegistry {
+///
+/// It changes only while schemas are added and compiled; once a `SchemaValidator` is made over
+/// it, validations only read it, so validators are shared by threads (the one reason it is
+/// `@unchecked Sendable`: nothing adds to a registry once its validator exists).
+public final class SchemaRegistry: @unchecked Sendable {
     /// A document that holds schemas, and the base URI of each schema location in it.
     final class Document {
         let root: JSONValue
@@ -31,6 +35,8 @@ public final class SchemaRegistry {
     /// Resource URI → dynamic anchor name → location.
     private(set) var dynamicAnchors: [String: [String: Location]] = [:]
     private var nodes: [Location: SchemaNode] = [:]
+    /// Dynamic anchors whose schema did not compile (see `compileDynamicAnchors`).
+    private var uncompilable: Set<Location> = []
     /// Base URIs by number (see `SchemaNode.baseID`).
     private(set) var baseIDs: [String: Int] = [:]
     private(set) var basesByID: [String] = []
@@ -157,6 +163,26 @@ public final class SchemaRegistry {
         }
         guard let anchor = anchors[uri + "#" + fragment] else { throw SchemaError.unresolvable(reference: reference, uri: absolute.text) }
         return anchor
+    }
+
+    /// Compiles the schemas every dynamic anchor names (and those they bring in), so that a
+    /// `$dynamicRef` finds its node compiled: after this, validating only reads the registry, and
+    /// one validator may serve several threads. A schema there that does not compile is skipped,
+    /// as a `$dynamicRef` to it always was.
+    func compileDynamicAnchors() {
+        var compiled = -1
+        while compiled != nodes.count {
+            compiled = nodes.count
+            for location in dynamicAnchors.values.flatMap(\.values) where nodes[location] == nil && !uncompilable.contains(location) {
+                if (try? node(at: location)) == nil { uncompilable.insert(location) }
+            }
+        }
+    }
+
+    /// The node at a dynamic anchor's location, compiled by `compileDynamicAnchors` (nil when it
+    /// did not compile).
+    func dynamicNode(at location: Location) -> SchemaNode? {
+        uncompilable.contains(location) ? nil : nodes[location]
     }
 
     /// The compiled node at a location (compiled once).

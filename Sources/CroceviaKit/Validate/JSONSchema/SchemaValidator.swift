@@ -3,7 +3,10 @@ import Foundation
 /// Validates instances against a compiled schema (JSON Schema draft 2020-12), collecting where
 /// and why they fail. Annotations that `unevaluatedItems` and `unevaluatedProperties` need (which
 /// items and properties were evaluated by successful subschemas) are carried up as results.
-public final class SchemaValidator {
+///
+/// A validator holds no state of a validation (each has its own `Run`) and its registry is only
+/// read once it is made, so one validator is shared by every thread of a run.
+public final class SchemaValidator: Sendable {
     public struct Failure: Equatable, Sendable {
         /// Where in the instance (a JSON Pointer).
         public var instancePath: String
@@ -16,15 +19,16 @@ public final class SchemaValidator {
     public let root: SchemaNode
     public let registry: SchemaRegistry
     /// Whether `format` is an assertion (off by default, as the specification says).
-    @exclusivity(unchecked) public var assertFormats: Bool
+    public let assertFormats: Bool
     /// The longest chain of subschemas one instance may go through (a schema that refers to
     /// itself without consuming the instance would go on for ever).
-    @exclusivity(unchecked) public var maxDepth = 2_000
+    public let maxDepth = 2_000
 
     public init(root: SchemaNode, registry: SchemaRegistry, assertFormats: Bool = false) {
         self.root = root
         self.registry = registry
         self.assertFormats = assertFormats
+        registry.compileDynamicAnchors()
     }
 
     /// The failures of one instance; empty when it is valid.
@@ -146,7 +150,7 @@ public final class SchemaValidator {
                 var destination = target
                 if let anchor {
                     for resource in run.dynamicScope {
-                        if let location = registry.dynamicAnchors[registry.basesByID[resource]]?[anchor], let node = try? registry.node(at: location) {
+                        if let location = registry.dynamicAnchors[registry.basesByID[resource]]?[anchor], let node = registry.dynamicNode(at: location) {
                             destination = node
                             break
                         }

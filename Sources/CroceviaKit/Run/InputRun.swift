@@ -34,19 +34,3 @@ struct InputRun {
         }
     }
 }
-
-extension Profile.Source {
-    /// Fills in how to read the input as the profile says, where the command line left it open;
-    /// a `--from` that contradicts the profile is a usage error.
-    func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
-        if let from, from != format {
-            throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(format.rawValue)")
-        }
-        from = format
-        encoding = encoding ?? self.encoding
-        reader.delimiter = reader.delimiter ?? delimiter
-        if reader.recordsPath.isEmpty { reader.recordsPath = records }
-        reader.recordElement = reader.recordElement ?? recordElement
-        reader.enclosing = reader.enclosing || readsEnclosing
-    }
-}

@@ -1,0 +1,121 @@
+/// What a command reads, resolved once: each input with its format, how to read it (the command
+/// line's options with the profile's filled in where the command line left them open), the
+/// compiled profile, the object the records are or become, and the source's name. `convert`,
+/// `validate` and `import` are loops over a plan (the pipeline imports each feed), so they read
+/// inputs the same way.
+public struct RunPlan: Sendable {
+    /// What a command asks to read.
+    public struct Request: Sendable {
+        public var inputs: [String]
+        public var from: Format?
+        public var encoding: TextEncoding?
+        public var reader = ReaderOptions()
+        /// A mapping profile's path.
+        public var profile: String?
+        /// `--source`.
+        public var source: String?
+        /// The object the records are, when the command says (`--hsds service`) and there is no
+        /// profile (whose target it then is).
+        public var object: String?
+        /// Without a profile or `--from`, JSON and JSON Lines inputs hold HSDS records (lists,
+        /// single objects, the API's pages).
+        public var jsonIsHSDS = false
+        /// The network secret's key file, for profiles of case data (else the environment's).
+        public var secretFile: String?
+
+        public init(inputs: [String]) {
+            self.inputs = inputs
+        }
+    }
+
+    public let inputs: [String]
+    /// Each input's format, in order.
+    public let formats: [Format]
+    /// `--from`, or the profile's format.
+    public let from: Format?
+    public let encoding: TextEncoding?
+    public var reader: ReaderOptions
+    public let profile: CompiledProfile?
+    /// The object the records are (the profile's target, or the request's), nil for plain records.
+    public let object: String?
+    private let source: String?
+
+    /// Loads and compiles the profile (findings about it go to `findings`), then decides each
+    /// input's format. A bad request or profile throws: no input has been opened yet.
+    public init(_ request: Request, findings: FindingLog) throws {
+        guard !request.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        var reader = request.reader
+        var from = request.from
+        var encoding = request.encoding
+        var object = request.object
+        var compiled: CompiledProfile?
+        if let path = request.profile {
+            let profile = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
+            try profile.source.apply(to: &reader, from: &from, encoding: &encoding)
+            let secret = HSDSSchemas.isCase(profile.target) ? try NetworkSecret.resolve(file: request.secretFile) : nil
+            compiled = try CompiledProfile(profile: profile, findings: findings, secret: secret)
+            object = profile.target
+        } else if let object {
+            reader.hsdsObject = reader.hsdsObject ?? object
+        }
+        let readsJSONAsHSDS = compiled == nil && from == nil && request.jsonIsHSDS
+        formats = try request.inputs.map { input in
+            let format = try Format.of(input, given: from)
+            return readsJSONAsHSDS ? format.asHSDS : format
+        }
+        inputs = request.inputs
+        self.from = from
+        self.encoding = encoding
+        self.reader = reader
+        self.object = object
+        profile = compiled
+        source = request.source
+    }
+
+    /// The name of the source whose records `input` holds (see `SourceName`).
+    public func sourceName(of input: String) -> String {
+        SourceName.of(input, given: source, profile: profile?.profile)
+    }
+
+    /// Reads input number `index` through `mapper` (one made from `profile`, or none for records
+    /// as they are), handing on each record; returns false when it stopped early (see `InputRun`).
+    func read(_ index: Int, findings: FindingLog, progress: ProgressReporter?, verb: String, mapper: Mapper?,
+              source: String? = nil, handle: (Record) throws -> Void) throws -> Bool {
+        let input = inputs[index]
+        return try InputRun(findings: findings, progress: progress, verb: verb)
+            .read(input, format: formats[index], encoding: encoding, source: source ?? sourceName(of: input), options: reader, mapper: mapper, handle: handle)
+    }
+}
+
+/// The name a run gives the partner whose records it reads, the same for every command:
+/// `--source` when given, else the profile's `source.name`, else the input file's name without
+/// its extension (`stdin` for `-`).
+enum SourceName {
+    static func of(_ input: String, given: String?, profile: Profile?) -> String {
+        given ?? profile?.source.name ?? baseName(input)
+    }
+
+    /// The file's name without its extension (`stdin` for `-`).
+    static func baseName(_ path: String) -> String {
+        guard path != "-" else { return "stdin" }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = file.lastIndex(of: "."), dot != file.startIndex { return String(file[..<dot]) }
+        return file
+    }
+}
+
+extension Profile.Source {
+    /// Fills in how to read the input as the profile says, where the command line left it open;
+    /// a `--from` that contradicts the profile is a usage error.
+    func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
+        if let from, from != format {
+            throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(format.rawValue)")
+        }
+        from = format
+        encoding = encoding ?? self.encoding
+        reader.delimiter = reader.delimiter ?? delimiter
+        if reader.recordsPath.isEmpty { reader.recordsPath = records }
+        reader.recordElement = reader.recordElement ?? recordElement
+        reader.enclosing = reader.enclosing || readsEnclosing
+    }
+}
