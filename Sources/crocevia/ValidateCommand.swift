@@ -78,10 +78,10 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         // Case data's tabular form says what each record is: it needs no target.
         let caseData = !inputs.isEmpty && inputs.allSatisfy { (from ?? Format(guessingFrom: $0)) == .caseCSV }
-        let hsds = self.hsds ?? (caseData && [schema, profile, xsd].allSatisfy { $0 == nil } ? "case/contact" : nil)
+        let hsds = self.hsds ?? (caseData && [schema, profile, xsd].allSatisfy { $0 == nil } ? Target.caseContact.name : nil)
         let targets = [schema, hsds, profile, xsd].compactMap { $0 }
         guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT, --profile FILE or --xsd FILE") }
-        let target: ValidateOptions.Target
+        let target: ValidateOptions.Schema
         if let schema, schema.lowercased().hasSuffix(".xsd") {
             // An XML Schema named with --schema: checked as --xsd would.
             target = .xsd(path: schema)

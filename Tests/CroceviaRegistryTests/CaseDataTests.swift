@@ -13,7 +13,7 @@ struct CaseDataTests {
         var directory = ""
         let schemas = HSDSSchemas(directory: "Schemas")
         for feed in config.feeds {
-            guard let path = feed.profile, case let profile = try ProfileLoader.load(path: path, schemas: schemas), HSDSSchemas.isCase(profile.target) else {
+            guard let path = feed.profile, case let profile = try ProfileLoader.load(path: path, schemas: schemas), profile.target.isCase else {
                 for file in NetworkConfig.expand(feed.input) where !file.hasSuffix("lanarkshire") {
                     directory += String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self).lowercased()
                 }

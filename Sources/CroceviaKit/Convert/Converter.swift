@@ -26,7 +26,7 @@ public final class Converter {
         let plan = try RunPlan(request, findings: findings)
         // The writer thread maps half the batches with a mapper of its own over the same profile.
         let mappers = plan.profile.map { (caller: Mapper(compiled: $0, findings: findings), writer: Mapper(compiled: $0, findings: findings)) }
-        if let target = plan.profile?.profile.target {
+        if let target = plan.profile?.profile.target.name {
             options.writer.hsdsObject = target
             options.writer.recordElement = options.writer.recordElement ?? target
         }

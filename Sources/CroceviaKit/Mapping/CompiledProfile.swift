@@ -71,7 +71,7 @@ public final class CompiledProfile: Sendable {
     public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.profile = profile
-        isCaseData = HSDSSchemas.isCase(profile.target)
+        isCaseData = profile.target.isCase
         let pseudonyms = profile.fields.filter { if case .pseudonym = $0.origin { return true } else { return false } }
         if let first = pseudonyms.first {
             guard let secret = try secret ?? NetworkSecret.resolve(environment: environment) else {
@@ -110,7 +110,7 @@ public final class CompiledProfile: Sendable {
             case .template(let t): source = .template(t, t.columns.map(lookup))
             case .constant(let value): source = .constant(value)
             case .uuid(let cs):
-                source = .uuid(cs.map(lookup), place: Self.objectPlace(of: field.path, root: profile.target),
+                source = .uuid(cs.map(lookup), place: Self.objectPlace(of: field.path, root: profile.target.name),
                                contents: Self.elementContents(of: field.path, fields: fields))
             case .copy(let from):
                 let copied = fields.firstIndex { $0.path.description == from.description }!

@@ -5,8 +5,8 @@ public struct Profile: Sendable {
     public var file: String
     public var description: String?
     public var source: Source
-    /// The HSDS object each input record becomes (`service`, `organization`, `location`...).
-    public var target: String
+    /// What each input record becomes (`service`, `organization`, `case/contact`...).
+    public var target: Target
     /// The network namespace for deterministic ids (16 bytes).
     public var namespace: [UInt8]
     public var fields: [Field]

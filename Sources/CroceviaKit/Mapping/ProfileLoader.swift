@@ -31,9 +31,9 @@ public enum ProfileLoader {
         let source = try decodeSource(try top.require("source", what: "the profile"), file: file)
 
         let targetNode = try top.require("target", what: "the profile")
-        let target = try targetNode.text(file: file, what: "target")
-        guard HSDSSchemas.targetNames.contains(target) else {
-            throw failure(targetNode, "\"\(target)\" is not an HSDS object or a case data object\(Suggestion.hint(for: target, in: HSDSSchemas.targetNames))")
+        let targetName = try targetNode.text(file: file, what: "target")
+        guard let target = Target(targetName) else {
+            throw failure(targetNode, "\"\(targetName)\" is not an HSDS object or a case data object\(Suggestion.hint(for: targetName, in: Target.names))")
         }
         let keepFreeText = try top.take("keep_free_text")?.flag(file: file, what: "keep_free_text") ?? false
 
@@ -57,7 +57,7 @@ public enum ProfileLoader {
                 throw failure(entry.keyNode, problem)
             }
             let field = try decodeField(entry.value, path: path, file: file)
-            if HSDSSchemas.isCase(target), let schemas, !keepFreeText, try schemas.isFreeText(path, root: target) {
+            if target.isCase, let schemas, !keepFreeText, try schemas.isFreeText(path, root: target) {
                 dropped.append(path.description)
                 continue
             }
@@ -82,7 +82,7 @@ public enum ProfileLoader {
         profile.keepFreeText = keepFreeText
         profile.droppedFreeText = dropped
         let usesIdentifiers = fields.contains { if case .pseudonym = $0.origin { return true } else { return false } }
-        if !source.identifiers.isEmpty || usesIdentifiers, !HSDSSchemas.isCase(target) {
+        if !source.identifiers.isEmpty || usesIdentifiers, !target.isCase {
             throw failure(targetNode, "identifiers and pseudonym fields are for case data (target: case/contact…), not for \(target)")
         }
         return profile

@@ -48,11 +48,11 @@ final class ImportLoad {
 
     let db: RegistryDatabase
     let source: String
-    let object: String
+    let object: Target
     let allowInvalid: Bool
     /// The validators by object (one for an HSDS feed, one per entity for case data), shared by
     /// the preparing threads.
-    let validators: [String: SchemaValidator]
+    let validators: [Target: SchemaValidator]
     let columns: [String: String]
     let findings: FindingLog
     // The importing thread's alone, touched for every record: no run-time exclusivity checks.
@@ -68,7 +68,7 @@ final class ImportLoad {
     /// Records read and not yet worked on.
     var batch: [Record] = []
 
-    init(db: RegistryDatabase, source: String, object: String, runID: Int64, allowInvalid: Bool, validators: [String: SchemaValidator],
+    init(db: RegistryDatabase, source: String, object: Target, runID: Int64, allowInvalid: Bool, validators: [Target: SchemaValidator],
          columns: [String: String], findings: FindingLog) throws {
         self.db = db
         self.source = source
@@ -149,8 +149,8 @@ final class ImportLoad {
         var slot: Int?
         var hash = ContentHash(high: 0, low: 0)
         var unchanged = false
-        /// The record's object (for case data, its entity's).
-        var type = ""
+        /// The record's object (for case data, its entity's), once it is looked at.
+        var type: Target?
         /// The compact JSON (UTF-8, checked: the parser's input, or the writer's output).
         var content: [UInt8] = []
         var failures: [SchemaValidator.Failure] = []
@@ -224,7 +224,7 @@ final class ImportLoad {
     /// parsed from, with its hash, and whether the parser found it compact: then the line is the
     /// record's compact JSON, not written again (and, when the writer gives the line's bytes
     /// all the same, the hash is still the line's).
-    static func prepare(_ record: Record, object: String, known: Known, slots: [String: Int], validators: [String: SchemaValidator], buffer: inout ByteBuffer,
+    static func prepare(_ record: Record, object: Target, known: Known, slots: [String: Int], validators: [Target: SchemaValidator], buffer: inout ByteBuffer,
                         line: (bytes: UnsafeBufferPointer<UInt8>, hash: ContentHash, compact: Bool)? = nil) -> Prepared {
         guard case .object(let fields) = record.value, let id = fields["id"]?.stringValue, !id.isEmpty else { return Prepared(id: nil) }
         var ready = Prepared(id: id, slot: slots[id])
@@ -241,9 +241,10 @@ final class ImportLoad {
             ready.unchanged = true
             return ready
         }
-        ready.type = CaseEntities.objectType(of: record.value, feed: object)
+        let type = CaseEntities.objectType(of: record.value, feed: object)
+        ready.type = type
         ready.content = compactLine.map { Array($0.bytes) } ?? buffer.withBytes(Array.init)
-        ready.failures = validators[ready.type]?.validate(record.value) ?? []
+        ready.failures = validators[type]?.validate(record.value) ?? []
         return ready
     }
 
@@ -285,9 +286,9 @@ final class ImportLoad {
             return
         }
         var recordFindings = ready.failures.map {
-            Validation.finding(for: $0, record: record, columns: columns, subject: !HSDSSchemas.isCase(object))
+            Validation.finding(for: $0, record: record, columns: columns, subject: !object.isCase)
         }
-        let type = ready.type
+        let type = ready.type ?? object
         if let caseChecks { recordFindings += caseChecks.findings(for: record, object: type) }
         if !recordFindings.isEmpty {
             for finding in recordFindings { findings.add(finding) }
@@ -297,7 +298,7 @@ final class ImportLoad {
             }
         }
         if ready.slot == nil { summary.added += 1 } else { summary.changed += 1 }
-        pending.append([.text(source), .text(id), .text(type), .text(ready.hash.hex), .utf8(ready.content), .text("active"),
+        pending.append([.text(source), .text(id), .text(type.name), .text(ready.hash.hex), .utf8(ready.content), .text("active"),
                         .text(place.file), SQLValue(place.line), .integer(summary.runID), .integer(summary.runID), .null])
         if pending.count >= 1000 { try write() }
     }
@@ -309,7 +310,7 @@ final class ImportLoad {
                                                   ("message", .string(finding.message))]
             if let field = finding.field { members.append(("field", .string(field))) }
             if let path = finding.path { members.append(("path", .string(path))) }
-            if let value = finding.value, !HSDSSchemas.isCase(object) { members.append(("value", .string(value))) }
+            if let value = finding.value, !object.isCase { members.append(("value", .string(value))) }
             return .object(JSONObject(members))
         })
         pendingRejected.append([.integer(summary.runID), .text(source), .text(record.provenance.file), SQLValue(record.provenance.line),
@@ -320,8 +321,8 @@ final class ImportLoad {
     /// What `rejected_record` keeps of a record: all of a directory record; of a case record only
     /// what says which one it was (its id, type, pseudonymous key, desk and time), never its
     /// other values, which may name someone.
-    static func kept(_ value: JSONValue, object: String) -> JSONValue {
-        guard HSDSSchemas.isCase(object), case .object(let members) = value else { return value }
+    static func kept(_ value: JSONValue, object: Target) -> JSONValue {
+        guard object.isCase, case .object(let members) = value else { return value }
         return .object(JSONObject(members.members.filter { keptCaseFields.contains($0.key) }))
     }
 

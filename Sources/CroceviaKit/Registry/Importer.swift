@@ -69,8 +69,8 @@ public final class Importer {
 
     private let plan: RunPlan
     private let mapper: Mapper?
-    private let object: String
-    private let validators: [String: SchemaValidator]
+    private let object: Target
+    private let validators: [Target: SchemaValidator]
     private let tabular: TabularSchema
     private let columns: [String: String]
     /// The source's name in the registry.
@@ -88,20 +88,22 @@ public final class Importer {
         request.reader = options.reader
         request.profile = options.profile
         request.source = options.source
-        request.object = options.hsdsObject
+        request.object = Target(options.hsdsObject)  // an unknown one is refused below
         request.secretFile = options.secretFile
         // Without a profile the records are HSDS already: JSON and JSON Lines files read as such.
         request.jsonIsHSDS = true
         let plan = try RunPlan(request, findings: findings)
         let mapper = plan.profile.map { Mapper(compiled: $0, findings: findings) }
-        var object = plan.object ?? options.hsdsObject
+        var caseCSV = false
         if mapper == nil, plan.formats.contains(.caseCSV) {
             guard plan.formats.allSatisfy({ $0 == .caseCSV }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
-            object = "case/contact"  // each record says which entity it is
+            caseCSV = true
         }
         if mapper == nil, let plain = plan.formats.first(where: { !$0.isCanonical }) {
             throw CroceviaError.usage("\(plain.rawValue) input needs --profile, which says how the partner's records become HSDS (or case data); or say --from hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
+        // Case data in CSV: each record says which entity it is.
+        let object = caseCSV ? Target.caseContact : try plan.object ?? Target.named(options.hsdsObject)
         self.plan = plan
         self.mapper = mapper
         self.object = object
@@ -122,7 +124,7 @@ public final class Importer {
                 let load = try ImportLoad(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
                                 validators: validators, columns: columns, findings: findings)
                 try load.readExisting()
-                if HSDSSchemas.isCase(object) { try load.prepareCaseChecks() }
+                if object.isCase { try load.prepareCaseChecks() }
                 for (index, format) in plan.formats.enumerated() {
                     // Records before this line were taken the fast way.
                     var resume = 1
@@ -148,9 +150,9 @@ public final class Importer {
                         try load.removeMissing()
                     }
                 }
-                if HSDSSchemas.isCase(object) { try CaseTables.rebuild(db, source: source) }
+                if object.isCase { try CaseTables.rebuild(db, source: source) }
                 load.summary.mode = options.mode
-                load.summary.object = object
+                load.summary.object = object.name
                 try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,
                                   inputs: options.inputs, started: started, summary: load.summary, status: "succeeded", message: nil)
                 return load.summary

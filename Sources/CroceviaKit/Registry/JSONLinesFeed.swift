@@ -38,11 +38,11 @@ final class JSONLinesFeed {
     struct Context: @unchecked Sendable {
         let source: String
         let path: String
-        let object: String
+        let object: Target
         let known: ImportLoad.Known
         let knownByHash: [ContentHash: Int]
         /// The validators by object, shared by the threads.
-        let validators: [String: SchemaValidator]
+        let validators: [Target: SchemaValidator]
         /// Records keep their values (for checks that run at apply, such as case data's).
         let keepValues: Bool
     }

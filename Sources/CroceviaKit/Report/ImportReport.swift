@@ -10,7 +10,7 @@ public enum ImportReport {
 
     public static func json(_ summary: ImportSummary, findings: FindingLog, inputs: [String], registry: String) -> JSONValue {
         guard case .object(var report) = ValidationReport.json(summary: validationSummary(summary, inputs: inputs), findings: findings,
-                                                               inputs: inputs, schema: HSDSSchemas.isCase(summary.object) ? "case" : "hsds") else {
+                                                               inputs: inputs, schema: Target(summary.object)?.isCase == true ? "case" : "hsds") else {
             return .null
         }
         report["import"] = counts(summary, registry: registry)

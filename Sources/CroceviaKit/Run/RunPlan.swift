@@ -16,7 +16,7 @@ public struct RunPlan: Sendable {
         public var source: String?
         /// The object the records are, when the command says (`--hsds service`) and there is no
         /// profile (whose target it then is).
-        public var object: String?
+        public var object: Target?
         /// Without a profile or `--from`, JSON and JSON Lines inputs hold HSDS records (lists,
         /// single objects, the API's pages).
         public var jsonIsHSDS = false
@@ -37,7 +37,7 @@ public struct RunPlan: Sendable {
     public var reader: ReaderOptions
     public let profile: CompiledProfile?
     /// The object the records are (the profile's target, or the request's), nil for plain records.
-    public let object: String?
+    public let object: Target?
     private let source: String?
 
     /// Loads and compiles the profile (findings about it go to `findings`), then decides each
@@ -52,11 +52,11 @@ public struct RunPlan: Sendable {
         if let path = request.profile {
             let profile = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
             try profile.source.apply(to: &reader, from: &from, encoding: &encoding)
-            let secret = HSDSSchemas.isCase(profile.target) ? try NetworkSecret.resolve(file: request.secretFile) : nil
+            let secret = profile.target.isCase ? try NetworkSecret.resolve(file: request.secretFile) : nil
             compiled = try CompiledProfile(profile: profile, findings: findings, secret: secret)
             object = profile.target
         } else if let object {
-            reader.hsdsObject = reader.hsdsObject ?? object
+            reader.hsdsObject = reader.hsdsObject ?? object.name
         }
         let readsJSONAsHSDS = compiled == nil && from == nil && request.jsonIsHSDS
         formats = try request.inputs.map { input in

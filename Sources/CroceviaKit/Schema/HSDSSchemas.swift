@@ -11,32 +11,15 @@ public final class HSDSSchemas: Sendable {
     /// The HSDS version of the bundled schemas (`version` of `Schemas/hsds-tabular/datapackage.json`).
     public static let version = "3.0.0"
 
-    /// The HSDS objects a profile may target (the schemas' file names without `.json`).
-    public static let objectNames = [
-        "accessibility", "address", "attribute", "contact", "cost_option", "funding", "language", "location",
-        "meta_table_description", "metadata", "organization", "organization_identifier", "phone", "program",
-        "required_document", "schedule", "service", "service_area", "service_at_location", "taxonomy", "taxonomy_term",
-    ]
-
-    /// The case data objects a profile may target, and what each is.
-    public static let caseTargets = [
-        "case/contact", "case/referral", "case/outcome", "case/volunteer_activity", "case/posting",
-    ]
-
-    /// Every object a profile may target.
-    public static var targetNames: [String] { objectNames + caseTargets }
-
-    /// `case/contact` → ("case", "contact"); `service` → ("hsds", "service").
-    public static func folderAndName(_ object: String) -> (folder: String, name: String) {
+    /// `case/contact` → ("case", "contact"); `service` → ("hsds", "service"): where an object's
+    /// schema is, for targets and the objects their schemas refer to alike.
+    static func folderAndName(_ object: String) -> (folder: String, name: String) {
         guard let slash = object.firstIndex(of: "/") else { return ("hsds", object) }
         return (String(object[..<slash]), String(object[object.index(after: slash)...]))
     }
 
-    /// True for the network's case data objects.
-    public static func isCase(_ object: String) -> Bool { object.hasPrefix("case/") }
-
     /// How messages name an object: "the HSDS service", "the case contact".
-    public static func describe(_ object: String) -> String {
+    static func describe(_ object: String) -> String {
         let (folder, name) = folderAndName(object)
         return folder == "hsds" ? "the HSDS \(name)" : "the \(folder) \(name)"
     }
@@ -65,8 +48,13 @@ public final class HSDSSchemas: Sendable {
     /// The instances `standard()` gave, by folder ("" for the embedded files).
     private static let shared = Mutex<[String: HSDSSchemas]>([:])
 
-    /// The schema of one object (`service`), as a JSON object.
-    public func schema(_ object: String) throws -> JSONObject {
+    /// The schema of one target, as a JSON object.
+    public func schema(_ target: Target) throws -> JSONObject {
+        try schema(target.name)
+    }
+
+    /// The schema of one object (`service`, `case/moment`), as a JSON object.
+    func schema(_ object: String) throws -> JSONObject {
         if let cached = cache.withLock({ $0[object] }) { return cached }
         let (folder, name) = Self.folderAndName(object)
         let file = "\(folder)/\(name).json"
@@ -79,8 +67,8 @@ public final class HSDSSchemas: Sendable {
 
     /// Checks that a target path names fields of the object `root`; returns a message saying
     /// what is wrong, or nil. Names starting with `x_` are extensions and are not checked.
-    public func problem(with path: TargetPath, root: String) throws -> String? {
-        var object = root
+    public func problem(with path: TargetPath, root: Target) throws -> String? {
+        var object = root.name
         for (position, segment) in path.segments.enumerated() {
             if segment.name.hasPrefix("x_") { return nil }
             let isLast = position == path.segments.count - 1
@@ -115,8 +103,8 @@ public final class HSDSSchemas: Sendable {
 
     /// Whether the field at `path` of `root` is free text (`"x-free-text": true` in the case
     /// schemas): notes that may name people, dropped on the way in unless a profile keeps them.
-    public func isFreeText(_ path: TargetPath, root: String) throws -> Bool {
-        var object = root
+    public func isFreeText(_ path: TargetPath, root: Target) throws -> Bool {
+        var object = root.name
         for segment in path.segments {
             guard case .object(let property)? = try schema(object)["properties"]?[segment.name] else { return false }
             if property["x-free-text"] == .bool(true) { return true }

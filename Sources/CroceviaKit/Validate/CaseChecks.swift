@@ -110,9 +110,9 @@ public struct CaseChecks: Sendable {
     }
 
     /// The problems of a record of the case object `object` (`case/contact`) as findings on its line.
-    public func findings(for record: Record, object: String) -> [Finding] {
+    public func findings(for record: Record, object: Target) -> [Finding] {
         let place = record.provenance
-        return check(record.value, entity: HSDSSchemas.folderAndName(object).name).map { problem in
+        return check(record.value, entity: object.entity).map { problem in
             Finding(problem.severity, rule: problem.rule, message: problem.message, file: place.file, line: place.line, record: place.record,
                     path: problem.field)
         }

@@ -28,16 +28,11 @@ public enum SchemaLoader {
     /// A validator for a bundled object (`service`, `organization`…, or case data's
     /// `case/contact`…), formats asserted. Compiled once per process and shared: validators hold
     /// no state of a validation.
-    public static func hsds(_ object: String) throws -> SchemaValidator {
-        let known = HSDSSchemas.objectNames + HSDSSchemas.caseTargets
-        guard known.contains(object) else {
-            throw CroceviaError.usage("\(object) is not an HSDS or case object\(Suggestion.hint(for: object, in: known)) (known: \(known.joined(separator: ", ")))")
-        }
+    public static func hsds(_ object: Target) throws -> SchemaValidator {
         let files = try SchemaFiles.standard()
-        let key = (files.folder ?? "") + "\u{0}" + object
+        let key = (files.folder ?? "") + "\u{0}" + object.name
         if let compiled = bundled.withLock({ $0[key] }) { return compiled }
-        let (folder, name) = HSDSSchemas.folderAndName(object)
-        let file = "\(folder)/\(name).json"
+        let file = object.schemaFile
         let registry = SchemaRegistry.standard(files: files)
         do {
             let root = try registry.add(try JSONDocument.load(file, from: files), uri: files.uri(file))
@@ -54,9 +49,8 @@ public enum SchemaLoader {
 
     /// The validators a feed of `object` needs, by object: its own, or for case data every
     /// entity's (records say which they are: see `CaseEntities.objectType`).
-    public static func validators(for object: String) throws -> [String: SchemaValidator] {
-        let objects = HSDSSchemas.isCase(object) ? HSDSSchemas.caseTargets : [object]
-        return Dictionary(uniqueKeysWithValues: try objects.map { ($0, try hsds($0)) })
+    public static func validators(for object: Target) throws -> [Target: SchemaValidator] {
+        Dictionary(uniqueKeysWithValues: try object.feedTargets.map { ($0, try hsds($0)) })
     }
 
     /// Refuses a document that is not a draft 2020-12 schema, naming the first place that is wrong.

@@ -1,6 +1,7 @@
 /// What `crocevia validate` was asked to do, as the library takes it.
 public struct ValidateOptions: Sendable {
-    public enum Target: Sendable {
+    /// What records are checked against.
+    public enum Schema: Sendable {
         /// A schema file; every record (any JSON value) is one instance.
         case schema(path: String)
         /// A bundled HSDS object schema.
@@ -13,7 +14,7 @@ public struct ValidateOptions: Sendable {
     }
 
     public var inputs: [String]
-    public var target: Target
+    public var target: Schema
     public var from: Format?
     /// Asserts `format` for a plain schema (HSDS checks always do).
     public var assertFormats = false
@@ -27,7 +28,7 @@ public struct ValidateOptions: Sendable {
     public var encoding: TextEncoding?
     public var reader = ReaderOptions()
 
-    public init(inputs: [String], target: Target) {
+    public init(inputs: [String], target: Schema) {
         self.inputs = inputs
         self.target = target
     }
@@ -66,11 +67,12 @@ public final class Validation {
         switch options.target {
         case .schema(let path):
             validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
-        case .hsds(let object):
+        case .hsds(let name):
+            let object = try Target.named(name)
             validator = try SchemaLoader.hsds(object)
             request.object = object
             // HSDS JSON may be a list, one object or the API's pages: read it as HSDS.
-            request.jsonIsHSDS = !HSDSSchemas.isCase(object)
+            request.jsonIsHSDS = !object.isCase
         case .xsd(let path):
             return try runXSD(path)
         case .profile(let path):
@@ -83,11 +85,11 @@ public final class Validation {
         let columns = mapper.map { Self.columnsByPath($0.profile) } ?? [:]
         let tabular = plan.from == .hsdsCSV || (plan.from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         // Case data: each record against its own entity's schema.
-        let caseValidators = try hsdsObject.map { HSDSSchemas.isCase($0) ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
-        let caseChecks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? CaseChecks(services: nil, today: AgeBand.today) : nil }
+        let caseValidators = try hsdsObject.map { $0.isCase ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
+        let caseChecks = hsdsObject.flatMap { $0.isCase ? CaseChecks(services: nil, today: AgeBand.today) : nil }
         let schemas = try HSDSSchemas.standard()
-        let checks = hsdsObject.flatMap { HSDSSchemas.isCase($0) ? nil : $0 }.map {
-            HSDSChecks(schemas: schemas, root: $0, strict: options.strict, tabular: tabular,
+        let checks = hsdsObject.flatMap { $0.isCase ? nil : $0 }.map {
+            HSDSChecks(schemas: schemas, root: $0.name, strict: options.strict, tabular: tabular,
                        complete: tabular || options.complete || options.package != nil, findings: findings)
         }
         if let package = options.package {

@@ -136,13 +136,13 @@ import Testing
         let record = try JSONDocument.load(path: try temporaryFile(
             #"{"type": "contact", "id": "C-1", "desk_id": "aurora", "datetime": "2026-11-22", "channel": "fax", "operator_role": "Carla Bellocchi", "needs": [{"category": "Bellocchi"}]}"#,
             name: "c.json"))
-        #expect(JSONText.compact(ImportLoad.kept(record, object: "case/contact")) == #"{"type":"contact","id":"C-1","desk_id":"aurora","datetime":"2026-11-22"}"#)
-        #expect(ImportLoad.kept(record, object: "service") == record)
+        #expect(JSONText.compact(ImportLoad.kept(record, object: .caseContact)) == #"{"type":"contact","id":"C-1","desk_id":"aurora","datetime":"2026-11-22"}"#)
+        #expect(ImportLoad.kept(record, object: .service) == record)
     }
 
     @Test("an anonymous walk-in with only a town is a valid contact")
     func anonymousWalkIn() throws {
-        let validator = try SchemaLoader.hsds("case/contact")
+        let validator = try SchemaLoader.hsds(.caseContact)
         let contact = try JSONDocument.load(path: try temporaryFile(
             #"{"type": "contact", "id": "C-1", "desk_id": "aurora", "datetime": "2026-11-22T10:00:00+01:00", "channel": "in_person", "person": {"istat_code": "001272"}}"#,
             name: "c.json"))

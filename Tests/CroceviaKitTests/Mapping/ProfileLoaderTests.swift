@@ -17,7 +17,7 @@ import Testing
             let path = packageRoot.appendingPathComponent("Samples/\(sample)/profile.yaml").path
             let loaded = try ProfileLoader.load(path: path, schemas: HSDSSchemas(directory: packageRoot.appendingPathComponent("Schemas").path))
             #expect(loaded.source.name == sample)
-            #expect(loaded.target == "service")
+            #expect(loaded.target == .service)
             #expect(loaded.fields.count > 20)
         }
     }

@@ -39,6 +39,6 @@ import Testing
 
     @Test func targets() {
         guard case .array(let targets)? = schema["properties"]?["target"]?["enum"] else { Issue.record("no targets"); return }
-        #expect(targets.compactMap(\.stringValue) == HSDSSchemas.targetNames)
+        #expect(targets.compactMap(\.stringValue) == Target.names)
     }
 }

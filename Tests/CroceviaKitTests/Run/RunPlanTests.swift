@@ -16,7 +16,7 @@ import Testing
         #expect(plan.from == .csv)
         #expect(plan.encoding == .windows1252)
         #expect(plan.reader.delimiter == UInt8(ascii: ";"))
-        #expect(plan.object == "service")
+        #expect(plan.object == .service)
         #expect(plan.sourceName(of: "\(sample)/servizi.csv") == "portinerie-torino")
 
         request.encoding = .utf8
@@ -41,7 +41,7 @@ import Testing
         var request = RunPlan.Request(inputs: [list, lines])
         #expect(try RunPlan(request, findings: FindingLog()).formats == [.json, .jsonl])
         request.jsonIsHSDS = true
-        request.object = "organization"
+        request.object = Target("organization")
         let plan = try RunPlan(request, findings: FindingLog())
         #expect(plan.formats == [.hsdsJSON, .hsdsJSONL])
         #expect(plan.reader.hsdsObject == "organization")
@@ -79,8 +79,8 @@ import Testing
 
     @Test("one compiled validator serves many threads at once with the answers it gives on one")
     func validatorsAreShared() throws {
-        let validator = try SchemaLoader.hsds("service")
-        #expect(try SchemaLoader.hsds("service") === validator)
+        let validator = try SchemaLoader.hsds(.service)
+        #expect(try SchemaLoader.hsds(.service) === validator)
         let records: [JSONValue] = (0..<4000).map { n in
             var members: [(String, JSONValue)] = [("id", .string(n % 7 == 0 ? "not-a-uuid-\(n)" : String(format: "00000000-0000-4000-8000-%012d", n))),
                                                   ("name", .string("Servizio \(n)")), ("status", .string(n % 5 == 0 ? "aperto" : "active"))]

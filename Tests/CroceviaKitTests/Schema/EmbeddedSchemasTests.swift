@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func embeddedSchemasResolveTheirReferences() throws {
-        let validator = try SchemaLoader.hsds("service")
+        let validator = try SchemaLoader.hsds(.service)
         #expect(validator.isValid(.object(JSONObject([("id", .string("6b85ea6e-fe14-50c8-ba59-176d99398178")), ("name", .string("S")),
                                                        ("status", .string("active"))]))))
         #expect(!validator.isValid(.object(JSONObject([("id", .string("6b85ea6e-fe14-50c8-ba59-176d99398178")), ("name", .string("S")),

@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func hsdsSchemasResolveTheirBareFileNameReferences() throws {
-        let validator = try SchemaLoader.hsds("service")
+        let validator = try SchemaLoader.hsds(.service)
         let service = JSONValue.object(JSONObject([
             ("id", .string("74c214cb-e509-5231-b354-647952c0da27")), ("name", .string("A")), ("status", .string("active")),
             ("phones", .array([.object(JSONObject([("id", .string("non-un-uuid")), ("number", .string("011"))]))])),

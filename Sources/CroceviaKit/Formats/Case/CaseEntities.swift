@@ -20,8 +20,9 @@ public enum CaseEntities {
 
     /// What a record is: the feed's object, or for case data the entity its `type` names
     /// (`case/referral`).
-    public static func objectType(of value: JSONValue, feed object: String) -> String {
-        HSDSSchemas.isCase(object) ? "case/" + entity(of: value, fallback: object) : object
+    public static func objectType(of value: JSONValue, feed object: Target) -> Target {
+        guard object.isCase else { return object }
+        return Target("case/" + entity(of: value, fallback: object.name)) ?? object
     }
 
     /// One record's rows, in order: the record's own scalar fields, then (for a contact) its

@@ -112,7 +112,7 @@ struct TabularSchema: Sendable {
         }
         self.resources = resources
         nesting = [:]
-        for resource in resources where HSDSSchemas.objectNames.contains(resource.name) {
+        for resource in resources where Target.hsdsNames.contains(resource.name) {
             nesting[resource.name] = try Self.nested(of: resource.name, resources: resources, schemas: schemas)
         }
     }
