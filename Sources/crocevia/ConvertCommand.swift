@@ -45,16 +45,13 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "A mapping profile (YAML) that turns the partner's records into HSDS objects.")
     var profile: String?
 
-    @Option(help: "The input format (default: from the profile or the file name).")
-    var from: Format?
-
     @Option(help: "The output format (default: from -o's name; hsds-jsonl with a profile or HSDS input).")
     var to: Format?
 
     @Option(name: [.customShort("o"), .long], help: "The output file, or - for standard output. A file appears only when the run finishes.")
     var output = "-"
 
-    @OptionGroup var encoding: EncodingOption
+    @OptionGroup var input: InputOptions
 
     @Option(help: "The CSV input delimiter: one character, or 'tab' (default: detected).")
     var delimiter: String?
@@ -95,7 +92,7 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         var options = ConvertOptions(inputs: inputs)
         options.output = output
-        options.from = from
+        options.from = input.from
         options.to = to
         options.profile = profile
         options.source = source
@@ -105,7 +102,7 @@ struct ConvertCommand: ParsableCommand {
         options.reader.hsdsObject = hsdsObject
         options.writer.hsdsObject = hsdsObject
         options.writer.recordElement = recordElement
-        options.encoding = encoding.value
+        options.encoding = input.encoding.value
         options.reader.delimiter = try delimiter.map(Self.delimiterByte)
         if let outDelimiter { options.writer.delimiter = try Self.delimiterByte(outDelimiter) }
         options.writer.columns = columns.map { $0.split(separator: ",").map { String($0) } }

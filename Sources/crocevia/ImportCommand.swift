@@ -38,10 +38,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Without a profile: the HSDS object each record is (service, organization, location...).")
     var hsds = "service"
 
-    @OptionGroup var encoding: EncodingOption
-
-    @Option(help: "The input format (default: from the profile or the file name).")
-    var from: Format?
+    @OptionGroup var input: InputOptions
 
     @Option(help: "full: the feed is the source's whole content (missing records are marked removed); delta: changes only.")
     var mode: ImportOptions.Mode = .full
@@ -63,11 +60,11 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         var options = ImportOptions(inputs: inputs)
-        options.encoding = encoding.value
+        options.encoding = input.encoding.value
         options.profile = profile
         options.source = source
         options.hsdsObject = hsds
-        options.from = from
+        options.from = input.from
         options.mode = mode
         options.allowInvalid = allowInvalid
         options.wait = wait

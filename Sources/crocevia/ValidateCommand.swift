@@ -49,10 +49,7 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "HSDS: the inputs are the whole set, so a key naming an object not in them is an error (without it, such keys are counted in one warning per kind and not checked; a tabular package is always complete).")
     var complete = false
 
-    @OptionGroup var encoding: EncodingOption
-
-    @Option(help: "The input format (default: from the profile or the file name).")
-    var from: Format?
+    @OptionGroup var input: InputOptions
 
     @Option(help: "JSON input: the member path to the array of records inside the document.")
     var records: String?
@@ -76,6 +73,7 @@ struct ValidateCommand: ParsableCommand {
     var inputs: [String] = []
 
     func run() throws {
+        let from = input.from
         // Case data's tabular form says what each record is: it needs no target.
         let caseData = !inputs.isEmpty && inputs.allSatisfy { (from ?? Format(guessingFrom: $0)) == .caseCSV }
         let hsds = self.hsds ?? (caseData && [schema, profile, xsd].allSatisfy { $0 == nil } ? Target.caseContact.name : nil)
@@ -95,7 +93,7 @@ struct ValidateCommand: ParsableCommand {
             target = .xsd(path: xsd!)
         }
         var options = ValidateOptions(inputs: inputs, target: target)
-        options.encoding = encoding.value
+        options.encoding = input.encoding.value
         options.from = from
         options.assertFormats = assertFormat
         options.strict = strict
