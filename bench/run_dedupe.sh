@@ -7,14 +7,19 @@
 # Seeds tuned on: generate_dedupe.py 7, generate_dedupe_b.py 1. Reported here: other seeds (3 and 2 at
 # the small size, 11 and 12 at the large), so the figures are not on data the matcher was tuned on.
 # The comparison: Splink 5 (Fellegi-Sunter on DuckDB, bench/splink_dedupe.py) on the same records,
-# when it is installed (pip install splink pandas).
+# when it is installed (pip install splink pandas) and CROCEVIA_BENCH_SPLINK is not 0.
 # Usage: bench/run_dedupe.sh [SMALL_RECORDS [LARGE_RECORDS]]   (default 5000 and 200000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-5000}
 large=${2:-200000}
-swift build -c release --product crocevia >/dev/null
-crocevia=$PWD/.build/release/crocevia
+# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
+if [ -n "${CROCEVIA_BIN:-}" ]; then
+  crocevia=$CROCEVIA_BIN
+else
+  swift build -c release --product crocevia >/dev/null
+  crocevia=$PWD/.build/release/crocevia
+fi
 data=bench/data
 mkdir -p "$data"
 
@@ -54,7 +59,9 @@ import json; s = json.load(open('$folder/summary.json'))['blocking']
 print('          blocking (last run): %d candidate pairs, %s; largest block %s' % (s['candidate_pairs'],
       ', '.join('%s %d' % kv for kv in sorted(s['pairs_by_key'].items())),
       s['largest_blocks'][0]['key'] + ' (' + str(s['largest_blocks'][0]['size']) + ')' if s['largest_blocks'] else '-'))"
-  if python3 -c "import splink, pandas" 2>/dev/null; then
+  if [ "${CROCEVIA_BENCH_SPLINK:-1}" = 0 ]; then
+    echo "          (Splink left out: CROCEVIA_BENCH_SPLINK=0)"
+  elif python3 -c "import splink, pandas" 2>/dev/null; then
     /usr/bin/time -f "%e %M" -o "$folder/time.txt" python3 bench/splink_dedupe.py "$folder" 0.9 >/dev/null 2>&1
     read -r seconds kilobytes < "$folder/time.txt"
     python3 bench/score_dedupe.py "$folder/splink-clusters.csv" "$folder/truth.csv" --json > "$folder/scores.json"

@@ -8,8 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-swift build -c release --product crocevia >/dev/null
-crocevia=$(swift build -c release --show-bin-path)/crocevia
+# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
+if [ -n "${CROCEVIA_BIN:-}" ]; then
+  crocevia=$CROCEVIA_BIN
+else
+  swift build -c release --product crocevia >/dev/null
+  crocevia=$(swift build -c release --show-bin-path)/crocevia
+fi
 mkdir -p bench/data
 csv=bench/data/directory-$rows.csv
 [ -s "$csv" ] || python3 bench/generate_directory_csv.py "$rows" "$csv"

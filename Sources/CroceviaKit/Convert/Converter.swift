@@ -15,12 +15,8 @@ public final class Converter {
 
     public func run() throws -> ConvertSummary {
         var options = self.options
-        var request = RunPlan.Request(inputs: options.inputs)
-        request.from = options.from
-        request.encoding = options.encoding
-        request.reader = options.reader
-        request.profile = options.profile
-        request.source = options.source
+        var request = RunPlan.Request(inputs: options.inputs, from: options.from, encoding: options.encoding, reader: options.reader,
+                                      profile: options.profile, source: options.source)
         // HSDS asked for and no profile: JSON inputs are HSDS already (lists, objects, the API's pages).
         request.jsonIsHSDS = options.to?.isHSDS == true
         let plan = try RunPlan(request, findings: findings)

@@ -82,12 +82,8 @@ public final class Importer {
         self.options = options
         self.findings = findings
         self.progress = progress
-        var request = RunPlan.Request(inputs: options.inputs)
-        request.from = options.from
-        request.encoding = options.encoding
-        request.reader = options.reader
-        request.profile = options.profile
-        request.source = options.source
+        var request = RunPlan.Request(inputs: options.inputs, from: options.from, encoding: options.encoding, reader: options.reader,
+                                      profile: options.profile, source: options.source)
         request.object = Target(options.hsdsObject)  // an unknown one is refused below
         request.secretFile = options.secretFile
         // Without a profile the records are HSDS already: JSON and JSON Lines files read as such.

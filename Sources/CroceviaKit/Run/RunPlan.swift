@@ -23,8 +23,14 @@ public struct RunPlan: Sendable {
         /// The network secret's key file, for profiles of case data (else the environment's).
         public var secretFile: String?
 
-        public init(inputs: [String]) {
+        public init(inputs: [String], from: Format? = nil, encoding: TextEncoding? = nil, reader: ReaderOptions = ReaderOptions(),
+                    profile: String? = nil, source: String? = nil) {
             self.inputs = inputs
+            self.from = from
+            self.encoding = encoding
+            self.reader = reader
+            self.profile = profile
+            self.source = source
         }
     }
 

@@ -59,10 +59,7 @@ public final class Validation {
 
     public func run() throws -> ValidationSummary {
         guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
-        var request = RunPlan.Request(inputs: options.inputs)
-        request.from = options.from
-        request.encoding = options.encoding
-        request.reader = options.reader
+        var request = RunPlan.Request(inputs: options.inputs, from: options.from, encoding: options.encoding, reader: options.reader)
         var validator: SchemaValidator?
         switch options.target {
         case .schema(let path):
