@@ -15,7 +15,7 @@ import jsonschema
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
 from validate_hsds import registry  # noqa: E402
 
-reg = registry()
+reg = registry("hsds")
 validator = jsonschema.Draft202012Validator(reg.contents(sys.argv[1] + ".json"), registry=reg,
                                             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 start = time.perf_counter()
