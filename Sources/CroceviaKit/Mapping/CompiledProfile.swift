@@ -19,8 +19,6 @@ public final class CompiledProfile: Sendable {
     /// The identifier columns' lookups (see `Profile.identifierColumns`), and their names for messages.
     let identifierLookups: [Int]
     let identifierNames: String
-    /// Whether the profile maps case data: its findings never quote a value.
-    let isCaseData: Bool
 
     /// One profile field, compiled: where its value comes from, with everything the hot path
     /// needs at hand (a class, so the per-record loop passes references, not copies).
@@ -71,7 +69,6 @@ public final class CompiledProfile: Sendable {
     public init(profile: Profile, findings: FindingLog, secret: NetworkSecret? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.profile = profile
-        isCaseData = profile.target.isCase
         let pseudonyms = profile.fields.filter { if case .pseudonym = $0.origin { return true } else { return false } }
         if let first = pseudonyms.first {
             guard let secret = try secret ?? NetworkSecret.resolve(environment: environment) else {

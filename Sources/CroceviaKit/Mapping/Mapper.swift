@@ -9,7 +9,8 @@ import Foundation
 /// produced with the rest of its fields.
 ///
 /// A mapper belongs to one thread; threads that map the same feed each make their own from the
-/// one `CompiledProfile` (cheap: it holds only what mapping changes).
+/// one `CompiledProfile`. Making one is cheap: besides references to the compiled profile's
+/// arrays (kept at hand for the per-record loop), it holds only what mapping changes.
 public final class Mapper {
     public let compiled: CompiledProfile
     public let profile: Profile
@@ -20,6 +21,7 @@ public final class Mapper {
     private let keyLookups: [Int]
     private let identifierLookups: [Int]
     private let secret: NetworkSecret?
+    /// Case data: findings never quote a value.
     private let isCaseData: Bool
     /// The profile's column lookups, this mapper's copies (each remembers where it last found
     /// its column, and whether it ever did).
@@ -40,7 +42,7 @@ public final class Mapper {
         keyLookups = compiled.keyLookups
         identifierLookups = compiled.identifierLookups
         secret = compiled.secret
-        isCaseData = compiled.isCaseData
+        isCaseData = compiled.profile.target.isCase
         lookups = compiled.lookups
         caches = Array(repeating: [:], count: compiled.steps.count)
     }

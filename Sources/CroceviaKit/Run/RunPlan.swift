@@ -49,7 +49,7 @@ public struct RunPlan: Sendable {
     /// Loads and compiles the profile (findings about it go to `findings`), then decides each
     /// input's format. A bad request or profile throws: no input has been opened yet.
     public init(_ request: Request, findings: FindingLog) throws {
-        guard !request.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        try Self.requireInputs(request.inputs)
         var reader = request.reader
         var from = request.from
         var encoding = request.encoding
@@ -76,6 +76,11 @@ public struct RunPlan: Sendable {
         self.object = object
         profile = compiled
         source = request.source
+    }
+
+    /// A command given no input file is a usage error.
+    static func requireInputs(_ inputs: [String]) throws {
+        guard !inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
     }
 
     /// The name of the source whose records `input` holds (see `SourceName`).

@@ -58,7 +58,7 @@ public final class Validation {
     }
 
     public func run() throws -> ValidationSummary {
-        guard !options.inputs.isEmpty else { throw CroceviaError.usage("name at least one input file (- for standard input)") }
+        try RunPlan.requireInputs(options.inputs)  // the XSD run too
         var request = RunPlan.Request(inputs: options.inputs, from: options.from, encoding: options.encoding, reader: options.reader)
         var validator: SchemaValidator?
         switch options.target {
