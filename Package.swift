@@ -11,7 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
@@ -27,7 +26,7 @@ let package = Package(
             name: "CLibYAML",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // SQLite, for the temporary index that joins an HSDS tabular package's tables.
+        // SQLite: the registry's file, and the temporary index that joins an HSDS tabular package's tables.
         .systemLibrary(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
@@ -45,14 +44,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The registry in a SQLite file, through GRDB (the registry itself is in CroceviaKit/Registry).
+        // The registry in a SQLite file, on CroceviaKit's SQLiteConnection (the registry itself is in
+        // CroceviaKit/Registry).
         .target(
             name: "CroceviaSQLite",
-            dependencies: [
-                "CroceviaKit",
-                "CSQLite",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            dependencies: ["CroceviaKit"]
         ),
         // The registry on a PostgreSQL server, through postgres-nio: apart, because it builds slowly.
         .target(

@@ -117,7 +117,7 @@ public final class Importer {
         do {
             return try db.exclusive(wait: options.wait) {
                 try RegistrySchema.prepare(db, schema: tabular)
-                let load = try ImportLoad(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
+                let load = ImportLoad(db: db, source: source, object: object, runID: try RunLog.nextID(db), allowInvalid: options.allowInvalid,
                                 validators: validators, columns: columns, findings: findings)
                 try load.readExisting()
                 if object.isCase { try load.prepareCaseChecks() }

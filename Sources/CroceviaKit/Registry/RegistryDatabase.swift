@@ -42,7 +42,7 @@ public enum SQLValue: Sendable, Equatable, Hashable {
     public init(_ number: Int?) { self = number.map { .integer(Int64($0)) } ?? .null }
 }
 
-/// The database under a registry: a SQLite file (`CroceviaSQLite`, through GRDB) or a PostgreSQL
+/// The database under a registry: a SQLite file (`CroceviaSQLite`, on `SQLiteConnection`) or a PostgreSQL
 /// server (`CroceviaPostgres`, through postgres-nio). The registry's logic is written once, in
 /// SQL both understand; statements use `?` placeholders, which the PostgreSQL side numbers.
 ///
