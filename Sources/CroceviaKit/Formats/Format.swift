@@ -1,6 +1,8 @@
 import Foundation
 
-/// The formats `crocevia convert` reads and writes, by their command-line names.
+/// The formats `crocevia convert` reads and writes, by their command-line names. A name says two
+/// things, asked apart: the file's `syntax` and the records' `model` (`hsds-json` is JSON holding
+/// HSDS objects). The names stay one word each because they are the command line's contract.
 public enum Format: String, Sendable, CaseIterable {
     case csv, json, jsonl, xml
     /// HSDS objects as one JSON array (the output of a mapping profile).
@@ -52,20 +54,51 @@ public enum Format: String, Sendable, CaseIterable {
         return guessed
     }
 
-    /// Whether records in this format are HSDS objects already.
-    public var isHSDS: Bool { self == .hsdsJSON || self == .hsdsJSONL || self == .hsdsCSV }
+    /// What a file is written in, whatever its records mean.
+    public enum Syntax: Sendable {
+        case csv, json, jsonl, xml
+        /// A folder of CSV files (an HSDS tabular package, case data's tables).
+        case tables
+    }
 
-    /// The HSDS reading of a JSON format (pages' contents are the records); others as they are.
-    public var asHSDS: Format {
+    /// What the records are: the partner's own (a profile says what they become), HSDS objects,
+    /// or case data.
+    public enum Model: Sendable {
+        case partner, hsds, caseData
+    }
+
+    public var syntax: Syntax {
         switch self {
-        case .json: return .hsdsJSON
-        case .jsonl: return .hsdsJSONL
-        default: return self
+        case .csv: return .csv
+        case .json, .hsdsJSON: return .json
+        case .jsonl, .hsdsJSONL: return .jsonl
+        case .xml: return .xml
+        case .hsdsCSV, .caseCSV: return .tables
         }
     }
 
+    public var model: Model {
+        switch self {
+        case .csv, .json, .jsonl, .xml: return .partner
+        case .hsdsJSON, .hsdsJSONL, .hsdsCSV: return .hsds
+        case .caseCSV: return .caseData
+        }
+    }
+
+    /// The format of this syntax and model, when there is one (XML holds partners' records only).
+    public init?(syntax: Syntax, model: Model) {
+        guard let format = Format.allCases.first(where: { $0.syntax == syntax && $0.model == model }) else { return nil }
+        self = format
+    }
+
+    /// Whether records in this format are HSDS objects already.
+    public var isHSDS: Bool { model == .hsds }
+
+    /// The HSDS reading of a JSON format (pages' contents are the records); others as they are.
+    public var asHSDS: Format { syntax == .json || syntax == .jsonl ? Format(syntax: syntax, model: .hsds)! : self }
+
     /// Whether records in this format need no profile: HSDS, or case data's tabular form.
-    public var isCanonical: Bool { isHSDS || self == .caseCSV }
+    public var isCanonical: Bool { model != .partner }
 
     /// The names accepted on the command line, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }

@@ -91,8 +91,8 @@ public final class Importer {
         let plan = try RunPlan(request, findings: findings)
         let mapper = plan.profile.map { Mapper(compiled: $0, findings: findings) }
         var caseCSV = false
-        if mapper == nil, plan.formats.contains(.caseCSV) {
-            guard plan.formats.allSatisfy({ $0 == .caseCSV }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
+        if mapper == nil, plan.formats.contains(where: { $0.model == .caseData }) {
+            guard plan.formats.allSatisfy({ $0.model == .caseData }) else { throw CroceviaError.usage("case-csv input is case data: import it apart from HSDS input") }
             caseCSV = true
         }
         if mapper == nil, let plain = plan.formats.first(where: { !$0.isCanonical }) {
