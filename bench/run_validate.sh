@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Validation benchmark: ROWS HSDS services (default 100,000, made from the CSV benchmark's
 # directory through its profile) checked against the HSDS service schema with formats asserted,
-# crocevia against Python jsonschema's Draft202012Validator with a format checker, in the same run.
+# crocevia against jsonschema-rs (Rust; the anchor, bench/validate_rust.py) and Python jsonschema's
+# Draft202012Validator with a format checker (the familiar baseline), in the same run. Both peers
+# parse each line with Python's json.loads, and their loop alone is timed (no start-up).
 #
-#   bash bench/run_validate.sh [ROWS]      (needs: pip install 'jsonschema[format]'; apt-get install -y time)
+#   bash bench/run_validate.sh [ROWS]      (needs: pip install 'jsonschema[format]' jsonschema-rs;
+#                                           apt-get install -y time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
@@ -32,6 +35,14 @@ measure() {  # label, crocevia arguments...
 }
 schema_only=$(measure "crocevia validate --schema Schemas/hsds/service.json --assert-format" --schema Schemas/hsds/service.json --assert-format)
 with_checks=$(measure "crocevia validate --hsds service" --hsds service)
+if python3 -c "import jsonschema_rs" 2>/dev/null; then
+  rust_line=$(python3 bench/validate_rust.py service "$services")
+  echo "jsonschema-rs (validator_for, validate_formats=True): $rust_line"
+  rust=$(echo "$rust_line" | sed -E 's/.* ([0-9.]+) s,.*/\1/')
+  python3 -c "print('schema and formats, crocevia over jsonschema-rs: %.2fx (target 1.0x); with the HSDS checks across records: %.2fx (target 0.5x)' % ($rust / $schema_only, $rust / $with_checks))"
+else
+  echo "bench: jsonschema-rs is not installed (pip install jsonschema-rs): its row is left out" >&2
+fi
 theirs_line=$(python3 bench/validate_python.py service "$services")
 echo "python jsonschema (Draft202012Validator, format checker): $theirs_line"
 theirs=$(echo "$theirs_line" | sed -E 's/.* ([0-9.]+) s,.*/\1/')

@@ -38,6 +38,21 @@ struct ImportTests {
         #expect(counts(try Importer(options: options, findings: FindingLog()).run(into: db)) == [1, 0, 1, 0, 0])
     }
 
+    /// PostgreSQL takes a first import's rows through COPY's text format, where a backslash, a tab,
+    /// a line break and a carriage return are escaped: the registry keeps each value as it came.
+    @Test("values with backslashes, tabs and line breaks are stored as they came, and load again unchanged", arguments: Backend.allCases)
+    func escapedCharacters(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let line = #"{"id":"\#(serviceID(1))","name":"Sportello \\ C:\\dati\ttab\nriga\r","description":"\\N è \"virgolette\" \u0001","status":"active"}"#
+        // A file name may hold them raw: a tab, a line break, a carriage return, a backslash.
+        let feed = try temporaryFolder() + "/feed\tdi prova\n\r\\N.jsonl"
+        try (line + "\n").write(toFile: feed, atomically: true, encoding: .utf8)
+        #expect(counts(try importFeed(feed, into: db)) == [1, 0, 0, 0, 0])
+        #expect(try db.rows("SELECT content, file FROM source_record") == [[.text(line), .text(feed)]])
+        #expect(counts(try importFeed(feed, into: db)) == [0, 0, 1, 0, 0])
+    }
+
     @Test("importing the same feed twice changes nothing", arguments: Backend.allCases)
     func sameFeedTwice(backend: Backend) throws {
         let (db, _) = try backend.fresh()
