@@ -57,6 +57,7 @@ public final class PostgresRegistry: RegistryDatabase {
     deinit { close() }
 
     public func close() {
+        try? finishCopy()
         if !connection.isClosed { try? connection.close().wait() }
     }
 
@@ -107,24 +108,39 @@ public final class PostgresRegistry: RegistryDatabase {
     }
 
     /// `COPY table (columns) FROM STDIN` in PostgreSQL's text format, in the run's transaction.
-    /// postgres-nio offers it as an async call only: it runs in a task while this thread waits
-    /// (the commands are synchronous, and this thread is never one of the task pool's).
+    /// postgres-nio offers it as an async call only: it runs in a task, and this thread goes on
+    /// (preparing the next rows) until its next statement, which waits for the copy first
+    /// (`finishCopy`): one connection runs one thing at a time, so the order is kept, and a copy
+    /// that failed fails that statement. This thread is never one of the task pool's.
     private func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws {
+        try finishCopy()
         guard !connection.isClosed else { throw CroceviaError.io("\(location): the connection to the server is closed") }
-        let data = CopyText.rows(rows)
-        let outcome = Mutex<Result<Void, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
+        let copy = RunningCopy()
         Task { [connection, logger] in
             do {
-                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(data) }
-                outcome.withLock { $0 = .success(()) }
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(CopyText.rows(rows)) }
             } catch {
-                outcome.withLock { $0 = .failure(error) }
+                copy.failure.withLock { $0 = error }
             }
-            done.signal()
+            copy.done.signal()
         }
-        done.wait()
-        if case .failure(let error)? = outcome.withLock({ $0 }) {
+        running = copy
+    }
+
+    /// A copy under way, and how it ended.
+    private final class RunningCopy: Sendable {
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<Error?>(nil)
+    }
+
+    private var running: RunningCopy?
+
+    /// Waits for the copy under way, if any; throws its failure.
+    private func finishCopy() throws {
+        guard let copy = running else { return }
+        running = nil
+        copy.done.wait()
+        if let error = copy.failure.withLock({ $0 }) {
             throw CroceviaError.io("\(location): \(Self.describe(error))" + (connection.isClosed ? " (the connection to the server was lost; the run was rolled back)" : ""))
         }
     }
@@ -157,6 +173,7 @@ public final class PostgresRegistry: RegistryDatabase {
 
     /// Sends one statement through `start` and waits for its answer.
     private func send<T: Sendable>(_ sql: String, _ arguments: [SQLValue], _ start: (PostgresQuery) -> EventLoopFuture<T>) throws -> T {
+        try finishCopy()
         // A closed connection would never answer.
         guard !connection.isClosed else { throw CroceviaError.io("\(location): the connection to the server is closed") }
         var binds = PostgresBindings(capacity: arguments.count)

@@ -53,6 +53,26 @@ struct ImportTests {
         #expect(counts(try importFeed(feed, into: db)) == [0, 0, 1, 0, 0])
     }
 
+    /// PostgreSQL's COPY runs while the import goes on, and its failure fails the next statement
+    /// (here the COMMIT): the transaction is rolled back all the same, and the server's words given.
+    @Test("rows the database refuses fail the run and leave nothing behind", arguments: Backend.allCases)
+    func refusedRowsRollBack(backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        try db.execute("CREATE TABLE prova (nome TEXT NOT NULL)")
+        let expected = backend == .sqlite
+            ? CroceviaError.io("\(db.location): NOT NULL constraint failed: prova.nome (in: INSERT INTO \"prova\" (\"nome\") VALUES (?) )")
+            : CroceviaError.io("\(db.location): null value in column \"nome\" of relation \"prova\" violates not-null constraint")
+        #expect(throws: expected) {
+            try db.exclusive(wait: 0) {
+                try db.insert(into: "prova", columns: ["nome"], rows: [[.text("Sportello")], [.null]], suffix: "")
+            }
+        }
+        #expect(try db.rows("SELECT COUNT(*) FROM prova") == [[.integer(0)]])
+        try db.exclusive(wait: 0) { try db.insert(into: "prova", columns: ["nome"], rows: [[.text("Sportello")]], suffix: "") }
+        #expect(try db.rows("SELECT nome FROM prova") == [[.text("Sportello")]])
+    }
+
     @Test("importing the same feed twice changes nothing", arguments: Backend.allCases)
     func sameFeedTwice(backend: Backend) throws {
         let (db, _) = try backend.fresh()
