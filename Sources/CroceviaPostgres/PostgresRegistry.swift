@@ -265,21 +265,41 @@ enum CopyText {
     }
 
     private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout NIOCore.ByteBuffer) {
+        guard let base = bytes.baseAddress else { return }
         var start = 0
-        for (index, byte) in bytes.enumerated() {
+        var index = 0
+        while index < bytes.count {
+            // Eight bytes at a time while none is a backslash or below 0x20 (a record's JSON has
+            // its control characters escaped already, so this is nearly every word).
+            if index + 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let escape: UInt8
-            switch byte {
+            switch bytes[index] {
             case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
             case UInt8(ascii: "\t"): escape = UInt8(ascii: "t")
             case UInt8(ascii: "\n"): escape = UInt8(ascii: "n")
             case UInt8(ascii: "\r"): escape = UInt8(ascii: "r")
-            default: continue
+            default:
+                index += 1
+                continue
             }
             buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start..<index]))
             buffer.writeInteger(UInt8(ascii: "\\"))
             buffer.writeInteger(escape)
-            start = index + 1
+            index += 1
+            start = index
         }
         buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
+
+    /// Whether a byte of the word is a backslash or below 0x20 (may be a false positive for a
+    /// byte above 0x80; never a false negative).
+    @inline(__always) private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let backslashes = word ^ (ones &* 0x5C)
+        return control != 0 || (backslashes &- ones) & ~backslashes & highs != 0
     }
 }
