@@ -82,12 +82,24 @@ public final class SQLiteConnection {
         }
     }
 
-    /// A new statement, the caller's alone.
+    /// A new statement, the caller's alone. `sql` is one statement: a second one after it is
+    /// refused rather than left unrun (`execute` runs several).
     public func prepare(_ sql: String) throws -> SQLiteStatement {
         var prepared: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
+        var rest = ""
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(handle, text, -1, &prepared, &tail)
+            if let tail { rest = String(cString: tail) }
+            return code
+        }
+        guard code == SQLITE_OK, let prepared else {
             sqlite3_finalize(prepared)
             throw failure(sql: sql)
+        }
+        guard rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) else {
+            sqlite3_finalize(prepared)
+            throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement given where one is run", sql: sql, label: label)
         }
         return SQLiteStatement(prepared, sql: sql, connection: self)
     }
