@@ -10,20 +10,27 @@ import pathlib
 import sys
 import time
 
-import jsonschema
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
-from validate_hsds import registry  # noqa: E402
+def timed(is_valid, path):
+    """Each line of `path` through json.loads and `is_valid`; the line bench/run_validate.sh reads."""
+    start = time.perf_counter()
+    records = invalid = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            records += 1
+            if not is_valid(json.loads(line)):
+                invalid += 1
+    elapsed = time.perf_counter() - start
+    return f"{records} records, {invalid} invalid, {elapsed:.2f} s, {records / elapsed:.0f} records/s"
 
-reg = registry("hsds")
-validator = jsonschema.Draft202012Validator(reg.contents(sys.argv[1] + ".json"), registry=reg,
-                                            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-start = time.perf_counter()
-records = invalid = 0
-with open(sys.argv[2], encoding="utf-8") as f:
-    for line in f:
-        records += 1
-        if not validator.is_valid(json.loads(line)):
-            invalid += 1
-elapsed = time.perf_counter() - start
-print(f"{records} records, {invalid} invalid, {elapsed:.2f} s, {records / elapsed:.0f} records/s")
+
+if __name__ == "__main__":
+    import jsonschema
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "scripts"))
+    from validate_hsds import registry  # noqa: E402
+
+    reg = registry("hsds")
+    validator = jsonschema.Draft202012Validator(reg.contents(sys.argv[1] + ".json"), registry=reg,
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    print(timed(validator.is_valid, sys.argv[2]))
