@@ -271,7 +271,7 @@ enum CopyText {
         while index < bytes.count {
             // Eight bytes at a time while none is a backslash or below 0x20 (a record's JSON has
             // its control characters escaped already, so this is nearly every word).
-            if index + 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+            if index + 8 <= bytes.count, !SWAR.hasControlOrBackslash(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
                 index += 8
                 continue
             }
@@ -292,14 +292,5 @@ enum CopyText {
             start = index
         }
         buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start...]))
-    }
-
-    /// Whether a byte of the word is a backslash or below 0x20 (may be a false positive for a
-    /// byte above 0x80; never a false negative).
-    @inline(__always) private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word & highs
-        let backslashes = word ^ (ones &* 0x5C)
-        return control != 0 || (backslashes &- ones) & ~backslashes & highs != 0
     }
 }

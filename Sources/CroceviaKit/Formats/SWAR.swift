@@ -1,13 +1,14 @@
-/// Tests on eight bytes at once ("SIMD within a register"), for the scanners' fast paths.
-enum SWAR {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let highs: UInt64 = 0x8080_8080_8080_8080
+/// Tests on eight bytes at once ("SIMD within a register"), for the scanners' fast paths (and
+/// the PostgreSQL registry's COPY writer, hence public).
+public enum SWAR {
+    public static let ones: UInt64 = 0x0101_0101_0101_0101
+    public static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// A word with `byte` in each of its eight bytes.
     @inline(__always) static func splat(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
 
     /// True when some byte of `word` is zero.
-    @inline(__always) static func hasZero(_ word: UInt64) -> Bool {
+    @inlinable public static func hasZero(_ word: UInt64) -> Bool {
         (word &- ones) & ~word & highs != 0
     }
 
@@ -17,7 +18,7 @@ enum SWAR {
     }
 
     /// True when some byte of `word` equals the byte splat in `pattern`.
-    @inline(__always) static func has(_ word: UInt64, _ pattern: UInt64) -> Bool {
+    @inlinable public static func has(_ word: UInt64, _ pattern: UInt64) -> Bool {
         hasZero(word ^ pattern)
     }
 
@@ -47,7 +48,11 @@ enum SWAR {
 
     /// True when some byte needs escaping in a JSON string: below 0x20, `"` or `\`.
     @inline(__always) static func hasEscapable(_ word: UInt64) -> Bool {
-        let control = (word &- ones &* 0x20) & ~word & highs
-        return control != 0 || has(word, 0x2222_2222_2222_2222) || has(word, 0x5C5C_5C5C_5C5C_5C5C)
+        hasControlOrBackslash(word) || has(word, 0x2222_2222_2222_2222)
+    }
+
+    /// True when some byte is below 0x20 or a backslash (what PostgreSQL's COPY text escapes).
+    @inlinable public static func hasControlOrBackslash(_ word: UInt64) -> Bool {
+        (word &- ones &* 0x20) & ~word & highs != 0 || has(word, 0x5C5C_5C5C_5C5C_5C5C)
     }
 }

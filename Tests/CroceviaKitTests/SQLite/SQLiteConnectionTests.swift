@@ -30,7 +30,11 @@ struct SQLiteConnectionTests {
         let path = scratchPath()
         defer { unlink(path) }
         let db = try SQLiteConnection(path: path, label: "prova")
-        #expect(throws: SQLiteError.self) { _ = try db.prepare("CREATE TABLE a (x); CREATE TABLE b (x)") }
+        #expect {
+            _ = try db.prepare("CREATE TABLE a (x); CREATE TABLE b (x)")
+        } throws: { error in
+            (error as? SQLiteError)?.description == "prova: more than one statement given where one is run"
+        }
         #expect((try? db.prepare("SELECT 1;  ")) != nil)
         try db.execute("CREATE TABLE a (x); CREATE TABLE b (x)")
         var tables: [String] = []
