@@ -30,6 +30,9 @@ public final class Converter {
         for input in options.inputs where input != "-" && input == options.output {
             throw CroceviaError.usage("the output \(input) is also an input")
         }
+        if mappers == nil && to == .jsonl && !options.writer.provenance && plan.formats.allSatisfy({ $0 == .csv }) {
+            return try convertRows(plan)
+        }
 
         let writer = WriterThread(writer: try to.makeWriter(path: options.output, options: options.writer, findings: findings), mappers: mappers)
         var summary = ConvertSummary()
@@ -54,6 +57,36 @@ public final class Converter {
             mappers.caller.reportUnseenColumns(alsoSeenBy: mappers.writer, inputName: options.inputs.joined(separator: ", "))
         }
         try writer.commit()
+        return summary
+    }
+
+    /// Plain CSV → JSON Lines: each row goes from the reader's buffer to the output's without a
+    /// record in between (`JSONLinesRowWriter`), as the same bytes the record path writes.
+    private func convertRows(_ plan: RunPlan) throws -> ConvertSummary {
+        var rows = JSONLinesRowWriter(sink: try OutputSink(path: options.output))
+        var summary = ConvertSummary()
+        for index in plan.inputs.indices {
+            summary.inputs += 1
+            var records = summary.records
+            let whole = try plan.readRows(index, findings: findings, progress: progress, verb: "converted") { reader, handled in
+                rows.start(columns: reader.key(at:))
+                do {
+                    while try reader.nextRow(into: &rows) != nil {
+                        try rows.flushIfFull()
+                        handled += 1
+                        records += 1
+                        progress?.tick(records: handled, reader: reader)
+                    }
+                } catch {
+                    rows.discardRow()  // the row the reader could not finish
+                    throw error
+                }
+            }
+            summary.records = records
+            if !whole { summary.unreadableInputs += 1 }
+        }
+        try rows.finish()
+        try rows.commit()
         return summary
     }
 

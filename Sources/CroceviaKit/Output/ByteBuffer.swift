@@ -53,6 +53,12 @@ public struct ByteBuffer: ~Copyable {
         count = 0
     }
 
+    /// Forgets what was appended after the first `count` bytes.
+    public mutating func truncate(to count: Int) {
+        precondition(count <= self.count)
+        self.count = count
+    }
+
     private mutating func grow(_ needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }

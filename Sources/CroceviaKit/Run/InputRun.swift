@@ -11,10 +11,7 @@ struct InputRun {
     /// Reads `input`; returns false when it stopped early.
     func read(_ input: String, format: Format, encoding: TextEncoding?, source: String, options: ReaderOptions,
               mapper: Mapper?, handle: (Record) throws -> Void) throws -> Bool {
-        var handled = 0
-        progress?.start(input: input)
-        defer { progress?.finish() }
-        do {
+        try guarded(input) { handled in
             let reader = try format.makeReader(path: input, encoding: encoding ?? .auto, source: source, options: options, findings: findings)
             if let csv = reader as? CSVRecordReader, let mapper {
                 let header = try csv.readHeader()
@@ -25,6 +22,18 @@ struct InputRun {
                 handled += 1
                 progress?.tick(records: handled, reader: reader)
             }
+        }
+    }
+
+    /// Runs `body` over one input, which counts what it handled: progress started and finished,
+    /// and input that cannot be read any further an error finding that says how much was handled.
+    /// Returns false when it stopped early.
+    func guarded(_ input: String, _ body: (inout Int) throws -> Void) throws -> Bool {
+        var handled = 0
+        progress?.start(input: input)
+        defer { progress?.finish() }
+        do {
+            try body(&handled)
             return true
         } catch CroceviaError.unreadableInput(let file, let line, let message, let hint) {
             let consequence = handled == 0 ? "nothing of the file was \(verb)"

@@ -96,6 +96,19 @@ public struct RunPlan: Sendable {
         return try InputRun(findings: findings, progress: progress, verb: verb)
             .read(input, format: formats[index], encoding: encoding, source: source ?? sourceName(of: input), options: reader, mapper: mapper, handle: handle)
     }
+
+    /// Reads CSV input number `index` row by row, without records: `body` gets the reader (for
+    /// `nextRow(into:)`) and counts the rows it handled, and progress is its to tick. Returns
+    /// false when the input stopped early (see `InputRun`).
+    func readRows(_ index: Int, findings: FindingLog, progress: ProgressReporter?, verb: String,
+                  body: (CSVRecordReader, inout Int) throws -> Void) throws -> Bool {
+        let input = inputs[index]
+        precondition(formats[index] == .csv, "readRows reads CSV")
+        return try InputRun(findings: findings, progress: progress, verb: verb).guarded(input) { handled in
+            let reader = try formats[index].makeReader(path: input, encoding: encoding ?? .auto, source: sourceName(of: input), options: reader, findings: findings)
+            try body(reader as! CSVRecordReader, &handled)
+        }
+    }
 }
 
 /// The name a run gives the partner whose records it reads, the same for every command:

@@ -72,18 +72,39 @@ public final class CSVRecordReader: RecordReader {
             return header
         }
         delimiter = options.delimiter ?? detectDelimiter()
-        guard let row = try readRow() else { return header }
-        header = Self.cleanHeader(row.fields, file: name, findings: findings)
+        var row = RecordFields()
+        guard try readRow(into: &row) != nil else { return header }
+        header = Self.cleanHeader(row.values, file: name, findings: findings)
         return header
     }
 
     public func next() throws -> Record? {
+        var row = RecordFields()
+        guard let line = try nextRow(into: &row) else { return nil }
+        return Record(value: .object(makeObject(row.values)),
+                      provenance: Provenance(source: source, file: name, line: line, record: recordCount))
+    }
+
+    /// Reads the next row into `row` (each field's bytes as they are scanned), skipping blank
+    /// lines and saying what a ragged row did; returns the row's line, or nil at the end. This is
+    /// what `next()` reads with; a writer that needs no record (`JSONLinesRowWriter`) takes the
+    /// fields straight from the reader's buffer.
+    public func nextRow<Row: CSVRowSink & ~Copyable>(into row: inout Row) throws -> Int? {
         try readHeader()
-        while let row = try readRow() {
-            if row.fields.count == 1 && row.fields[0].isEmpty && header.count != 1 { continue }  // blank line
+        while true {
+            row.startRow()
+            guard let scanned = try readRow(into: &row) else {
+                row.discardRow()
+                break
+            }
+            if scanned.blank && header.count != 1 {  // a blank line
+                row.discardRow()
+                continue
+            }
             recordCount += 1
-            return Record(value: .object(makeObject(row.fields, line: row.line)),
-                          provenance: Provenance(source: source, file: name, line: row.line, record: recordCount))
+            if scanned.fields != header.count { reportRagged(fields: scanned.fields, line: scanned.line) }
+            row.endRow()
+            return scanned.line
         }
         if recordCount == 0 && !header.isEmpty && !reportedNoRecords && options.warnsWhenEmpty {
             reportedNoRecords = true
@@ -93,21 +114,26 @@ public final class CSVRecordReader: RecordReader {
         return nil
     }
 
-    private func makeObject(_ values: [String], line: Int) -> JSONObject {
+    /// The key of the field at `index`: its header name, else `column_N` (N counted from 1).
+    public func key(at index: Int) -> String {
+        index < header.count ? header[index] : "column_\(index + 1)"
+    }
+
+    private func makeObject(_ values: [String]) -> JSONObject {
         var members: [(key: String, value: JSONValue)] = []
         members.reserveCapacity(max(values.count, header.count))
         for (index, value) in values.enumerated() {
-            let key = index < header.count ? header[index] : "column_\(index + 1)"
-            members.append((key, .string(value)))
-        }
-        if values.count != header.count {
-            let message = values.count < header.count
-                ? "the row has \(values.count) fields, the header has \(header.count); the missing fields are left empty"
-                : "the row has \(values.count) fields, the header has \(header.count); the extra \(values.count - header.count == 1 ? "field is kept as column_\(values.count)" : "fields are kept as column_\(header.count + 1)…column_\(values.count)")"
-            findings.add(Finding(.warning, rule: "csv.ragged-row", message: message,
-                                 hint: "a field holding the delimiter must be in double quotes", file: name, line: line, record: recordCount))
+            members.append((key(at: index), .string(value)))
         }
         return JSONObject(members)
+    }
+
+    private func reportRagged(fields: Int, line: Int) {
+        let message = fields < header.count
+            ? "the row has \(fields) fields, the header has \(header.count); the missing fields are left empty"
+            : "the row has \(fields) fields, the header has \(header.count); the extra \(fields - header.count == 1 ? "field is kept as column_\(fields)" : "fields are kept as column_\(header.count + 1)…column_\(fields)")"
+        findings.add(Finding(.warning, rule: "csv.ragged-row", message: message,
+                             hint: "a field holding the delimiter must be in double quotes", file: name, line: line, record: recordCount))
     }
 
     static func cleanHeader(_ raw: [String], file: String, findings: FindingLog) -> [String] {
@@ -185,14 +211,16 @@ public final class CSVRecordReader: RecordReader {
 
     private enum State { case fieldStart, unquoted, quoted, closingQuote }
 
-    /// Reads one row of fields; nil at the end of the input.
+    /// Reads one row, handing each field to `row`; nil at the end of the input. `blank`: the row
+    /// is one empty field (a blank line).
     ///
     /// The cursor and line live in locals while scanning (stored properties of a class pay for
     /// exclusivity checks on every access) and are stored back whenever the row ends or a new
     /// chunk is loaded.
-    private func readRow() throws -> (fields: [String], line: Int)? {
-        var fields: [String] = []
-        fields.reserveCapacity(header.count)
+    private func readRow<Row: CSVRowSink & ~Copyable>(into row: inout Row) throws -> (fields: Int, line: Int, blank: Bool)? {
+        var fields = 0
+        /// Whether the one field so far was empty (for `blank`).
+        var firstEmpty = false
         pending.removeAll(keepingCapacity: true)
         var state = State.fieldStart
         let rowLine = line
@@ -209,6 +237,16 @@ public final class CSVRecordReader: RecordReader {
             self.position = position
             self.line = line
         }
+        func emit(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if fields == 0 { firstEmpty = bytes.isEmpty }
+            fields += 1
+            row.field(bytes)
+        }
+        func emitPending() {
+            pending.withUnsafeBufferPointer { emit($0) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        func scanned() -> (fields: Int, line: Int, blank: Bool) { (fields, rowLine, fields == 1 && firstEmpty) }
         /// Ends a field at a delimiter or line break; true when the row ended.
         func terminate(_ b: UInt8) -> Bool {
             guard b != delimiter else { return false }
@@ -228,12 +266,12 @@ public final class CSVRecordReader: RecordReader {
                             message: "the quoted field that opens on line \(fieldLine) is never closed (the file ends inside it)",
                             hint: "look for a stray \" on that line; a quote inside a field is written twice (\"\")")
                     case .fieldStart:
-                        if fields.isEmpty { return nil }
-                        fields.append("")
+                        if fields == 0 { return nil }
+                        emit(UnsafeBufferPointer(start: nil, count: 0))
                     case .unquoted, .closingQuote:
-                        fields.append(takePending())
+                        emitPending()
                     }
-                    return (fields, rowLine)
+                    return scanned()
                 }
                 base = chunk.baseAddress
                 count = chunk.count
@@ -275,13 +313,13 @@ public final class CSVRecordReader: RecordReader {
                     continue
                 }
                 if pending.isEmpty {
-                    fields.append(String(decoding: UnsafeBufferPointer(start: p + position, count: i - position), as: UTF8.self))
+                    emit(UnsafeBufferPointer(start: p + position, count: i - position))
                 } else {
                     pending.append(contentsOf: UnsafeBufferPointer(start: p + position, count: i - position))
-                    fields.append(takePending())
+                    emitPending()
                 }
                 position = i + 1
-                if terminate(p[i]) { return (fields, rowLine) }
+                if terminate(p[i]) { return scanned() }
                 state = .fieldStart
             case .quoted:
                 let from = p + position
@@ -298,9 +336,9 @@ public final class CSVRecordReader: RecordReader {
                     let after = p[q + 1]
                     if after == delimiter || after == 0x0A || after == 0x0D {
                         // The whole field sits in this chunk with no doubled quotes.
-                        fields.append(String(decoding: UnsafeBufferPointer(start: from, count: q - position), as: UTF8.self))
+                        emit(UnsafeBufferPointer(start: from, count: q - position))
                         position = q + 2
-                        if terminate(after) { return (fields, rowLine) }
+                        if terminate(after) { return scanned() }
                         state = .fieldStart
                         continue
                     }
@@ -316,24 +354,18 @@ public final class CSVRecordReader: RecordReader {
                     position += 1
                     state = .quoted
                 } else if b == delimiter || b == 0x0A || b == 0x0D {
-                    fields.append(takePending())
+                    emitPending()
                     position += 1
-                    if terminate(b) { return (fields, rowLine) }
+                    if terminate(b) { return scanned() }
                     state = .fieldStart
                 } else {
                     findings.add(Finding(.warning, rule: "csv.text-after-quote",
-                                         message: "text follows the closing quote of field \(fields.count + 1); it was kept as part of the field",
+                                         message: "text follows the closing quote of field \(fields + 1); it was kept as part of the field",
                                          hint: "a quote inside a field is written twice (\"\")", file: name, line: line, record: recordCount + 1))
                     state = .unquoted
                 }
             }
         }
-    }
-
-    private func takePending() -> String {
-        let text = String(decoding: pending, as: UTF8.self)
-        pending.removeAll(keepingCapacity: true)
-        return text
     }
 
     private func checkFieldSize(_ fieldLine: Int) throws {
@@ -347,4 +379,29 @@ public final class CSVRecordReader: RecordReader {
     private func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         SWAR.countLineFeeds(p, n)
     }
+}
+
+/// Receives the fields of CSV rows as the reader scans them. A field's bytes (UTF-8, quotes
+/// resolved) are valid only during the call. Each `startRow` is followed by the row's fields and
+/// `endRow`, or by `discardRow` (a blank line, the end of the input) with or without fields.
+public protocol CSVRowSink: ~Copyable {
+    mutating func startRow()
+    mutating func field(_ bytes: UnsafeBufferPointer<UInt8>)
+    /// The row was a blank line: forget its field.
+    mutating func discardRow()
+    mutating func endRow()
+}
+
+extension CSVRowSink where Self: ~Copyable {
+    public mutating func startRow() {}
+    public mutating func discardRow() {}
+    public mutating func endRow() {}
+}
+
+/// A row's fields as strings, for the record `next()` makes.
+struct RecordFields: CSVRowSink {
+    var values: [String] = []
+
+    mutating func startRow() { values.removeAll(keepingCapacity: true) }
+    mutating func field(_ bytes: UnsafeBufferPointer<UInt8>) { values.append(String(decoding: bytes, as: UTF8.self)) }
 }

@@ -66,46 +66,49 @@ public enum JSONText {
 
     static func writeString(_ string: String, to buffer: inout ByteBuffer) {
         var string = string
-        string.withUTF8 { utf8 in
+        string.withUTF8 { writeString(utf8: $0, to: &buffer) }
+    }
+
+    /// Writes UTF-8 text as a JSON string.
+    static func writeString(utf8: UnsafeBufferPointer<UInt8>, to buffer: inout ByteBuffer) {
+        buffer.append(UInt8(ascii: "\""))
+        guard let base = utf8.baseAddress else {
             buffer.append(UInt8(ascii: "\""))
-            guard let base = utf8.baseAddress else {
-                buffer.append(UInt8(ascii: "\""))
-                return
-            }
-            let count = utf8.count
-            var runStart = 0
-            var i = 0
-            while i < count {
-                while i + 8 <= count, !SWAR.hasEscapable(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                }
-                guard i < count else { break }
-                let b = base[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C {
-                    i += 1
-                    continue
-                }
-                if i > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
-                buffer.append(UInt8(ascii: "\\"))
-                switch b {
-                case 0x22: buffer.append(UInt8(ascii: "\""))
-                case 0x5C: buffer.append(UInt8(ascii: "\\"))
-                case 0x0A: buffer.append(UInt8(ascii: "n"))
-                case 0x0D: buffer.append(UInt8(ascii: "r"))
-                case 0x09: buffer.append(UInt8(ascii: "t"))
-                case 0x08: buffer.append(UInt8(ascii: "b"))
-                case 0x0C: buffer.append(UInt8(ascii: "f"))
-                default:
-                    let digits: StaticString = "0123456789abcdef"
-                    buffer.append(UInt8(ascii: "u")); buffer.append(UInt8(ascii: "0")); buffer.append(UInt8(ascii: "0"))
-                    buffer.append(digits.utf8Start[Int(b >> 4)]); buffer.append(digits.utf8Start[Int(b & 0xF)])
-                }
-                i += 1
-                runStart = i
-            }
-            if count > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
-            buffer.append(UInt8(ascii: "\""))
+            return
         }
+        let count = utf8.count
+        var runStart = 0
+        var i = 0
+        while i < count {
+            while i + 8 <= count, !SWAR.hasEscapable(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+            }
+            guard i < count else { break }
+            let b = base[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C {
+                i += 1
+                continue
+            }
+            if i > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+            buffer.append(UInt8(ascii: "\\"))
+            switch b {
+            case 0x22: buffer.append(UInt8(ascii: "\""))
+            case 0x5C: buffer.append(UInt8(ascii: "\\"))
+            case 0x0A: buffer.append(UInt8(ascii: "n"))
+            case 0x0D: buffer.append(UInt8(ascii: "r"))
+            case 0x09: buffer.append(UInt8(ascii: "t"))
+            case 0x08: buffer.append(UInt8(ascii: "b"))
+            case 0x0C: buffer.append(UInt8(ascii: "f"))
+            default:
+                let digits: StaticString = "0123456789abcdef"
+                buffer.append(UInt8(ascii: "u")); buffer.append(UInt8(ascii: "0")); buffer.append(UInt8(ascii: "0"))
+                buffer.append(digits.utf8Start[Int(b >> 4)]); buffer.append(digits.utf8Start[Int(b & 0xF)])
+            }
+            i += 1
+            runStart = i
+        }
+        if count > runStart { buffer.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
+        buffer.append(UInt8(ascii: "\""))
     }
 }
 
