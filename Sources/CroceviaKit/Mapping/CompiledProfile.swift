@@ -6,7 +6,7 @@ import Foundation
 /// (a field's remembered results, which columns were seen) is the mapper's own.
 public final class CompiledProfile: Sendable {
     public let profile: Profile
-    let plan: MappingPlan
+    let plan: FlatPlan
     let steps: [FieldStep]
     /// Each column the profile reads, once (fields refer to them by index); a mapper works on a
     /// copy, as a lookup remembers where it last found its column.
@@ -86,7 +86,7 @@ public final class CompiledProfile: Sendable {
                                  message: "\(names) \(profile.droppedFreeText.count == 1 ? "is" : "are") free text, which may name people: dropped on the way in (keep_free_text: true in the profile keeps it)",
                                  file: profile.file))
         }
-        plan = try MappingPlan(fields: profile.fields, file: profile.file)
+        plan = FlatPlan(try MappingPlan(fields: profile.fields, file: profile.file))
         dataSteps = profile.fields.indices.filter { !profile.fields[$0].isDecoration }
         var byName: [String: Int] = [:]
         var lookups: [ColumnLookup] = []

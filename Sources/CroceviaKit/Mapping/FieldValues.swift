@@ -90,6 +90,17 @@ enum FieldValues {
 extension FieldValues {
     /// Every value of a raw value, nested lists flattened, nulls left out.
     init(flattening raw: JSONValue?) {
+        // Most raw values are one string: no list to gather.
+        switch raw {
+        case nil, .null?:
+            self = .none
+            return
+        case .array?:
+            break
+        case let value?:
+            self = .one(value)
+            return
+        }
         var items: [JSONValue] = []
         func add(_ value: JSONValue) {
             switch value {
@@ -170,16 +181,17 @@ enum ValueTree {
 
     /// The values at the element `path` names (one index per list of the field's path), and
     /// whether a transform made them from nothing.
-    func values(at path: [Int]) -> (values: FieldValues, filled: Bool) {
+    func values(at path: ArraySlice<Int>) -> (values: FieldValues, filled: Bool) {
         var node = self
-        for (depth, index) in path.enumerated() {
+        for position in path.indices {
             if case .list(let items) = node {
+                let index = path[position]
                 guard index < items.count else { return (.none, false) }
                 node = items[index]
                 continue
             }
-            guard path[depth..<(path.count - 1)].allSatisfy({ $0 == 0 }) else { return (.none, false) }
-            let value = (node.unitValues ?? .none)[path[path.count - 1]]
+            guard path[position..<(path.endIndex - 1)].allSatisfy({ $0 == 0 }) else { return (.none, false) }
+            let value = (node.unitValues ?? .none)[path[path.endIndex - 1]]
             return (value.map { .one($0) } ?? .none, node.isFilled)
         }
         return (node.unitValues ?? .none, node.isFilled)

@@ -15,7 +15,7 @@ public final class Mapper {
     public let compiled: CompiledProfile
     public let profile: Profile
     private let findings: FindingLog
-    private let plan: MappingPlan
+    private let plan: FlatPlan
     private let steps: [FieldStep]
     private let dataSteps: [Int]
     private let keyLookups: [Int]
@@ -109,22 +109,28 @@ public final class Mapper {
     }
 
     private var errorsInRecord = 0
+    /// Where the record being mapped came from, for findings (kept here rather than passed down,
+    /// which copied it into every transform's closure).
+    private var current = Provenance(source: "", file: "", line: 0, record: 0)
 
     /// Maps one raw record. The mapped record's `provenance.mappingErrors` counts the error
     /// findings its mapping gave (a field left out), so an import can refuse it as `validate`
     /// counts it invalid.
     public func map(_ record: Record) -> Record {
         errorsInRecord = 0
+        current = record.provenance
         let row = record.value.objectValue ?? JSONObject()
         if recordsLookedAt < 20 {
             recordsLookedAt += 1
             notePaths(of: row)
         }
-        var context = RowContext(row: row, provenance: record.provenance, values: Array(repeating: .unit(.none), count: steps.count))
+        var context = RowContext(row: row, values: Array(repeating: .unit(.none), count: steps.count))
         for index in dataSteps {
-            context.values[index] = dataValues(index, row: row, provenance: record.provenance)
+            context.values[index] = dataValues(index, row: row)
         }
-        var object = build(plan.root, spread: [], context: &context) ?? JSONObject()
+        var spread: [Int] = []
+        spread.reserveCapacity(4)
+        var object = build(members: plan.root, spread: &spread, context: &context) ?? JSONObject()
         if !identifierLookups.isEmpty { object = withholdingIdentifiers(object, row: row, provenance: record.provenance) }
         var provenance = record.provenance
         provenance.source = profile.source.name
@@ -139,20 +145,20 @@ public final class Mapper {
     // MARK: Source values
 
     /// The field's values in this record, each unit through the field's transforms.
-    private func dataValues(_ index: Int, row: JSONObject, provenance: Provenance) -> ValueTree {
+    private func dataValues(_ index: Int, row: JSONObject) -> ValueTree {
         let step = steps[index]
-        let tree = sourceValues(step, row: row, provenance: provenance).mapUnits { transformed($0, step: step, index: index, provenance: provenance) }
+        let tree = sourceValues(step, row: row).mapUnits { transformed($0, step: step, index: index) }
         if tree.isEmpty && step.required {
             note(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
-                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+                                 file: current.file, line: current.line, record: current.record, field: step.columns.first))
         }
         return tree
     }
 
     /// One unit's values through the field's transforms. A value made from nothing (a `map`
     /// default) is marked filled: it decorates an object, it does not make one.
-    private func transformed(_ input: FieldValues, step: FieldStep, index: Int, provenance: Provenance) -> ValueTree {
+    private func transformed(_ input: FieldValues, step: FieldStep, index: Int) -> ValueTree {
         var values = input
         let hadValue = input.hasValue
         // Directory values repeat (the same body, town, website on many rows): a costly
@@ -167,18 +173,18 @@ public final class Mapper {
             transform.apply(&values) { severity, rule, message, value in
                 reported = true
                 if step.withholds {
-                    withheld(step, severity, rule: rule, message: "the value could not be read as the profile says", provenance: provenance)
+                    withheld(step, severity, rule: rule, message: "the value could not be read as the profile says", provenance: current)
                     return
                 }
                 if isCaseData {
                     // Case data: the kind of problem and the column, never the value (it may name
                     // someone even outside the identifier columns).
                     note(Finding(severity, rule: rule, message: "\(step.label): \(Self.withoutValues(message)) (the value, \(value.count) characters, is not shown: case data)",
-                                         file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+                                         file: current.file, line: current.line, record: current.record, field: step.columns.first))
                     return
                 }
-                note(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: provenance.file,
-                                     line: provenance.line, record: provenance.record, field: step.columns.first, value: value))
+                note(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: current.file,
+                                     line: current.line, record: current.record, field: step.columns.first, value: value))
             }
         }
         values = values.droppingEmpty()
@@ -197,11 +203,11 @@ public final class Mapper {
                              file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
     }
 
-    private func sourceValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> ValueTree {
+    private func sourceValues(_ step: FieldStep, row: JSONObject) -> ValueTree {
         if case .column(let column) = step.source {
             return ValueTree(raw: Self.trimmed(lookups[column].value(in: row)), levels: step.levels)
         }
-        return .unit(unitValues(step, row: row, provenance: provenance))
+        return .unit(unitValues(step, row: row))
     }
 
     /// Strings trimmed, at any depth of a list.
@@ -214,14 +220,14 @@ public final class Mapper {
     }
 
     /// The values of a field made from several columns or by a rule (one unit).
-    private func unitValues(_ step: FieldStep, row: JSONObject, provenance: Provenance) -> FieldValues {
+    private func unitValues(_ step: FieldStep, row: JSONObject) -> FieldValues {
         switch step.source {
         case .pseudonym(let code, let name, let birth, let phone, let dates):
             let text = PersonIdentifier.text(codiceFiscale: code.map { self.text(lookups[$0].value(in: row)) },
                                              name: name.map { self.text(lookups[$0].value(in: row)) },
                                              birthDate: birth.map { self.text(lookups[$0].value(in: row)) },
                                              phone: phone.map { self.text(lookups[$0].value(in: row)) }, dates: dates) { problem in
-                withheld(step, .warning, rule: "case.identifier", message: "\(problem); the next identifier was tried", provenance: provenance)
+                withheld(step, .warning, rule: "case.identifier", message: "\(problem); the next identifier was tried", provenance: current)
             }
             guard let text, let secret else { return .none }
             return .one(.string(secret.key(for: text)))
@@ -230,7 +236,7 @@ public final class Mapper {
             guard !written.isEmpty else { return .none }
             let on = at.map { self.text(lookups[$0].value(in: row)) }.flatMap { AgeBand.isoDate($0, dates: dates) } ?? AgeBand.today
             guard let iso = AgeBand.isoDate(written, dates: dates), let age = AgeBand.age(birth: iso, at: on), let band = AgeBand.band(age: age) else {
-                withheld(step, .error, rule: "case.age_band", message: "the birth date is not a date in the profile's forms, or is after the record's date; no age band", provenance: provenance)
+                withheld(step, .error, rule: "case.age_band", message: "the birth date is not a date in the profile's forms, or is after the record's date; no age band", provenance: current)
                 return .none
             }
             return .one(.string(band))
@@ -375,24 +381,23 @@ public final class Mapper {
 
     private struct RowContext {
         let row: JSONObject
-        let provenance: Provenance
         /// Each field's values; for an id outside lists, the id once made (it may be copied).
         var values: [ValueTree]
         /// Ids left out for want of a key, reported if their object turns out to exist.
         var missingIDs: [Int] = []
     }
 
-    /// Builds an object node; nil when no data field under it has a value. An id whose key
-    /// columns are empty is an error only when its object exists. `spread` holds the position in
-    /// each list the node sits in.
-    private func build(_ node: MappingPlan.ObjectNode, spread: [Int], context: inout RowContext) -> JSONObject? {
-        var members: [(key: String, value: JSONValue)] = []
-        members.reserveCapacity(node.members.count)
+    /// Builds an object node from its members; nil when no data field under it has a value. An
+    /// id whose key columns are empty is an error only when its object exists. `spread` holds the
+    /// position in each list the node sits in.
+    private func build(members: Range<Int>, spread: inout [Int], context: inout RowContext) -> JSONObject? {
+        var built: [(key: String, value: JSONValue)] = []
+        built.reserveCapacity(members.count)
         var hasData = false
         let missingBefore = context.missingIDs.count
-        for member in node.members {
-            if let (value, data) = build(member.node, spread: spread, context: &context) {
-                members.append((member.key, value))
+        for member in members {
+            if let (value, data) = build(plan.memberNodes[member], spread: &spread, context: &context) {
+                built.append((plan.memberKeys[member], value))
                 if data { hasData = true }
             }
         }
@@ -400,39 +405,46 @@ public final class Mapper {
             for index in context.missingIDs[missingBefore...] {
                 let step = steps[index]
                 note(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
-                                     hint: "fill in the key columns", file: context.provenance.file, line: context.provenance.line,
-                                     record: context.provenance.record, field: step.columns.first))
+                                     hint: "fill in the key columns", file: current.file, line: current.line,
+                                     record: current.record, field: step.columns.first))
             }
         }
         context.missingIDs.removeSubrange(missingBefore...)
-        return hasData ? JSONObject(members) : nil
+        return hasData ? JSONObject(built) : nil
     }
 
-    private func build(_ box: MappingPlan.Box, spread: [Int], context: inout RowContext) -> (JSONValue, Bool)? {
-        switch box.node {
-        case .leaf(let index)?:
+    /// `spread` is one position longer inside each list and back as it was on return.
+    private func build(_ node: Int, spread: inout [Int], context: inout RowContext) -> (JSONValue, Bool)? {
+        switch plan.nodes[node] {
+        case .leaf(let index):
             return leaf(index, spread: spread, context: &context)
-        case .object(let object)?:
-            return build(object, spread: spread, context: &context).map { (.object($0), true) }
-        case .spread(let element, let dataFields)?:
+        case .object(let members):
+            return build(members: members, spread: &spread, context: &context).map { (.object($0), true) }
+        case .spread(let element, let dataFields):
             var count = 0
-            for field in dataFields { count = max(count, context.values[field].count(under: spread, levels: steps[field].levels)) }
+            for position in dataFields {
+                let field = plan.listFields[position]
+                count = max(count, context.values[field].count(under: spread, levels: steps[field].levels))
+            }
             var items: [JSONValue] = []
+            spread.append(0)
             for i in 0..<count {
-                if let (value, data) = build(element, spread: spread + [i], context: &context), data {
+                spread[spread.count - 1] = i
+                if let (value, data) = build(element, spread: &spread, context: &context), data {
                     items.append(value)
                 }
             }
+            spread.removeLast()
             return items.isEmpty ? nil : (.array(items), true)
-        case .fixed(let elements)?:
+        case .fixed(let elements):
             var items: [JSONValue] = []
-            for element in elements {
-                if let (value, data) = build(element.node, spread: spread, context: &context), data {
+            for position in elements {
+                if let (value, data) = build(plan.elements[position], spread: &spread, context: &context), data {
                     items.append(value)
                 }
             }
             return items.isEmpty ? nil : (.array(items), true)
-        case nil:
+        case .empty:
             return nil
         }
     }
@@ -472,9 +484,14 @@ public final class Mapper {
                     guard level < contents.count else { continue }
                     for (n, field) in contents[level].enumerated() {
                         if n > 0 { name.add(byte: 0x1F) }
-                        for (m, value) in context.values[field].values(at: Array(spread.prefix(level + 1))).values.array.enumerated() {
-                            if m > 0 { name.add(byte: 0x1E) }
-                            name.add(value.cellText)
+                        switch context.values[field].values(at: spread.prefix(level + 1)).values {
+                        case .none: break
+                        case .one(let value): name.add(value.cellText)
+                        case .many(let items):
+                            for (m, value) in items.enumerated() {
+                                if m > 0 { name.add(byte: 0x1E) }
+                                name.add(value.cellText)
+                            }
                         }
                     }
                 }
@@ -487,7 +504,7 @@ public final class Mapper {
             if spread.isEmpty { context.values[index] = .unit(.one(.string(id))) }
             return (.string(id), false)
         case .column, .columns, .template, .pseudonym, .ageBand:
-            let (values, filled) = context.values[index].values(at: spread)
+            let (values, filled) = context.values[index].values(at: spread[...])
             switch values {
             case .none: return nil
             case .one(let value): return (value, !filled)
@@ -495,7 +512,7 @@ public final class Mapper {
                 // Copies of one value (`18` in two elements) are that value; different values are
                 // never joined behind the profile's back.
                 if items.dropFirst().allSatisfy({ $0 == items[0] }) { return (items[0], !filled) }
-                listInSingleField(step, count: items.count, values: items, provenance: context.provenance)
+                listInSingleField(step, count: items.count, values: items, provenance: current)
                 return nil
             }
         }

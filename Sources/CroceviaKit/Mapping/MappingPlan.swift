@@ -115,3 +115,71 @@ final class MappingPlan: @unchecked Sendable {
         }
     }
 }
+
+/// A `MappingPlan` flattened for the per-record loop: nodes by index, their members, list fields
+/// and elements as ranges of side arrays, so walking it copies no references (the plan's classes
+/// and arrays cost a retain and a release at every step, for every record).
+struct FlatPlan: Sendable {
+    enum Node: Sendable {
+        case empty
+        case leaf(Int)
+        /// Members: `memberKeys[range]`, `memberNodes[range]`.
+        case object(Range<Int>)
+        /// The element's node, and the data fields that decide the length: `listFields[range]`.
+        case spread(element: Int, dataFields: Range<Int>)
+        /// The elements' nodes, in index order: `elements[range]`.
+        case fixed(Range<Int>)
+    }
+
+    let nodes: [Node]
+    let memberKeys: [String]
+    let memberNodes: [Int]
+    let listFields: [Int]
+    let elements: [Int]
+    /// The members of the target object.
+    let root: Range<Int>
+
+    init(_ plan: MappingPlan) {
+        var nodes: [Node] = []
+        var memberKeys: [String] = []
+        var memberNodes: [Int] = []
+        var listFields: [Int] = []
+        var elements: [Int] = []
+        func add(_ node: Node) -> Int {
+            nodes.append(node)
+            return nodes.count - 1
+        }
+        func members(_ object: MappingPlan.ObjectNode) -> Range<Int> {
+            let children = object.members.map { ($0.key, box($0.node)) }  // each child's own ranges first
+            let start = memberKeys.count
+            for (key, node) in children {
+                memberKeys.append(key)
+                memberNodes.append(node)
+            }
+            return start..<memberKeys.count
+        }
+        func box(_ slot: MappingPlan.Box) -> Int {
+            switch slot.node {
+            case nil: return add(.empty)
+            case .leaf(let field)?: return add(.leaf(field))
+            case .object(let object)?: return add(.object(members(object)))
+            case .spread(let element, let dataFields)?:
+                let node = box(element)
+                let start = listFields.count
+                listFields += dataFields
+                return add(.spread(element: node, dataFields: start..<listFields.count))
+            case .fixed(let items)?:
+                let children = items.map { box($0.node) }
+                let start = elements.count
+                elements += children
+                return add(.fixed(start..<elements.count))
+            }
+        }
+        root = members(plan.root)
+        self.nodes = nodes
+        self.memberKeys = memberKeys
+        self.memberNodes = memberNodes
+        self.listFields = listFields
+        self.elements = elements
+    }
+}

@@ -30,12 +30,7 @@ public enum UUIDv5 {
         name.hasher.update(data: namespace)
         pieces(&name)
         let digest = name.hasher.finalize()
-        return digest.withUnsafeBytes { raw in
-            var bytes = [UInt8](raw.prefix(16))
-            bytes[6] = (bytes[6] & 0x0F) | 0x50
-            bytes[8] = (bytes[8] & 0x3F) | 0x80
-            return format(bytes)
-        }
+        return digest.withUnsafeBytes { raw in format(raw.prefix(16), markingVersion: true) }
     }
 
     /// Feeds the pieces of a name to SHA-1.
@@ -67,11 +62,14 @@ public enum UUIDv5 {
         return bytes
     }
 
-    static func format(_ bytes: [UInt8]) -> String {
+    /// The 16 bytes as UUID text; `markingVersion` sets the version (5) and variant bits first.
+    static func format<Bytes: Collection<UInt8>>(_ bytes: Bytes, markingVersion: Bool = false) -> String {
         let digits: StaticString = "0123456789abcdef"
         return String(unsafeUninitializedCapacity: 36) { text in
             var o = 0
-            for (i, b) in bytes.enumerated() {
+            for (i, var b) in bytes.enumerated() {
+                if markingVersion && i == 6 { b = (b & 0x0F) | 0x50 }
+                if markingVersion && i == 8 { b = (b & 0x3F) | 0x80 }
                 if i == 4 || i == 6 || i == 8 || i == 10 {
                     text[o] = UInt8(ascii: "-")
                     o += 1
