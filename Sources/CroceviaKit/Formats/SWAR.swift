@@ -17,6 +17,17 @@ public enum SWAR {
         word & highs == 0 && !hasZero(word)
     }
 
+    /// True when all 32 bytes at `p` are ASCII and none is NUL (the UTF-8 check's stride over
+    /// plain text). Without high bits the zero test has no false positives, so the four are ORed.
+    @inline(__always) static func isASCIIWithoutNUL32(_ p: UnsafeRawPointer) -> Bool {
+        let a = p.loadUnaligned(as: UInt64.self)
+        let b = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        let c = p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+        let d = p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+        guard (a | b | c | d) & highs == 0 else { return false }
+        return ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c | (d &- ones) & ~d) & highs == 0
+    }
+
     /// True when some byte of `word` equals the byte splat in `pattern`.
     @inlinable public static func has(_ word: UInt64, _ pattern: UInt64) -> Bool {
         hasZero(word ^ pattern)

@@ -118,6 +118,10 @@ public final class TextInput {
         var o = 0
         var runStart = start
         while i < count {
+            if i + 32 <= count && SWAR.isASCIIWithoutNUL32(raw + i) {
+                i += 32
+                continue
+            }
             if i + 8 <= count {
                 // Pure ASCII without a NUL byte: skip all eight.
                 if SWAR.isASCIIWithoutNUL(UnsafeRawPointer(raw + i).loadUnaligned(as: UInt64.self)) {

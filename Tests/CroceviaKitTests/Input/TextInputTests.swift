@@ -53,6 +53,24 @@ import Testing
         }
     }
 
+    /// Past the first 64 KiB (which the signature check looks at), a NUL byte is found wherever it
+    /// falls in the 32-byte stride over ASCII text.
+    @Test func nulByteLateInTheFileIsFoundAtEveryOffsetOfTheStride() throws {
+        let line: [UInt8] = Array(repeating: UInt8(ascii: "a"), count: 99) + [0x0A]
+        let lines: [UInt8] = Array(repeating: line, count: 700).flatMap { $0 }
+        for offset in 0..<40 {
+            var tail: [UInt8] = Array(repeating: UInt8(ascii: "b"), count: 40)
+            tail[offset] = 0
+            do {
+                _ = try decode(lines + tail)
+                Issue.record("binary data at offset \(offset) was read as text")
+            } catch CroceviaError.unreadableInput(_, let line, let message, _) {
+                #expect(line == 701)
+                #expect(message == "binary data (a NUL byte) where text was expected")
+            }
+        }
+    }
+
     @Test func workbookIsNamed() throws {
         do {
             _ = try decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00])
