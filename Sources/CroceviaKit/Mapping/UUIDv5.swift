@@ -27,23 +27,29 @@ public enum UUIDv5 {
     /// the hot path builds no name string.
     public static func text(namespace: [UInt8], pieces: (inout NameHasher) -> Void) -> String {
         var name = NameHasher()
-        name.hasher.update(data: namespace)
         pieces(&name)
-        let digest = name.hasher.finalize()
+        var hasher = Insecure.SHA1()
+        hasher.update(data: namespace)
+        name.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        let digest = hasher.finalize()
         return digest.withUnsafeBytes { raw in format(raw.prefix(16), markingVersion: true) }
     }
 
-    /// Feeds the pieces of a name to SHA-1.
+    /// Gathers the pieces of a name, hashed in one call (a call into SHA-1 per piece cost more
+    /// than the hashing).
     public struct NameHasher {
-        var hasher = Insecure.SHA1()
+        var bytes: [UInt8] = []
+
+        init() {
+            bytes.reserveCapacity(256)
+        }
 
         public mutating func add(_ text: String) {
-            var text = text
-            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            bytes.append(contentsOf: text.utf8)
         }
 
         public mutating func add(byte: UInt8) {
-            withUnsafeBytes(of: byte) { hasher.update(bufferPointer: $0) }
+            bytes.append(byte)
         }
     }
 
