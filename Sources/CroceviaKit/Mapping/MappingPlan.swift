@@ -1,7 +1,7 @@
 /// The shape of the target object, built once from a profile's target paths: which field fills
 /// which member, where lists spread and where fixed elements sit. Its nodes are filled in while
-/// it is built and only read after, by every thread's mapper (so `@unchecked Sendable`).
-final class MappingPlan: @unchecked Sendable {
+/// it is built, and it is then flattened into the `FlatPlan` that every thread's mapper walks.
+final class MappingPlan {
     enum Node {
         case leaf(Int)
         case object(ObjectNode)
