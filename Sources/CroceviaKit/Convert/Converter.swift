@@ -67,14 +67,13 @@ public final class Converter {
         var summary = ConvertSummary()
         for index in plan.inputs.indices {
             summary.inputs += 1
-            var records = summary.records
             let whole = try plan.readRows(index, findings: findings, progress: progress, verb: "converted") { reader, handled in
                 rows.start(columns: reader.key(at:))
                 do {
                     while try reader.nextRow(into: &rows) != nil {
                         try rows.flushIfFull()
                         handled += 1
-                        records += 1
+                        summary.records += 1
                         progress?.tick(records: handled, reader: reader)
                     }
                 } catch {
@@ -82,7 +81,6 @@ public final class Converter {
                     throw error
                 }
             }
-            summary.records = records
             if !whole { summary.unreadableInputs += 1 }
         }
         try rows.finish()
