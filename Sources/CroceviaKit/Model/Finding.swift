@@ -94,6 +94,15 @@ public final class FindingLog: Sendable {
         }
     }
 
+    /// Takes out the findings kept so far, in the order they came: a log that holds a stage's
+    /// findings back (made with no limit per rule) hands them to the run's log in their place.
+    func takeAll() -> [Finding] {
+        state.withLock { state in
+            defer { state.kept = [] }
+            return state.kept
+        }
+    }
+
     /// The findings kept so far, in the order they came.
     public var findings: [Finding] { state.withLock { $0.kept } }
     public var errorCount: Int { state.withLock { $0.errors } }

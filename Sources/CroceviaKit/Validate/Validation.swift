@@ -76,19 +76,20 @@ public final class Validation {
             request.profile = path
         }
         var plan = try RunPlan(request, findings: findings)
-        let mapper = plan.profile.map { Mapper(compiled: $0, findings: findings) }
         let hsdsObject = plan.object
         let schemaValidator = try validator ?? SchemaLoader.hsds(hsdsObject!)
-        let columns = mapper.map { Self.columnsByPath($0.profile) } ?? [:]
+        let columns = plan.profile.map { Self.columnsByPath($0.profile) } ?? [:]
         let tabular = plan.from == .hsdsCSV || (plan.from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         // Case data: each record against its own entity's schema.
-        let caseValidators = try hsdsObject.map { $0.isCase ? try SchemaLoader.validators(for: $0) : [:] } ?? [:]
-        let caseChecks = hsdsObject.flatMap { $0.isCase ? CaseChecks(services: nil, today: AgeBand.today) : nil }
+        let isCase = hsdsObject?.isCase == true
         let schemas = try HSDSSchemas.standard()
         let checks = hsdsObject.flatMap { $0.isCase ? nil : $0 }.map {
             HSDSChecks(schemas: schemas, root: $0.name, strict: options.strict, tabular: tabular,
                        complete: tabular || options.complete || options.package != nil, findings: findings)
         }
+        let check = RecordCheck(schema: schemaValidator, caseValidators: isCase ? try SchemaLoader.validators(for: hsdsObject!) : [:],
+                                caseChecks: isCase ? CaseChecks(services: nil, today: AgeBand.today) : nil, object: hsdsObject, columns: columns,
+                                hsds: checks?.walk)
         if let package = options.package {
             guard let checks else { throw CroceviaError.usage("--package goes with --hsds or --profile") }
             do {
@@ -97,31 +98,34 @@ public final class Validation {
                 throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
             }
         }
+        let batches = CheckedBatches(check: check, findings: findings) { record, checked, invalid in
+            guard let checks, let facts = checked.facts else { return invalid }
+            return checks.check(record, facts: facts, invalid: invalid, fields: check.field(at:))
+        }
+        // Reading and mapping report through the batches, which give their findings out in place.
+        let mapper = plan.profile.map { Mapper(compiled: $0, findings: batches.held) }
         // Findings name the line (and, in a package, the file) of the member they are about.
         if mapper == nil { plan.reader.places = true }
         var summary = ValidationSummary()
-        for index in plan.inputs.indices {
-            summary.inputs += 1
-            let whole = try plan.read(index, findings: findings, progress: progress, verb: "checked", mapper: mapper) { raw in
-                let record = mapper?.map(raw) ?? raw
-                summary.records += 1
-                let errorsBefore = findings.errorCount
-                let object = hsdsObject.map { CaseEntities.objectType(of: record.value, feed: $0) }
-                for failure in (object.flatMap { caseValidators[$0] } ?? schemaValidator).validate(record.value) {
-                    findings.add(Self.finding(for: failure, record: record, columns: columns, subject: caseChecks == nil))
+        do {
+            for index in plan.inputs.indices {
+                summary.inputs += 1
+                let whole = try plan.read(index, findings: batches.held, progress: progress, verb: "checked", mapper: mapper) { raw in
+                    batches.add(mapper?.map(raw) ?? raw)
                 }
-                if let caseChecks, let object {
-                    for finding in caseChecks.findings(for: record, object: object) { findings.add(finding) }
-                }
-                var invalid = findings.errorCount > errorsBefore
-                if let checks { invalid = checks.check(record, invalid: invalid) { Self.column(for: JSONPointer.tokens($0) ?? [], in: columns) } }
-                if invalid { summary.invalidRecords += 1 }
+                if !whole { summary.unreadableInputs += 1 }
             }
-            if !whole { summary.unreadableInputs += 1 }
+        } catch {
+            batches.drain()
+            throw error
         }
+        batches.drain()
+        summary.records = batches.records
+        summary.invalidRecords = batches.invalidRecords
         // References still open at the end make their records invalid too.
         summary.invalidRecords += checks?.finish() ?? 0
         mapper?.reportUnseenColumns(inputName: options.inputs.joined(separator: ", "))
+        batches.drain()
         return summary
     }
 

@@ -78,6 +78,39 @@ import Testing
         #expect(summary.invalidRecords == 2)
     }
 
+    /// Ids are kept compactly (a lowercase UUID as 16 bytes) but compared as their texts: the
+    /// same UUID in capitals is another id, and ids that are not UUIDs repeat as text.
+    @Test func idsAreComparedAsTheirTexts() throws {
+        let lower = "6b85ea6e-fe14-50c8-ba59-176d99398178"
+        let lines = [
+            #"{"id": "\#(lower)", "name": "A", "status": "active"}"#,
+            #"{"id": "\#(lower.uppercased())", "name": "B", "status": "active"}"#,
+            #"{"id": "S-1", "name": "C", "status": "active"}"#,
+            #"{"id": "S-1", "name": "D", "status": "active"}"#,
+            #"{"id": "\#(lower)", "name": "E", "status": "active"}"#,
+        ]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "servizi.jsonl")
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .hsds(object: "service")), findings: findings).run()
+        let unique = findings.findings.filter { $0.rule == "hsds.unique" }
+        #expect(unique.map(\.message) == [
+            "id: service id \"S-1\" is also the id of record 3 (line 3)",
+            "id: service id \"\(lower)\" is also the id of record 1 (line 1)",
+        ])
+        #expect(unique.map(\.line) == [4, 5])
+        #expect(summary.records == 5)
+    }
+
+    @Test func pointersAreReadAsRFC6901Says() {
+        #expect(JSONPointer.tokens("") == [])
+        #expect(JSONPointer.tokens("a/b") == nil)
+        #expect(JSONPointer.tokens("/a~1b/~01/50%25//") == ["a/b", "~1", "50%25", "", ""])
+        #expect(JSONPointer.tokens("/città/0") == ["città", "0"])
+        #expect(JSONPointer.tokens(fragment: "/definitions/a%20b~1c") == ["definitions", "a b/c"])
+        #expect(JSONPointer.escape("a/b~c") == "a~1b~0c")
+        #expect(JSONPointer.escape("città") == "città")
+    }
+
     /// Without --complete, keys naming objects outside the input are counted, one warning per
     /// kind, and leave their records valid.
     @Test func referencesOutsideTheInputAreCounted() throws {

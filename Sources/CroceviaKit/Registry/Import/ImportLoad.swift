@@ -23,7 +23,7 @@ final class ImportLoad {
     /// Records read and not yet worked on.
     private var batch: [Record] = []
     /// The batch other threads are preparing while this one reads the next and applies the last.
-    private var preparing: RecordPreparer.Batch?
+    private var preparing: Parallel.Batch<Record, PreparedRecord>?
     /// Case data's own checks (see `CaseChecks`), with the directory's services as the
     /// registry holds them.
     private(set) var caseChecks: CaseChecks?
@@ -77,7 +77,7 @@ final class ImportLoad {
     private func process() throws {
         guard !batch.isEmpty else { return }
         let previous = preparing
-        preparing = RecordPreparer.Batch(batch, preparer: preparer)
+        preparing = preparer.batch(batch)
         batch = []
         batch.reserveCapacity(2048)
         try previous?.forEach { try apply($0, $1, value: nil) }

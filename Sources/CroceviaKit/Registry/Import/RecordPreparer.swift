@@ -55,34 +55,8 @@ struct RecordPreparer: Sendable {
         return ready
     }
 
-    /// A batch of records handed to other threads: started at once, its results read by `wait`.
-    final class Batch: @unchecked Sendable {
-        private(set) var records: [Record]
-        /// Written by the preparing threads before `done` is left, read after it is reached.
-        private var prepared: [PreparedRecord] = []
-        private let done = DispatchGroup()
-
-        init(_ records: [Record], preparer: RecordPreparer) {
-            self.records = records
-            done.enter()
-            DispatchQueue.global().async { [self] in
-                prepared = Parallel.map(count: records.count, state: { _ in Worker() }) { mine, index in
-                    preparer.prepare(self.records[index], worker: &mine)
-                }
-                done.leave()
-            }
-        }
-
-        /// Hands `body` each record with what was prepared of it, in order, once the threads are
-        /// done; then the batch is empty, its records freed on another thread (5% of a first
-        /// import when done on this one).
-        func forEach(_ body: (Record, PreparedRecord) throws -> Void) rethrows {
-            done.wait()
-            for (record, ready) in zip(records, prepared) { try body(record, ready) }
-            let done = (records, prepared)
-            records = []
-            prepared = []
-            DispatchQueue.global().async { withExtendedLifetime(done) {} }
-        }
+    /// A batch of records handed to the preparing threads, while this one reads the next.
+    func batch(_ records: [Record]) -> Parallel.Batch<Record, PreparedRecord> {
+        Parallel.Batch(records, state: { _ in Worker() }) { mine, record in prepare(record, worker: &mine) }
     }
 }

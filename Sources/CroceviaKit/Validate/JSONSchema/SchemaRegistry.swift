@@ -154,7 +154,7 @@ public final class SchemaRegistry: @unchecked Sendable {
         }
         let fragment = absolute.fragment ?? ""
         if fragment.isEmpty { return resource }
-        if let tokens = JSONPointer.tokens(fragment) {
+        if let tokens = JSONPointer.tokens(fragment: fragment) {
             let pointer = resource.pointer + tokens.map { "/" + JSONPointer.escape($0) }.joined()
             guard JSONPointer.resolve(JSONPointer.tokens(pointer) ?? [], in: documents[resource.document].root) != nil else {
                 throw SchemaError.unresolvable(reference: reference, uri: absolute.text)

@@ -109,18 +109,47 @@ struct URIReference: Equatable {
 enum JSONPointer {
     static func escape(_ token: String) -> String {
         guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
-        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        var escaped = ""
+        for character in token.unicodeScalars {
+            switch character {
+            case "~": escaped += "~0"
+            case "/": escaped += "~1"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
     }
 
-    /// The reference tokens of a pointer, or nil when it is not one. Percent-encoding (from a URI
-    /// fragment) is decoded first.
+    /// The reference tokens of a pointer (`/a/b~1c` → `a`, `b/c`), or nil when it is not one.
+    /// Instance paths and the pointers Crocevia builds are plain pointers: a `%` in them is a
+    /// `%` (only a URI fragment is percent-encoded: `tokens(fragment:)`).
     static func tokens(_ pointer: String) -> [String]? {
-        let decoded = pointer.removingPercentEncoding ?? pointer
-        if decoded.isEmpty { return [] }
-        guard decoded.hasPrefix("/") else { return nil }
-        return decoded.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        let bytes = pointer.utf8
+        guard let first = bytes.first else { return [] }
+        guard first == UInt8(ascii: "/") else { return nil }
+        return bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { token in
+            guard token.contains(UInt8(ascii: "~")) else { return String(Substring(token)) }
+            // `~1` is `/` and `~0` is `~`, read left to right (so `~01` is `~1`, not `/`).
+            var text = ""
+            var tilde = false
+            for character in Substring(token).unicodeScalars {
+                if tilde {
+                    text += character == "1" ? "/" : character == "0" ? "~" : "~" + String(character)
+                    tilde = false
+                } else if character == "~" {
+                    tilde = true
+                } else {
+                    text.unicodeScalars.append(character)
+                }
+            }
+            return tilde ? text + "~" : text
         }
+    }
+
+    /// The reference tokens of a URI fragment (`#/definitions/a%20b`): percent-decoded, then read
+    /// as a pointer; nil when it is not one (a plain-name anchor).
+    static func tokens(fragment: String) -> [String]? {
+        tokens(fragment.removingPercentEncoding ?? fragment)
     }
 
     /// The value at `tokens` inside `value`.
