@@ -43,6 +43,31 @@ import Testing
         #expect(report["findings"]?.arrayValue?.count == 100)
     }
 
+    /// Records are checked on other threads in batches of 512; the reader's findings are held
+    /// until the records before them are through, so every finding comes in line order.
+    @Test func findingsComeInLineOrderAcrossBatches() throws {
+        var lines: [String] = []
+        var expected: [(line: Int, rule: String)] = []
+        for number in 1...1500 {
+            if number % 97 == 0 {
+                lines.append(#"{"a": 1,]"#)
+                expected.append((number, "json.syntax"))
+            } else if number % 7 == 0 {
+                lines.append(#"{"a": "s"}"#)
+                expected.append((number, "schema.type"))
+            } else {
+                lines.append(#"{"a": \#(number)}"#)
+            }
+        }
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "ordine.jsonl")
+        let schema = try temporaryFile(#"{"properties": {"a": {"type": "integer"}}}"#, name: "ordine.schema.json")
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .schema(path: schema)), findings: findings).run()
+        #expect(findings.findings.map(\.line) == expected.map(\.line))
+        #expect(findings.findings.map(\.rule) == expected.map(\.rule))
+        #expect(summary == ValidationSummary(records: 1485, invalidRecords: 212, inputs: 1, unreadableInputs: 0))
+    }
+
     @Test func hsdsSchemasResolveTheirBareFileNameReferences() throws {
         let validator = try SchemaLoader.hsds(.service)
         let service = JSONValue.object(JSONObject([
