@@ -5,7 +5,9 @@ struct RecordCheck: Sendable {
     /// What a record's checks found.
     struct Result: Sendable {
         var findings: [Finding]
+        /// What the HSDS checks across records need: the facts, and the record's name or key.
         var facts: HSDSFacts?
+        var subject: String?
     }
 
     let schema: SchemaValidator
@@ -29,7 +31,8 @@ struct RecordCheck: Sendable {
             Validation.finding(for: $0, record: record, columns: columns, subject: caseChecks == nil)
         }
         if let caseChecks, let type { found += caseChecks.findings(for: record, object: type) }
-        return Result(findings: found, facts: hsds?.facts(of: record, fields: field(at:)))
+        guard let hsds else { return Result(findings: found) }
+        return Result(findings: found, facts: hsds.facts(of: record, fields: field(at:)), subject: record.subject)
     }
 }
 
@@ -48,18 +51,20 @@ final class CheckedBatches {
     /// Where reading and mapping report: kept back, then given out in place.
     let held = FindingLog(keepPerRule: .max)
     private let findings: FindingLog
-    private let check: RecordCheck
-    /// Checks a record against the others seen so far, given whether it is invalid already;
-    /// returns whether it is invalid now.
-    private let across: (Record, RecordCheck.Result, _ invalid: Bool) -> Bool
+    /// One for each worker, which only it uses while a batch is checked.
+    let checks: [RecordCheck]
+    /// Checks a record (where its provenance says) against the others seen so far, from what its
+    /// checks found and whether it is invalid already; returns whether it is invalid now.
+    private let across: (Provenance, RecordCheck.Result, _ invalid: Bool) -> Bool
     private var filling: [Item] = []
     private var working: Parallel.Batch<Item, RecordCheck.Result>?
     private(set) var records = 0
     private(set) var invalidRecords = 0
     static let size = 512
 
-    init(check: RecordCheck, findings: FindingLog, across: @escaping (Record, RecordCheck.Result, _ invalid: Bool) -> Bool) {
-        self.check = check
+    init(checks: [RecordCheck], findings: FindingLog, across: @escaping (Provenance, RecordCheck.Result, _ invalid: Bool) -> Bool) {
+        precondition(checks.count >= Parallel.workers, "a record check for each worker")
+        self.checks = checks
         self.findings = findings
         self.across = across
         filling.reserveCapacity(Self.size)
@@ -73,7 +78,7 @@ final class CheckedBatches {
     /// Gives out every record added so far, then what `held` has left (the end of an input).
     func drain() {
         process()
-        working?.forEach(giveOut)
+        working?.forEach { giveOut($0.before, $0.record.provenance, $1) }
         working = nil
         for finding in held.takeAll() { findings.add(finding) }
     }
@@ -82,17 +87,18 @@ final class CheckedBatches {
     private func process() {
         guard !filling.isEmpty else { return }
         let previous = working
-        let check = self.check
-        working = Parallel.Batch(filling) { item in check.check(item.record) }
+        let checks = self.checks
+        working = Parallel.Batch(filling, state: { checks[$0] }) { check, item in check.check(item.record) }
         filling = []
         filling.reserveCapacity(Self.size)
-        previous?.forEach(giveOut)
+        previous?.forEach { giveOut($0.before, $0.record.provenance, $1) }
     }
 
-    private func giveOut(_ item: Item, _ checked: RecordCheck.Result) {
-        for finding in item.before { findings.add(finding) }
+    /// Gives out a record's findings: `before` (from reading and mapping it), then its checks'.
+    func giveOut(_ before: [Finding], _ provenance: Provenance, _ checked: RecordCheck.Result) {
+        for finding in before { findings.add(finding) }
         for finding in checked.findings { findings.add(finding) }
         records += 1
-        if across(item.record, checked, checked.findings.contains { $0.severity == .error }) { invalidRecords += 1 }
+        if across(provenance, checked, checked.findings.contains { $0.severity == .error }) { invalidRecords += 1 }
     }
 }

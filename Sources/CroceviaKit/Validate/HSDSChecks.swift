@@ -63,8 +63,7 @@ final class HSDSChecks {
         }
     }
 
-    let walk: HSDSWalk
-    private var root: String { walk.root }
+    private let root: String
     /// The input is the whole set: a reference to an object outside it is an error.
     private let complete: Bool
     private let findings: FindingLog
@@ -73,8 +72,8 @@ final class HSDSChecks {
     private var packageIDs: [String: Set<String>] = [:]
     private var pending: [Reference] = []
 
-    init(schemas: HSDSSchemas, root: String, strict: Bool, tabular: Bool, complete: Bool, findings: FindingLog) {
-        walk = HSDSWalk(schemas: schemas, root: root, strict: strict, tabular: tabular)
+    init(root: String, complete: Bool, findings: FindingLog) {
+        self.root = root
         self.complete = complete
         self.findings = findings
     }
@@ -97,32 +96,35 @@ final class HSDSChecks {
         }
     }
 
-    /// Checks one record (an HSDS object of the root type) from what `walk` found in it;
-    /// `invalid` says whether it has errors already; `fields` gives the partner's column for a
-    /// JSON Pointer into the record. Returns whether it has errors now.
-    func check(_ record: Record, facts: HSDSFacts, invalid: Bool, fields: (String) -> String?) -> Bool {
+    /// Checks one record (an HSDS object of the root type, where `provenance` says, named
+    /// `subject`) from what `HSDSWalk` found in it; `invalid` says whether it has errors already;
+    /// `fields` gives the partner's column for a JSON Pointer into the record. Returns whether it
+    /// has errors now.
+    func check(_ provenance: Provenance, subject: String?, facts: HSDSFacts, invalid: Bool, fields: (String) -> String?) -> Bool {
         let errorsBefore = findings.errorCount
         for event in facts.events {
             switch event {
             case .finding(let finding): findings.add(finding)
-            case .id(let id): check(id, record: record, fields: fields)
+            case .id(let id): check(id, provenance: provenance, subject: subject, fields: fields)
             }
         }
         let invalidNow = invalid || findings.errorCount > errorsBefore
         for var reference in facts.references where ids[reference.target]?[IDKey(reference.value)] == nil
             && packageIDs[reference.target]?.contains(reference.value) != true {
             reference.recordInvalid = invalidNow
+            reference.subject = subject
             pending.append(reference)
         }
         return invalidNow
     }
 
-    private func check(_ id: HSDSFacts.UniqueID, record: Record, fields: (String) -> String?) {
+    private func check(_ id: HSDSFacts.UniqueID, provenance: Provenance, subject: String?, fields: (String) -> String?) {
         guard let seen = ids[id.type]?[id.key] else {
-            ids[id.type, default: IDs()][id.key] = Seen(digest: id.digest, record: record.provenance.record, line: record.provenance.line)
+            ids[id.type, default: IDs()][id.key] = Seen(digest: id.digest, record: provenance.record, line: provenance.line)
             return
         }
-        let place = Place(objectPath: id.objectPath, objectField: id.objectField, member: id.name, record: record, fields: fields)
+        let place = Place(objectPath: id.objectPath, objectField: HSDSFacts.fieldPath(of: id.objectPath), member: id.name, provenance: provenance,
+                          subject: subject, fields: fields)
         let (type, name, text) = (id.type, id.name, id.text)
         if !id.nested {
             // Each record is its own object: its id may not repeat at all.

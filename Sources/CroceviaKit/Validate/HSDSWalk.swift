@@ -77,13 +77,13 @@ struct HSDSWalk: Sendable {
         guard case .object(let object) = value else { return }
         let shape = shapes[type] ?? Shape()
         func place(_ member: String) -> Place {
-            Place(objectPath: path, objectField: fieldPath, member: member, record: record, fields: fields)
+            Place(objectPath: path, objectField: fieldPath, member: member, provenance: record.provenance, subject: record.subject, fields: fields)
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
             // Only nested objects may repeat, so only they need their content's digest.
             facts.events.append(.id(HSDSFacts.UniqueID(type: type, name: name, key: IDKey(id), text: id, digest: path.isEmpty ? 0 : Self.digest(value),
-                                                       objectPath: path, objectField: fieldPath)))
+                                                       objectPath: path)))
         }
         if tabular {
             for name in shape.tabularRequired where object[name] == nil {
@@ -99,8 +99,7 @@ struct HSDSWalk: Sendable {
         for (key, member) in object.members {
             if let target = Self.foreignKeys[key], case .string(let id) = member {
                 let field = fields(path + "/" + JSONPointer.escape(key))
-                facts.references.append(Reference(target: target, value: id, key: key, objectPath: path, objectField: fieldPath, subject: record.subject,
-                                                  provenance: record.provenance, field: field))
+                facts.references.append(Reference(target: target, value: id, key: key, objectPath: path, provenance: record.provenance, field: field))
             }
             if let nested = shape.nested[key] {
                 let childPath = path + "/" + JSONPointer.escape(key)
@@ -190,14 +189,19 @@ struct HSDSFacts: Sendable {
         var text: String
         /// The content's digest, for a nested object (which may repeat as a copy); 0 for the record.
         var digest: Int
-        /// The pointer and the dotted field path of the object.
+        /// The pointer to the object.
         var objectPath: String
-        var objectField: String
         var nested: Bool { !objectPath.isEmpty }
     }
 
     var events: [Event] = []
     var references: [Reference] = []
+
+    /// The dotted field path of the object a pointer names (`/service_at_locations/0/location`
+    /// → `service_at_locations.location`): the walk only goes down HSDS fields, none a number.
+    static func fieldPath(of objectPath: String) -> String {
+        (JSONPointer.tokens(objectPath) ?? []).filter { Int($0) == nil }.joined(separator: ".")
+    }
 }
 
 /// An id as the checks keep it: a UUID in lowercase canonical form (most HSDS ids) as its 16
@@ -240,18 +244,18 @@ struct Reference: Sendable {
     var target: String
     var value: String
     var key: String
-    /// The pointer and the dotted field path of the object holding the key.
+    /// The pointer to the object holding the key.
     var objectPath: String
-    var objectField: String
-    /// The record's name or key, for the finding.
-    var subject: String?
     var provenance: Provenance
+    /// The record's name or key, for the finding: set once the reference waits for the end.
+    var subject: String?
     /// The partner's field for the key, when a profile names one.
     var field: String?
     /// Whether its record had errors already (then it is counted invalid already).
     var recordInvalid = false
 
     var place: Place {
+        let objectField = HSDSFacts.fieldPath(of: objectPath)
         let fieldPath = objectField.isEmpty ? key : objectField + "." + key
         return Place(path: objectPath + "/" + JSONPointer.escape(key), fieldPath: fieldPath, field: field ?? fieldPath, provenance: provenance, subject: subject)
     }
@@ -273,11 +277,12 @@ struct Place {
         self.subject = subject
     }
 
-    /// Member `member` of the object at `objectPath` (`objectField`) in `record`.
-    init(objectPath: String, objectField: String, member: String, record: Record, fields: (String) -> String?) {
+    /// Member `member` of the object at `objectPath` (`objectField`) in the record that
+    /// `provenance` and `subject` name.
+    init(objectPath: String, objectField: String, member: String, provenance: Provenance, subject: String?, fields: (String) -> String?) {
         let memberField = objectField.isEmpty ? member : objectField + "." + member
         let pointer = objectPath + "/" + JSONPointer.escape(member)
-        self.init(path: pointer, fieldPath: memberField, field: fields(pointer) ?? memberField, provenance: record.provenance, subject: record.subject)
+        self.init(path: pointer, fieldPath: memberField, field: fields(pointer) ?? memberField, provenance: provenance, subject: subject)
     }
 
     func finding(_ rule: String, _ message: String, hint: String?, value: String?, severity: Finding.Severity = .error) -> Finding {

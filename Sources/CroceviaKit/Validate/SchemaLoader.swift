@@ -26,18 +26,20 @@ public enum SchemaLoader {
     }
 
     /// A validator for a bundled object (`service`, `organization`…, or case data's
-    /// `case/contact`…), formats asserted. Compiled once per process and shared: validators hold
-    /// no state of a validation.
-    public static func hsds(_ object: Target) throws -> SchemaValidator {
+    /// `case/contact`…), formats asserted. Compiled once per process and shared (validators hold
+    /// no state of a validation), unless `shared` is false: threads that validate at the same
+    /// time each compile their own, since the reference counts of one shared schema's nodes,
+    /// touched from two cores for every value, cost more than the checking.
+    public static func hsds(_ object: Target, shared: Bool = true) throws -> SchemaValidator {
         let files = try SchemaFiles.standard()
         let key = (files.folder ?? "") + "\u{0}" + object.name
-        if let compiled = bundled.withLock({ $0[key] }) { return compiled }
+        if shared, let compiled = bundled.withLock({ $0[key] }) { return compiled }
         let file = object.schemaFile
         let registry = SchemaRegistry.standard(files: files)
         do {
             let root = try registry.add(try JSONDocument.load(file, from: files), uri: files.uri(file))
             let validator = SchemaValidator(root: root, registry: registry, assertFormats: true)
-            bundled.withLock { $0[key] = validator }
+            if shared { bundled.withLock { $0[key] = validator } }
             return validator
         } catch let error as SchemaError {
             throw CroceviaError.configuration(file: files.describe(file), line: nil, column: nil, message: error.description)
@@ -49,8 +51,8 @@ public enum SchemaLoader {
 
     /// The validators a feed of `object` needs, by object: its own, or for case data every
     /// entity's (records say which they are: see `CaseEntities.objectType`).
-    public static func validators(for object: Target) throws -> [Target: SchemaValidator] {
-        Dictionary(uniqueKeysWithValues: try object.feedTargets.map { ($0, try hsds($0)) })
+    public static func validators(for object: Target, shared: Bool = true) throws -> [Target: SchemaValidator] {
+        Dictionary(uniqueKeysWithValues: try object.feedTargets.map { ($0, try hsds($0, shared: shared)) })
     }
 
     /// Refuses a document that is not a draft 2020-12 schema, naming the first place that is wrong.

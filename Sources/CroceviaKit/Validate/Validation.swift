@@ -60,13 +60,14 @@ public final class Validation {
     public func run() throws -> ValidationSummary {
         try RunPlan.requireInputs(options.inputs)  // the XSD run too
         var request = RunPlan.Request(inputs: options.inputs, from: options.from, encoding: options.encoding, reader: options.reader)
-        var validator: SchemaValidator?
+        // One validator for each thread that checks records (see `SchemaLoader.hsds`).
+        var validators: [SchemaValidator]?
         switch options.target {
         case .schema(let path):
-            validator = try SchemaLoader.file(path, assertFormats: options.assertFormats)
+            validators = try (0..<Parallel.workers).map { _ in try SchemaLoader.file(path, assertFormats: options.assertFormats) }
         case .hsds(let name):
             let object = try Target.named(name)
-            validator = try SchemaLoader.hsds(object)
+            validators = try (0..<Parallel.workers).map { _ in try SchemaLoader.hsds(object, shared: false) }
             request.object = object
             // HSDS JSON may be a list, one object or the API's pages: read it as HSDS.
             request.jsonIsHSDS = !object.isCase
@@ -77,19 +78,20 @@ public final class Validation {
         }
         var plan = try RunPlan(request, findings: findings)
         let hsdsObject = plan.object
-        let schemaValidator = try validator ?? SchemaLoader.hsds(hsdsObject!)
+        let schemaValidators = try validators ?? (0..<Parallel.workers).map { _ in try SchemaLoader.hsds(hsdsObject!, shared: false) }
         let columns = plan.profile.map { Self.columnsByPath($0.profile) } ?? [:]
         let tabular = plan.from == .hsdsCSV || (plan.from == nil && options.inputs.allSatisfy { Format(guessingFrom: $0) == .hsdsCSV })
         // Case data: each record against its own entity's schema.
         let isCase = hsdsObject?.isCase == true
         let schemas = try HSDSSchemas.standard()
         let checks = hsdsObject.flatMap { $0.isCase ? nil : $0 }.map {
-            HSDSChecks(schemas: schemas, root: $0.name, strict: options.strict, tabular: tabular,
-                       complete: tabular || options.complete || options.package != nil, findings: findings)
+            HSDSChecks(root: $0.name, complete: tabular || options.complete || options.package != nil, findings: findings)
         }
-        let check = RecordCheck(schema: schemaValidator, caseValidators: isCase ? try SchemaLoader.validators(for: hsdsObject!) : [:],
-                                caseChecks: isCase ? CaseChecks(services: nil, today: AgeBand.today) : nil, object: hsdsObject, columns: columns,
-                                hsds: checks?.walk)
+        let recordChecks = try schemaValidators.map { validator in
+            RecordCheck(schema: validator, caseValidators: isCase ? try SchemaLoader.validators(for: hsdsObject!, shared: false) : [:],
+                        caseChecks: isCase ? CaseChecks(services: nil, today: AgeBand.today) : nil, object: hsdsObject, columns: columns,
+                        hsds: checks.map { _ in HSDSWalk(schemas: schemas, root: hsdsObject!.name, strict: options.strict, tabular: tabular) })
+        }
         if let package = options.package {
             guard let checks else { throw CroceviaError.usage("--package goes with --hsds or --profile") }
             do {
@@ -98,9 +100,9 @@ public final class Validation {
                 throw CroceviaError.configuration(file: file, line: line, column: nil, message: "the package cannot be read: \(message)")
             }
         }
-        let batches = CheckedBatches(check: check, findings: findings) { record, checked, invalid in
+        let batches = CheckedBatches(checks: recordChecks, findings: findings) { provenance, checked, invalid in
             guard let checks, let facts = checked.facts else { return invalid }
-            return checks.check(record, facts: facts, invalid: invalid, fields: check.field(at:))
+            return checks.check(provenance, subject: checked.subject, facts: facts, invalid: invalid, fields: recordChecks[0].field(at:))
         }
         // Reading and mapping report through the batches, which give their findings out in place.
         let mapper = plan.profile.map { Mapper(compiled: $0, findings: batches.held) }
@@ -108,9 +110,18 @@ public final class Validation {
         if mapper == nil { plan.reader.places = true }
         var summary = ValidationSummary()
         do {
-            for index in plan.inputs.indices {
+            for (index, format) in plan.formats.enumerated() {
                 summary.inputs += 1
+                // Records before this line were taken the fast way.
+                var resume = 1
+                if format == .jsonl || format == .hsdsJSONL, mapper == nil, plan.encoding == nil || plan.encoding == .auto || plan.encoding == .utf8 {
+                    let input = plan.inputs[index]
+                    guard let line = try batches.takeJSONLines(input, source: plan.sourceName(of: input), pages: format == .hsdsJSONL, progress: progress)
+                    else { continue }
+                    resume = line
+                }
                 let whole = try plan.read(index, findings: batches.held, progress: progress, verb: "checked", mapper: mapper) { raw in
+                    if raw.provenance.line < resume { return }
                     batches.add(mapper?.map(raw) ?? raw)
                 }
                 if !whole { summary.unreadableInputs += 1 }

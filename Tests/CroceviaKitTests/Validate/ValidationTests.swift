@@ -68,6 +68,28 @@ import Testing
         #expect(summary == ValidationSummary(records: 1485, invalidRecords: 212, inputs: 1, unreadableInputs: 0))
     }
 
+    /// JSON Lines are parsed and checked on the workers until a line the fast way leaves to the
+    /// ordinary reader (here an API page), which goes on from that line with the ids seen so far.
+    @Test func aJSONLinesFileIsFinishedByTheOrdinaryReaderFromTheLineItLeaves() throws {
+        let first = "6b85ea6e-fe14-50c8-ba59-176d99398178", second = "214d872b-2228-5fd6-8f7e-f82bdd6f8a70"
+        let lines = [
+            #"{"id": "\#(first)", "name": "A", "status": "active"}"#,
+            "",
+            #"{"id": "\#(second)", "name": "B", "status": "chiuso"}"#,
+            #"{"total_items": 1, "contents": [{"id": "\#(first)", "name": "C", "status": "active"}]}"#,
+            #"{"id": "\#(second)", "name": "D", "status": "active"}"#,
+        ]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "misto.jsonl")
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .hsds(object: "service")), findings: findings).run()
+        #expect(findings.findings.map(\.formatted) == [
+            "\(input):3: error: status: must be one of active, inactive, defunct, temporarily closed (use one of the allowed values)",
+            "\(input):4: error: id: service id \"\(first)\" is also the id of record 1 (line 1) (give each service its own id)",
+            "\(input):5: error: id: service id \"\(second)\" is also the id of record 2 (line 3) (give each service its own id)",
+        ])
+        #expect(summary == ValidationSummary(records: 4, invalidRecords: 3, inputs: 1, unreadableInputs: 0))
+    }
+
     @Test func hsdsSchemasResolveTheirBareFileNameReferences() throws {
         let validator = try SchemaLoader.hsds(.service)
         let service = JSONValue.object(JSONObject([

@@ -62,16 +62,20 @@ final class JSONLineBatches {
     var bytesRead: Int { file.bytesRead }
     var size: Int? { file.size }
 
+    /// How many bytes of lines a batch holds at least (the rest of the file, at its end).
+    private let batchBytes: Int
+
     /// Nil when the file cannot be opened (the ordinary reader says why) or is not a plain file.
-    init?(path: String) {
+    init?(path: String, batchBytes: Int = 4 << 20) {
         guard path != "-", let file = try? ByteSource(path: path), file.size != nil else { return nil }
         self.file = file
+        self.batchBytes = batchBytes
     }
 
-    /// The next batch of whole lines (at least 4 MiB of them, or the rest), nil at the end.
+    /// The next batch of whole lines (at least `batchBytes` of them, or the rest), nil at the end.
     func next() throws -> Batch? {
         guard !atEnd else { return nil }
-        var capacity = max(4 << 20, carry.count * 2)
+        var capacity = max(batchBytes, carry.count * 2)
         var bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
         var count = carry.count
         carry.withUnsafeBytes { bytes.copyMemory(from: $0) }
