@@ -7,9 +7,15 @@
 struct HSDSWalk: Sendable {
     /// What the checks across records need of an object type.
     struct Shape: Sendable {
-        var nested: [String: (type: String, isList: Bool)] = [:]
+        /// What the checks do with a field the schema defines: the object type a foreign key
+        /// names, the object type nested in it. One look-up a member.
+        struct Field: Sendable {
+            var reference: String?
+            var nested: (type: String, isList: Bool)?
+        }
+
+        var fields: [String: Field] = [:]
         var unique: [String] = []
-        var known: Set<String> = []
         /// Fields required in the tabular form only (`tabular_required`).
         var tabularRequired: [String] = []
         /// Fields whose text must read as a Table Schema date, time or datetime
@@ -41,7 +47,7 @@ struct HSDSWalk: Sendable {
             guard shapes[type] == nil else { continue }
             let shape = Self.shape(type, schemas: schemas)
             shapes[type] = shape
-            types += shape.nested.values.map(\.type)
+            types += shape.fields.values.compactMap(\.nested?.type)
         }
         self.shapes = shapes
     }
@@ -52,12 +58,13 @@ struct HSDSWalk: Sendable {
         if case .array(let names)? = schema?["tabular_required"] { shape.tabularRequired = names.compactMap(\.stringValue) }
         if case .object(let properties)? = schema?["properties"] {
             for (name, property) in properties.members {
-                shape.known.insert(name)
+                var field = Shape.Field(reference: foreignKeys[name])
+                defer { shape.fields[name] = field }
                 if let kind = property["datapackage_type"]?.stringValue { shape.datapackageTypes.append((name, kind)) }
                 if case .object(let constraints)? = property["constraints"], constraints["unique"] == .bool(true) { shape.unique.append(name) }
                 let isList = property["type"]?.stringValue == "array"
                 if let reference = (isList ? property["items"]?["$ref"] : property["$ref"])?.stringValue {
-                    shape.nested[name] = (String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0)), isList)
+                    field.nested = (String(reference.dropLast(reference.hasSuffix(".json") ? 5 : 0)), isList)
                 }
             }
         }
@@ -68,16 +75,16 @@ struct HSDSWalk: Sendable {
     /// for a JSON Pointer into the record.
     func facts(of record: Record, fields: (String) -> String?) -> HSDSFacts {
         var facts = HSDSFacts()
-        walk(record.value, type: root, path: "", fieldPath: "", record: record, fields: fields, into: &facts)
+        walk(record.value, type: root, path: "", record: record, fields: fields, into: &facts)
         return facts
     }
 
-    private func walk(_ value: JSONValue, type: String, path: String, fieldPath: String, record: Record, fields: (String) -> String?,
-                      into facts: inout HSDSFacts) {
+    private func walk(_ value: JSONValue, type: String, path: String, record: Record, fields: (String) -> String?, into facts: inout HSDSFacts) {
         guard case .object(let object) = value else { return }
         let shape = shapes[type] ?? Shape()
         func place(_ member: String) -> Place {
-            Place(objectPath: path, objectField: fieldPath, member: member, provenance: record.provenance, subject: record.subject, fields: fields)
+            Place(objectPath: path, objectField: HSDSFacts.fieldPath(of: path), member: member, provenance: record.provenance, subject: record.subject,
+                  fields: fields)
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
@@ -97,21 +104,22 @@ struct HSDSWalk: Sendable {
                                                              hint: "write it as \(Self.example(kind))", value: text)))
         }
         for (key, member) in object.members {
-            if let target = Self.foreignKeys[key], case .string(let id) = member {
-                let field = fields(path + "/" + JSONPointer.escape(key))
-                facts.references.append(Reference(target: target, value: id, key: key, objectPath: path, provenance: record.provenance, field: field))
+            let field = shape.fields[key]
+            // A key the schema does not define may still name an object.
+            if let target = field == nil ? Self.foreignKeys[key] : field!.reference, case .string(let id) = member {
+                let column = fields(path + "/" + JSONPointer.escape(key))
+                facts.references.append(Reference(target: target, value: id, key: key, objectPath: path, provenance: record.provenance, field: column))
             }
-            if let nested = shape.nested[key] {
+            if let nested = field?.nested {
                 let childPath = path + "/" + JSONPointer.escape(key)
-                let childField = fieldPath.isEmpty ? key : fieldPath + "." + key
                 if nested.isList, case .array(let items) = member {
                     for (index, item) in items.enumerated() {
-                        walk(item, type: nested.type, path: childPath + "/\(index)", fieldPath: childField, record: record, fields: fields, into: &facts)
+                        walk(item, type: nested.type, path: childPath + "/\(index)", record: record, fields: fields, into: &facts)
                     }
                 } else {
-                    walk(member, type: nested.type, path: childPath, fieldPath: childField, record: record, fields: fields, into: &facts)
+                    walk(member, type: nested.type, path: childPath, record: record, fields: fields, into: &facts)
                 }
-            } else if strict && !shape.known.contains(key) {
+            } else if strict && field == nil {
                 facts.events.append(.finding(place(key).finding("hsds.unknown-field", "is not a field of the HSDS \(type)",
                                                                 hint: "remove it, or map it to an HSDS field", value: member.stringValue)))
             }
@@ -211,17 +219,17 @@ enum IDKey: Hashable, Sendable {
     case text(String)
 
     init(_ text: String) {
-        self = Self.uuid(text.utf8) ?? .text(text)
+        var text = text
+        self = text.withUTF8(Self.uuid) ?? .text(text)
     }
 
-    private static func uuid(_ utf8: String.UTF8View) -> IDKey? {
+    private static func uuid(_ utf8: UnsafeBufferPointer<UInt8>) -> IDKey? {
         guard utf8.count == 36 else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
-        var offset = 0
         var digits = 0
-        for byte in utf8 {
-            defer { offset += 1 }
+        for offset in 0..<36 {
+            let byte = utf8[offset]
             if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
