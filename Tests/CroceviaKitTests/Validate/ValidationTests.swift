@@ -90,6 +90,27 @@ import Testing
         #expect(summary == ValidationSummary(records: 4, invalidRecords: 3, inputs: 1, unreadableInputs: 0))
     }
 
+    /// Case data the fast way: each record against its entity's schema and case data's rules,
+    /// with no value quoted (a case record may name someone).
+    @Test func caseDataJSONLinesGetTheirOwnChecks() throws {
+        let key = "57588972384e220c72bf74cc85a86671b09d6a296bcc6c2510c11d2f1374976d"
+        let contact = { (id: String, date: String, channel: String) in
+            #"{"id":"\#(id)","person_key":"\#(key)","desk_id":"portineria-porta-palazzo","datetime":"\#(date)","channel":"\#(channel)","#
+                + #""phase":"accoglienza","duration_min":15,"operator_role":"staff","#
+                + #""person":{"person_key":"\#(key)","age_band":"75+","sex":"M","residence_istat":"001272"}}"#
+        }
+        let lines = [contact("PP-1", "2026-09-01", "in_person"), contact("PP-2", "2099-01-01", "in_person"), contact("PP-3", "2026-09-02", "piccione")]
+        let input = try temporaryFile(lines.joined(separator: "\n") + "\n", name: "contatti.jsonl")
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [input], target: .hsds(object: "case/contact")), findings: findings).run()
+        #expect(findings.findings.map(\.formatted) == [
+            "\(input):2: error: datetime is 2099-01-01, in the future: a record tells what happened, so its dates are past (a mistyped year?)",
+            "\(input):3: error: channel: must be one of in_person, phone, outreach, online (use one of the allowed values)",
+        ])
+        #expect(findings.findings.map(\.value) == [nil, nil])
+        #expect(summary == ValidationSummary(records: 3, invalidRecords: 2, inputs: 1, unreadableInputs: 0))
+    }
+
     @Test func hsdsSchemasResolveTheirBareFileNameReferences() throws {
         let validator = try SchemaLoader.hsds(.service)
         let service = JSONValue.object(JSONObject([
