@@ -5,6 +5,7 @@ import Darwin
 #endif
 
 import Foundation
+import Synchronization
 
 /// Reads a file (or standard input, named `-`) in large chunks with plain POSIX reads, or bytes
 /// already in memory (the schemas embedded in the executable).
@@ -13,8 +14,9 @@ public final class ByteSource {
     public let name: String
     /// The file size in bytes when known (not for pipes): drives the progress display.
     public let size: Int?
-    /// Bytes handed out so far.
-    public private(set) var bytesRead = 0
+    /// Bytes handed out so far. Read by the progress display while a `ReadAhead` thread reads.
+    public var bytesRead: Int { handedOut.load(ordering: .relaxed) }
+    private let handedOut = Atomic<Int>(0)
     private let fd: Int32
     private let ownsDescriptor: Bool
     private let memory: Data?
@@ -64,13 +66,13 @@ public final class ByteSource {
             let n = min(capacity, memory.count - bytesRead)
             let start = memory.startIndex + bytesRead
             memory.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), from: start..<start + n)
-            bytesRead += n
+            handedOut.add(n, ordering: .relaxed)
             return n
         }
         while true {
             let n = Glibc.read(fd, buffer, capacity)
             if n >= 0 {
-                bytesRead += n
+                handedOut.add(n, ordering: .relaxed)
                 return n
             }
             if errno == EINTR { continue }

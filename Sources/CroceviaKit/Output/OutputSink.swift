@@ -18,6 +18,12 @@ public final class OutputSink {
     private var ownsDescriptor = false
     /// Writers hand over their buffer when it holds this much.
     public static let flushThreshold = 1 << 20
+    /// A file's bytes written, and those since the disk was last asked to start writing them.
+    private var written = 0
+    private var unflushed = 0
+    /// Every 32 MiB the disk is asked to start writing out what came before, without waiting,
+    /// so that `commit()`'s wait for the file to be durable is a wait for its last part only.
+    private static let writeBehind = 32 << 20
 
     /// Opens `path` for writing (`-` for standard output).
     public init(path: String) throws {
@@ -89,6 +95,15 @@ public final class OutputSink {
                 }
                 offset += n
             }
+        }
+        guard temporaryPath != nil else { return }
+        written += raw.count
+        unflushed += raw.count
+        if unflushed >= Self.writeBehind {
+            // On Linux, "don't need" starts the write-out of the range's dirty pages (and frees
+            // those already written); elsewhere it may do nothing, and `commit()` writes all.
+            _ = posix_fadvise(fd, off_t(written - unflushed), off_t(unflushed), POSIX_FADV_DONTNEED)
+            unflushed = 0
         }
     }
 }

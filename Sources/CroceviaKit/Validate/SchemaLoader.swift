@@ -27,9 +27,10 @@ public enum SchemaLoader {
 
     /// A validator for a bundled object (`service`, `organization`…, or case data's
     /// `case/contact`…), formats asserted. Compiled once per process and shared (validators hold
-    /// no state of a validation), unless `shared` is false: threads that validate at the same
-    /// time each compile their own, since the reference counts of one shared schema's nodes,
-    /// touched from two cores for every value, cost more than the checking.
+    /// no state of a validation), unless `shared` is false: the threads that check a
+    /// validation's records each compile their own (some 6 ms each), so that no two cores retain
+    /// and release the same schema nodes for every value they check. On a 2-core machine the
+    /// difference was within the noise; it is meant for machines with many cores.
     public static func hsds(_ object: Target, shared: Bool = true) throws -> SchemaValidator {
         let files = try SchemaFiles.standard()
         let key = (files.folder ?? "") + "\u{0}" + object.name

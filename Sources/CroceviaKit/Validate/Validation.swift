@@ -114,7 +114,8 @@ public final class Validation {
                 summary.inputs += 1
                 // Records before this line were taken the fast way.
                 var resume = 1
-                if format == .jsonl || format == .hsdsJSONL, mapper == nil, plan.encoding == nil || plan.encoding == .auto || plan.encoding == .utf8 {
+                if format == .jsonl || format == .hsdsJSONL, mapper == nil, plan.reader.recordsPath.isEmpty,
+                   plan.encoding == nil || plan.encoding == .auto || plan.encoding == .utf8 {
                     let input = plan.inputs[index]
                     guard let line = try batches.takeJSONLines(input, source: plan.sourceName(of: input), pages: format == .hsdsJSONL, progress: progress)
                     else { continue }

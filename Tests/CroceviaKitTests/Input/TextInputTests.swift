@@ -71,6 +71,55 @@ import Testing
         }
     }
 
+    /// Decoding ahead on a thread of its own hands out the same chunks, findings and errors, at
+    /// the same points, as decoding on the caller's thread.
+    @Test(arguments: [7, 64, 4096])
+    func readAheadGivesWhatOneThreadGives(chunkSize: Int) throws {
+        let utf16: [UInt8] = [0xFF, 0xFE] + "Città\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0x41]
+        let inputs: [[UInt8]] = [
+            Array("Nome;Costo\nCitt".utf8) + [0xE0, 0x3B, 0x80] + Array(" 5\n".utf8),
+            Array(String(repeating: "caffè ", count: 200).utf8) + [0xFF, 0x0A] + Array(String(repeating: "bar ", count: 300).utf8) + [0xC3],
+            utf16,
+            Array(repeating: UInt8(ascii: "a"), count: 70_000) + [0x0A, 0x00, 0x0A],
+            [],
+        ]
+        for bytes in inputs {
+            let file = try temporaryFile(bytes)
+            func read(ahead: Bool) throws -> (chunks: [[UInt8]], marks: [Int], findings: [String], error: String?) {
+                let findings = FindingLog()
+                let input = TextInput(source: try ByteSource(path: file), findings: findings, chunkSize: chunkSize, readAhead: ahead)
+                var chunks: [[UInt8]] = []
+                var marks: [Int] = []
+                do {
+                    while let chunk = try input.nextChunk() {
+                        chunks.append(Array(chunk))
+                        marks.append(findings.findings.count)
+                    }
+                } catch {
+                    return (chunks, marks, findings.findings.map(\.formatted), "\(error)")
+                }
+                return (chunks, marks, findings.findings.map(\.formatted), nil)
+            }
+            let one = try read(ahead: false), ahead = try read(ahead: true)
+            #expect(ahead.chunks == one.chunks)
+            #expect(ahead.marks == one.marks)
+            #expect(ahead.findings == one.findings)
+            #expect(ahead.error == one.error)
+        }
+    }
+
+    /// An input dropped half read lets its decoding thread go: many of them, one after another.
+    @Test(.timeLimit(.minutes(1)))
+    func inputsDroppedHalfReadLetTheirThreadGo() throws {
+        let bytes = Array(String(repeating: "riga di prova\n", count: 20_000).utf8)
+        let file = try temporaryFile(bytes)
+        for _ in 0..<200 {
+            let input = TextInput(source: try ByteSource(path: file), findings: FindingLog(), chunkSize: 1024)
+            let first = try input.nextChunk()
+            #expect(first.map(Array.init) == Array(bytes.prefix(1024)))
+        }
+    }
+
     @Test func workbookIsNamed() throws {
         do {
             _ = try decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00])

@@ -43,7 +43,7 @@ final class JSONLineBatches {
     /// One JSON value from a line of clean UTF-8 (no NUL byte), and whether the line is that
     /// value's compact JSON as `JSONText` writes it; nil when it is not one value.
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (JSONValue, compact: Bool)? {
-        guard let base = line.baseAddress, TextInput.isCleanUTF8(line) else { return nil }
+        guard let base = line.baseAddress, TextDecoder.isCleanUTF8(line) else { return nil }
         var parser = JSONParser(base: base, end: line.count, position: 0, line: 1, maxDepth: 512)
         guard let value = try? parser.parseValue(), parser.skipWhitespace() == nil else { return nil }
         return (value, parser.compact)
