@@ -89,6 +89,7 @@ final class ReadAhead: @unchecked Sendable {
             decoder.held = []
             do {
                 if let chunk = try decoder.nextChunk() {
+                    precondition(chunk.count <= decoder.largestChunk, "a decoded chunk larger than its buffer")
                     slots[index].bytes.update(from: chunk.baseAddress!, count: chunk.count)
                     slots[index].count = chunk.count
                 } else {

@@ -27,8 +27,14 @@ final class TextDecoder {
         self.findings = findings
         self.chunkSize = chunkSize
         raw = .allocate(capacity: chunkSize + 8)
-        out = .allocate(capacity: (chunkSize + 8) * 3)
+        out = .allocate(capacity: Self.largestChunk(reading: chunkSize))
     }
+
+    /// The most bytes a chunk can hold: a read with the bytes carried over, each byte becoming
+    /// at most three (a replacement character, a Windows-1252 `€`).
+    var largestChunk: Int { Self.largestChunk(reading: chunkSize) }
+
+    private static func largestChunk(reading chunkSize: Int) -> Int { (chunkSize + 8) * 3 }
 
     deinit {
         raw.deallocate()

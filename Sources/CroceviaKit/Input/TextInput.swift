@@ -23,7 +23,7 @@ public final class TextInput {
         self.source = source
         let decoder = TextDecoder(source: source, encoding: encoding, findings: findings, chunkSize: chunkSize)
         self.decoder = readAhead ? nil : decoder
-        ahead = readAhead ? ReadAhead(decoder, findings: findings, capacity: chunkSize * 3 + 8) : nil
+        ahead = readAhead ? ReadAhead(decoder, findings: findings, capacity: decoder.largestChunk) : nil
     }
 
     deinit { ahead?.stop() }

@@ -82,6 +82,9 @@ import Testing
             utf16,
             Array(repeating: UInt8(ascii: "a"), count: 70_000) + [0x0A, 0x00, 0x0A],
             [],
+            // Every byte three in the output: the largest chunks.
+            Array("è".utf8) + Array(repeating: 0xFF, count: 5_000),
+            [0x41] + Array(repeating: 0x80, count: 5_000),
         ]
         for bytes in inputs {
             let file = try temporaryFile(bytes)
