@@ -33,9 +33,4 @@ public final class TextInput {
         if let ahead { return try ahead.next() }
         return try decoder!.nextChunk()
     }
-
-    /// Whether the bytes are UTF-8 without a NUL byte: what the decoder hands on as it is.
-    static func isCleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        TextDecoder.isCleanUTF8(bytes)
-    }
 }

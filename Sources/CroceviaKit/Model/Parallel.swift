@@ -57,10 +57,6 @@ extension Parallel {
             DispatchQueue.global().async { start.value() }
         }
 
-        convenience init(_ items: [Item], _ work: @escaping (Item) -> Result) {
-            self.init(items, state: { _ in () }) { _, item in work(item) }
-        }
-
         /// Hands `body` each item with its result, in order, once the threads are done; then the
         /// batch is empty, its items and results freed on another thread (5% of a first import
         /// when done on the caller's).

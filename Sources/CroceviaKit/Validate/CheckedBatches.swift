@@ -32,7 +32,8 @@ struct RecordCheck: Sendable {
         }
         if let caseChecks, let type { found += caseChecks.findings(for: record, object: type) }
         guard let hsds else { return Result(findings: found) }
-        return Result(findings: found, facts: hsds.facts(of: record, fields: field(at:)), subject: record.subject)
+        let fields: ((String) -> String?)? = columns.isEmpty ? nil : { field(at: $0) }
+        return Result(findings: found, facts: hsds.facts(of: record, fields: fields), subject: record.subject)
     }
 }
 

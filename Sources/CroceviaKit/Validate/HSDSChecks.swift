@@ -109,7 +109,7 @@ final class HSDSChecks {
             }
         }
         let invalidNow = invalid || findings.errorCount > errorsBefore
-        for var reference in facts.references where ids[reference.target]?[IDKey(reference.value)] == nil
+        for var reference in facts.references where ids[reference.target]?[reference.id] == nil
             && packageIDs[reference.target]?.contains(reference.value) != true {
             reference.recordInvalid = invalidNow
             reference.subject = subject
@@ -145,7 +145,7 @@ final class HSDSChecks {
             return 0
         }
         var newlyInvalid: Set<String> = []
-        for reference in pending where ids[reference.target]?[IDKey(reference.value)] == nil {
+        for reference in pending where ids[reference.target]?[reference.id] == nil {
             findings.add(reference.place.finding("hsds.foreign-key",
                                                  "names \(reference.target) \"\(reference.value)\", which is not in the input\(packageIDs.isEmpty ? "" : " or the package")",
                                                  hint: "include the \(reference.target), or check the id", value: reference.value))
@@ -161,7 +161,7 @@ final class HSDSChecks {
     private func reportOutside() {
         var kinds: [String] = []
         var byKind: [String: (first: Reference, records: Set<String>)] = [:]
-        for reference in pending where ids[reference.target]?[IDKey(reference.value)] == nil {
+        for reference in pending where ids[reference.target]?[reference.id] == nil {
             let kind = reference.place.fieldPath
             let record = "\(reference.provenance.record)\u{1F}\(reference.provenance.file)"
             if byKind[kind] == nil {

@@ -72,19 +72,19 @@ struct HSDSWalk: Sendable {
     }
 
     /// The record's ids, references and findings of its own; `fields` gives the partner's column
-    /// for a JSON Pointer into the record.
-    func facts(of record: Record, fields: (String) -> String?) -> HSDSFacts {
+    /// for a JSON Pointer into the record (nil without a profile: no pointer is spelt out then).
+    func facts(of record: Record, fields: ((String) -> String?)?) -> HSDSFacts {
         var facts = HSDSFacts()
         walk(record.value, type: root, path: "", record: record, fields: fields, into: &facts)
         return facts
     }
 
-    private func walk(_ value: JSONValue, type: String, path: String, record: Record, fields: (String) -> String?, into facts: inout HSDSFacts) {
+    private func walk(_ value: JSONValue, type: String, path: String, record: Record, fields: ((String) -> String?)?, into facts: inout HSDSFacts) {
         guard case .object(let object) = value else { return }
         let shape = shapes[type] ?? Shape()
         func place(_ member: String) -> Place {
             Place(objectPath: path, objectField: HSDSFacts.fieldPath(of: path), member: member, provenance: record.provenance, subject: record.subject,
-                  fields: fields)
+                  fields: fields ?? { _ in nil })
         }
         for name in shape.unique {
             guard case .string(let id)? = object[name] else { continue }
@@ -107,8 +107,9 @@ struct HSDSWalk: Sendable {
             let field = shape.fields[key]
             // A key the schema does not define may still name an object.
             if let target = field == nil ? Self.foreignKeys[key] : field!.reference, case .string(let id) = member {
-                let column = fields(path + "/" + JSONPointer.escape(key))
-                facts.references.append(Reference(target: target, value: id, key: key, objectPath: path, provenance: record.provenance, field: column))
+                let column = fields?(path + "/" + JSONPointer.escape(key))
+                facts.references.append(Reference(target: target, value: id, id: IDKey(id), key: key, objectPath: path, provenance: record.provenance,
+                                                  field: column))
             }
             if let nested = field?.nested {
                 let childPath = path + "/" + JSONPointer.escape(key)
@@ -251,6 +252,8 @@ enum IDKey: Hashable, Sendable {
 struct Reference: Sendable {
     var target: String
     var value: String
+    /// `value` as the ids are kept.
+    var id: IDKey
     var key: String
     /// The pointer to the object holding the key.
     var objectPath: String
