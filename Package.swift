@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        // The directory served (CroceviaServe): no swift-configuration, Foundation's essentials only.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libxml2 through a shim header that hides its ICU module (see docs/architecture.md, "Layout").
@@ -61,12 +65,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `crocevia serve`: the published directory over HTTP (the HSDS API and pages for people), on
+        // Hummingbird: apart, because it builds slowly. The answers themselves are CroceviaKit's
+        // (Directory/), which knows nothing of HTTP.
+        .target(
+            name: "CroceviaServe",
+            dependencies: [
+                "CroceviaKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "crocevia",
             dependencies: [
                 "CroceviaKit",
                 "CroceviaSQLite",
                 "CroceviaPostgres",
+                "CroceviaServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "CroceviaRegistryTests",
             dependencies: ["CroceviaKit", "CroceviaSQLite", "CroceviaPostgres"]
+        ),
+        // A server on a loopback port, asked over HTTP, on SQLite and PostgreSQL registries.
+        .testTarget(
+            name: "CroceviaServeTests",
+            dependencies: ["CroceviaKit", "CroceviaSQLite", "CroceviaPostgres", "CroceviaServe"]
         ),
         // Runs the built `crocevia` on the folders in Cases/ (arguments, input, expected output).
         .testTarget(

@@ -1,0 +1,220 @@
+/// What the directory answers to a request.
+public enum DirectoryAnswer: Sendable {
+    /// A JSON document with its status.
+    case json(status: Int, JSONValue)
+    /// `format=ndjson`: every result, one JSON document per line, made as they are written.
+    case lines(count: Int, line: @Sendable (Int) -> JSONValue)
+}
+
+/// The HSDS 3.0 read API over one snapshot of the published directory, with Locator's filters
+/// as extensions (docs/serve.md): the paths, their parameters, the `Page` envelope. It knows
+/// nothing of HTTP: `crocevia serve` hands it each request's path and query, and the tests
+/// call it directly as well as over a socket.
+public struct DirectoryAPI: Sendable {
+    public let snapshot: DirectorySnapshot
+
+    public static let defaultPerPage = 50
+    public static let maximumPerPage = 1000
+    /// The longest query string read, in bytes.
+    public static let maximumQueryLength = 2048
+
+    public init(snapshot: DirectorySnapshot) {
+        self.snapshot = snapshot
+    }
+
+    /// The answer to a GET of `path` (without its query) with its decoded query parameters.
+    public func answer(path: String, query: [(name: String, value: String)]) -> DirectoryAnswer {
+        do throws(DirectoryError) {
+            return try route(path, query)
+        } catch {
+            return .json(status: error.status, error.body)
+        }
+    }
+
+    private static let pageParameters = ["page", "per_page", "format"]
+
+    private func route(_ path: String, _ query: [(name: String, value: String)]) throws(DirectoryError) -> DirectoryAnswer {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        func parameters(_ allowed: [String]) throws(DirectoryError) -> DirectoryParameters {
+            try DirectoryParameters(query, allowed: allowed, endpoint: path)
+        }
+        switch (parts.first, parts.count) {
+        case (nil, 0):
+            _ = try parameters([])
+            return .json(status: 200, .object(JSONObject([
+                ("version", .string("3.0")),
+                ("profile", .string("https://docs.openreferral.org/en/v3.0/")),
+                ("openapi_url", .string("/openapi.json")),
+            ])))
+        case ("services", 1):
+            let given = try parameters(Self.pageParameters + ServiceFilter.parameters + ["minimal", "full"])
+            let filter = try ServiceFilter(given, snapshot: snapshot)
+            let minimal = try given.flag("minimal"), full = try given.flag("full")
+            let found = services(filter)
+            return try page(given, count: found.count) { [snapshot] position in
+                let index = found[position]
+                return .object(minimal ? snapshot.serviceMinimal(index) : full ? snapshot.serviceFull(index) : snapshot.serviceList(index))
+            }
+        case ("services", 2):
+            _ = try parameters([])
+            return .json(status: 200, .object(snapshot.serviceFull(try Self.find(parts[1], in: snapshot.serviceByID, what: "service"))))
+        case ("service_at_locations", 1):
+            let given = try parameters(Self.pageParameters + ServiceFilter.parameters + ["full"])
+            let filter = try ServiceFilter(given, snapshot: snapshot)
+            let full = try given.flag("full")
+            let found = links(filter)
+            return try page(given, count: found.count) { [snapshot] position in
+                .object(full ? snapshot.linkFull(found[position]) : snapshot.linkList(found[position]))
+            }
+        case ("service_at_locations", 2):
+            _ = try parameters([])
+            return .json(status: 200, .object(snapshot.linkFull(try Self.find(parts[1], in: snapshot.linkByID, what: "service at location"))))
+        case ("organizations", 1):
+            let given = try parameters(Self.pageParameters + ["search", "full", "full_service"])
+            let full = try given.flag("full"), fullServices = try given.flag("full_service")
+            let found = Self.ranked(snapshot.organizations.count, search: given.text("search"), index: snapshot.organizationSearch)
+            return try page(given, count: found.count) { [snapshot] position in
+                .object(full || fullServices ? snapshot.organizationFull(found[position], fullServices: fullServices) : snapshot.organizationList(found[position]))
+            }
+        case ("organizations", 2):
+            let given = try parameters(["full_service"])
+            let index = try Self.find(parts[1], in: snapshot.organizationByID, what: "organization")
+            return .json(status: 200, .object(snapshot.organizationFull(index, fullServices: try given.flag("full_service"))))
+        case ("taxonomies", 1):
+            let given = try parameters(Self.pageParameters + ["search"])
+            let found = Self.ranked(snapshot.taxonomies.count, search: given.text("search"), index: snapshot.taxonomySearch)
+            return try page(given, count: found.count) { [snapshot] in .object(snapshot.taxonomies[found[$0]]) }
+        case ("taxonomies", 2):
+            _ = try parameters([])
+            return .json(status: 200, .object(snapshot.taxonomies[try Self.find(parts[1], in: snapshot.taxonomyByID, what: "taxonomy")]))
+        case ("taxonomy_terms", 1):
+            let given = try parameters(Self.pageParameters + ["search", "taxonomy_id", "top_only", "parent_id"])
+            let taxonomy = try given.uuid("taxonomy_id"), parent = try given.uuid("parent_id"), topOnly = try given.flag("top_only")
+            let found = Self.ranked(snapshot.terms.count, search: given.text("search"), index: snapshot.termSearch).filter { index in
+                let term = snapshot.terms[index]
+                let parentID = term.object["parent_id"]?.stringValue?.lowercased()
+                return (taxonomy == nil || term.taxonomy?.lowercased() == taxonomy) && (parent == nil || parentID == parent) && (!topOnly || parentID == nil)
+            }
+            return try page(given, count: found.count) { [snapshot] in .object(snapshot.terms[found[$0]].object) }
+        case ("taxonomy_terms", 2):
+            _ = try parameters([])
+            return .json(status: 200, .object(snapshot.terms[try Self.find(parts[1], in: snapshot.termByID, what: "taxonomy term")].object))
+        default:
+            throw DirectoryError(status: 404, "there is nothing at \(DirectoryParameters.shown(path)); the paths are /, /services, /service_at_locations, /organizations, /taxonomies, /taxonomy_terms (each with /{id}), /openapi.json and /directory")
+        }
+    }
+
+    /// The index of the object with `id`: a 400 for a text that is not a UUID, a 404 for one the
+    /// directory does not hold.
+    private static func find(_ id: String, in table: [String: Int], what: String) throws(DirectoryError) -> Int {
+        let decoded = id.removingPercentEncodingOrSelf
+        guard DirectoryParameters.isUUID(decoded) else {
+            throw DirectoryError("a \(what)'s id is a UUID (such as 3f1e8c52-7a0b-4c1d-9e2f-5a6b7c8d9e0f); \(DirectoryParameters.shown(decoded)) is not one", parameter: "id")
+        }
+        guard let index = table[decoded] ?? table[decoded.lowercased()] else {
+            throw DirectoryError(status: 404, "the directory has no \(what) \(decoded)", parameter: "id")
+        }
+        return index
+    }
+
+    /// Entries in published order, or, with a search, those that hold every word of it, best first.
+    private static func ranked(_ count: Int, search: String?, index: ItalianSearch.Index) -> [Int] {
+        guard let search, let scores = index.search(search) else { return Array(0..<count) }
+        return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+
+    /// The services that pass `filter`, best first: nearest with `sort=distance`, best matching
+    /// with a search, else in published order.
+    func services(_ filter: ServiceFilter) -> [Int] {
+        var scores: [Int: Int]? = nil
+        if let search = filter.search { scores = snapshot.serviceSearch.search(search) }
+        let candidates = scores.map { Array($0.keys).sorted() } ?? Array(0..<snapshot.services.count)
+        var found: [(index: Int, distance: Double)] = []
+        for index in candidates {
+            let service = snapshot.services[index]
+            guard filter.admits(service, in: snapshot) else { continue }
+            let places: [DirectorySnapshot.Link?] = service.links.isEmpty ? [nil] : service.links.map { snapshot.links[$0] }
+            guard let nearest = places.compactMap({ filter.place($0, of: service, in: snapshot) }).min() else { continue }
+            found.append((index, nearest))
+        }
+        return order(found, scores: scores, byDistance: filter.byDistance)
+    }
+
+    /// The services at locations that pass `filter`, in the same orders as `services`.
+    func links(_ filter: ServiceFilter) -> [Int] {
+        var scores: [Int: Int]? = nil
+        if let search = filter.search { scores = snapshot.serviceSearch.search(search) }
+        var found: [(index: Int, distance: Double)] = []
+        let services = scores.map { Array($0.keys).sorted() } ?? Array(0..<snapshot.services.count)
+        for serviceIndex in services {
+            let service = snapshot.services[serviceIndex]
+            guard filter.admits(service, in: snapshot) else { continue }
+            for link in service.links {
+                if let distance = filter.place(snapshot.links[link], of: service, in: snapshot) { found.append((link, distance)) }
+            }
+        }
+        let linkScores = scores.map { scores in Dictionary(uniqueKeysWithValues: found.map { ($0.index, scores[snapshot.links[$0.index].service] ?? 0) }) }
+        return order(found, scores: linkScores, byDistance: filter.byDistance)
+    }
+
+    private func order(_ found: [(index: Int, distance: Double)], scores: [Int: Int]?, byDistance: Bool) -> [Int] {
+        if byDistance {
+            return found.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }.map(\.index)
+        }
+        if let scores {
+            return found.sorted { left, right in
+                let a = scores[left.index] ?? 0, b = scores[right.index] ?? 0
+                return a != b ? a > b : left.index < right.index
+            }.map(\.index)
+        }
+        return found.map(\.index)
+    }
+
+    /// One page of `count` results in HSDS's `Page` envelope, or all of them as lines with
+    /// `format=ndjson`.
+    private func page(_ given: DirectoryParameters, count: Int, item: @escaping @Sendable (Int) -> JSONValue) throws(DirectoryError) -> DirectoryAnswer {
+        let format = try given.choice("format", ["json", "ndjson"])
+        let perPage = try given.integer("per_page", in: 1...Self.maximumPerPage, otherwise: "a whole number from 1 to \(Self.maximumPerPage)")
+            ?? Self.defaultPerPage
+        let number = try given.integer("page", in: 1...Int(Int32.max), otherwise: "a whole number from 1 (the first page)") ?? 1
+        if format == "ndjson" {
+            guard given.text("page") == nil && given.text("per_page") == nil else {
+                throw DirectoryError("format=ndjson gives every result, without pages: leave out page and per_page", parameter: "format")
+            }
+            return .lines(count: count, line: item)
+        }
+        let pages = max(1, (count + perPage - 1) / perPage)
+        let start = min(count, (number - 1) * perPage)
+        let end = min(count, start + perPage)
+        let contents = (start..<end).map(item)
+        return .json(status: 200, .object(JSONObject([
+            ("total_items", .number(String(count))),
+            ("total_pages", .number(String(pages))),
+            ("page_number", .number(String(number))),
+            ("size", .number(String(contents.count))),
+            ("first_page", .bool(number == 1)),
+            ("last_page", .bool(number >= pages)),
+            ("empty", .bool(contents.isEmpty)),
+            ("contents", .array(contents)),
+        ])))
+    }
+}
+
+extension String {
+    /// `%20` and the like decoded; the text itself when it is not valid percent-encoding.
+    var removingPercentEncodingOrSelf: String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return self }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? self
+    }
+}

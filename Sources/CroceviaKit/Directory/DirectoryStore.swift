@@ -1,0 +1,49 @@
+import Foundation
+
+/// The snapshot the server answers from, and the registry it comes from. `refresh` asks the
+/// registry which run last published and reads the directory again when a newer one has
+/// committed; requests in flight keep the snapshot they started with. The registry is only
+/// read, and only by `refresh`, one call at a time.
+public final class DirectoryStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private let refreshing = NSLock()
+    private var current: DirectorySnapshot
+    // Guarded by `refreshing`.
+    private let db: RegistryDatabase
+    private let municipalities: Municipalities
+
+    /// Reads the registry's directory. A registry that has never published gives an empty
+    /// directory (the server says so on `/`), not an error.
+    public init(db: RegistryDatabase) throws {
+        self.db = db
+        municipalities = try Municipalities.standard()
+        current = try DirectorySnapshot(db: db, municipalities: municipalities)
+    }
+
+    public var snapshot: DirectorySnapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    /// Reads the directory again when a newer publish has committed; returns the new snapshot,
+    /// or nil when the one held is still the latest.
+    @discardableResult
+    public func refresh() throws -> DirectorySnapshot? {
+        refreshing.lock()
+        defer { refreshing.unlock() }
+        let held = snapshot.publishRun
+        guard try DirectorySnapshot.lastPublish(in: db) != held else { return nil }
+        let next = try DirectorySnapshot(db: db, municipalities: municipalities)
+        lock.lock()
+        current = next
+        lock.unlock()
+        return next
+    }
+
+    public func close() {
+        refreshing.lock()
+        defer { refreshing.unlock() }
+        db.close()
+    }
+}

@@ -1,0 +1,88 @@
+/// Full-text search over the directory, in Italian: words folded (case and accents: `Caffè` and
+/// `CAFFE'` are one word) and stemmed with Lucene's `ItalianLightStemmer` (J. Savoy's light
+/// stemmer: the final vowel of gender and number goes, so `anziani`, `anziano` and `anziane`
+/// meet), ranked by where the words were found.
+///
+/// The index is built in the server when it reads a published directory, so SQLite and
+/// PostgreSQL registries rank alike (see docs/serve.md, "Search").
+public enum ItalianSearch {
+    /// The stemmed words of a text, in order.
+    public static func terms(_ text: String) -> [String] {
+        TextFold.words(text).compactMap { word in
+            let stemmed = stem(word)
+            return stopWords.contains(stemmed) ? nil : stemmed
+        }
+    }
+
+    /// Lucene's ItalianLightStemmer on a folded word (accents are already gone): words under six
+    /// letters are kept; else a final `e`, `i`, `a` or `o` goes, with the `i` or `h` before it
+    /// (`-ie`, `-he`, `-hi`, `-ii`, `-ia`, `-io`).
+    public static func stem(_ word: String) -> String {
+        var bytes = Array(word.utf8)
+        guard bytes.count >= 6 else { return word }
+        let last = bytes[bytes.count - 1], before = bytes[bytes.count - 2]
+        switch last {
+        case UInt8(ascii: "e"), UInt8(ascii: "i"):
+            bytes.removeLast(before == UInt8(ascii: "i") || before == UInt8(ascii: "h") ? 2 : 1)
+        case UInt8(ascii: "a"), UInt8(ascii: "o"):
+            bytes.removeLast(before == UInt8(ascii: "i") ? 2 : 1)
+        default:
+            break
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Articles, prepositions and conjunctions (Italian and English) that every description has.
+    static let stopWords: Set<String> = [
+        "a", "ad", "al", "alla", "alle", "agli", "ai", "all", "che", "con", "da", "dal", "dalla", "dei", "del", "della",
+        "delle", "degli", "di", "e", "ed", "gli", "i", "il", "in", "l", "la", "le", "lo", "nel", "nella", "o", "per", "su",
+        "sul", "tra", "un", "una", "uno", "and", "for", "of", "or", "the", "to",
+    ]
+
+    /// Postings of stemmed words: for each, the entries that hold it and the best weight of the
+    /// field it was found in.
+    public struct Index: Sendable {
+        private var postings: [String: [(entry: Int32, weight: UInt8)]] = [:]
+
+        public init() {}
+
+        /// Adds the words of `text` for `entry` with `weight` (entries are added in order).
+        public mutating func add(_ text: String, entry: Int, weight: UInt8) {
+            for term in Set(ItalianSearch.terms(text)) {
+                var list = postings[term, default: []]
+                if let last = list.last, last.entry == Int32(entry) {
+                    if last.weight < weight { list[list.count - 1].weight = weight }
+                } else {
+                    list.append((Int32(entry), weight))
+                }
+                postings[term] = list
+            }
+        }
+
+        /// The entries holding every word of `query`, each with its score (the sum over the
+        /// query's words of the weight of the field each was found in); nil when the query has
+        /// no word to look for.
+        public func search(_ query: String) -> [Int: Int]? {
+            let words = Array(Set(ItalianSearch.terms(query)))
+            guard !words.isEmpty else { return nil }
+            var scores: [Int: Int] = [:]
+            for (position, word) in words.enumerated() {
+                // A word typed as a beginning (`anzi`) finds the words it begins.
+                var found: [Int: Int] = [:]
+                for posting in postings[word] ?? [] { found[Int(posting.entry)] = Int(posting.weight) * 2 }
+                if word.count >= 4 {
+                    for (term, list) in postings where term.count > word.count && term.hasPrefix(word) {
+                        for posting in list where found[Int(posting.entry)] == nil { found[Int(posting.entry)] = Int(posting.weight) }
+                    }
+                }
+                if position == 0 {
+                    scores = found
+                } else {
+                    scores = scores.filter { found[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + found[$1.key]! }
+                }
+                if scores.isEmpty { break }
+            }
+            return scores
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import CroceviaKit
+import Dispatch
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Answers each request: the method and the query string checked, then the API, its OpenAPI
+/// document or a page. Every answer carries `Access-Control-Allow-Origin: *` (the directory is
+/// public) and is logged with its status and time.
+struct DirectoryResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let store: DirectoryStore
+    let logger: Logger
+    let openAPI: NIOCore.ByteBuffer
+    let pages: DirectoryPages
+
+    init(store: DirectoryStore, logger: Logger) throws {
+        self.store = store
+        self.logger = logger
+        openAPI = NIOCore.ByteBuffer(string: JSONText.compact(try OpenAPIDocument.served()))
+        pages = try DirectoryPages()
+    }
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var response = answer(request)
+        response.headers[.accessControlAllowOrigin] = "*"
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+            "ms": "\((milliseconds * 100).rounded() / 100)",
+        ])
+        return response
+    }
+
+    private func answer(_ request: Request) -> Response {
+        switch request.method {
+        case .get, .head:
+            break
+        case .options:
+            var response = Response(status: .noContent)
+            response.headers[.accessControlAllowMethods] = "GET, HEAD, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "*"
+            response.headers[.accessControlMaxAge] = "86400"
+            return response
+        default:
+            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: the directory is read with GET").body, status: 405)
+            response.headers[.allow] = "GET, HEAD, OPTIONS"
+            return response
+        }
+        let path = request.uri.path
+        let query: [(name: String, value: String)]
+        do throws(DirectoryError) {
+            query = try Self.parameters(request.uri.query ?? "")
+        } catch {
+            return json(error.body, status: error.status)
+        }
+        if path == "/openapi.json" {
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: openAPI))
+        }
+        if path == "/directory" || path.hasPrefix("/directory/") {
+            let page = pages.answer(path: path, query: query, snapshot: store.snapshot)
+            return Response(status: HTTPResponse.Status(code: page.status), headers: [.contentType: "text/html; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: page.html)))
+        }
+        switch DirectoryAPI(snapshot: store.snapshot).answer(path: path, query: query) {
+        case .json(let status, let value):
+            return json(value, status: status)
+        case .lines(let count, let line):
+            let body = ResponseBody { writer in
+                var buffer = NIOCore.ByteBuffer()
+                for index in 0..<count {
+                    buffer.writeString(JSONText.compact(line(index)))
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    if buffer.readableBytes >= 65_536 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+        }
+    }
+
+    private func json(_ value: JSONValue, status: Int) -> Response {
+        Response(status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: JSONText.compact(value))))
+    }
+
+    /// The query string's parameters, decoded as a form sends them (`+` a space, `%XX` a byte);
+    /// one too long, or not UTF-8 once decoded, is a 400.
+    static func parameters(_ query: String) throws(DirectoryError) -> [(name: String, value: String)] {
+        guard query.utf8.count <= DirectoryAPI.maximumQueryLength else {
+            throw DirectoryError("the query string is \(query.utf8.count) bytes long; at most \(DirectoryAPI.maximumQueryLength) are read")
+        }
+        var pairs: [(name: String, value: String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decoded(halves[0]), let value = decoded(halves.count > 1 ? halves[1] : "") else {
+                throw DirectoryError("the query string is not valid: \(String(part.prefix(60))) is not percent-encoded UTF-8")
+            }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func decoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: return byte - 48
+        case 65...70: return byte - 55
+        case 97...102: return byte - 87
+        default: return nil
+        }
+    }
+}
