@@ -31,10 +31,15 @@ public final class SQLiteRegistry: RegistryDatabase {
             // Sorting with helper threads: a first import builds its indexes in 2.5 s instead of
             // 3.6 s for 1,000,000 records.
             try connection.execute("PRAGMA threads = \(min(4, ProcessInfo.processInfo.activeProcessorCount))")
+            // A read waits while a run commits (the rollback journal locks the file for it).
+            try connection.execute("PRAGMA busy_timeout = \(Self.readerWait)")
         } catch {
             throw Self.failure(error, location: location)
         }
     }
+
+    /// Milliseconds a read waits for a commit, and a commit for reads.
+    static let readerWait = 60_000
 
     public func close() { connection.close() }
 
@@ -93,6 +98,9 @@ public final class SQLiteRegistry: RegistryDatabase {
             } catch let error as SQLiteError where error.kind == .busy {
                 throw inUse(waited: wait)
             }
+            // The commit waits for readers (`crocevia serve` taking a snapshot) to finish their
+            // read, rather than failing the run: they hold the file only while they read.
+            try connection.execute("PRAGMA busy_timeout = \(Self.readerWait)")
             do {
                 let value = try body()
                 try connection.execute("COMMIT")

@@ -24,9 +24,10 @@ public struct DirectoryServer: Sendable {
         self.logger = logger
     }
 
-    /// Serves until SIGTERM or SIGINT; `running` is told the port once the server listens (the
-    /// port given, or the one the system chose for port 0).
-    public func run(running: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until SIGTERM or SIGINT (with `handlingSignals`, as the command does) or until the
+    /// task is cancelled; `running` is told the port once the server listens (the port given, or
+    /// the one the system chose for port 0).
+    public func run(handlingSignals: Bool = true, running: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let responder = try DirectoryResponder(store: store, logger: logger)
         let app = Application(
             responder: responder,
@@ -35,7 +36,11 @@ public struct DirectoryServer: Sendable {
             onServerRunning: { channel in await running(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        try await app.runService()
+        if handlingSignals {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
     }
 }
 

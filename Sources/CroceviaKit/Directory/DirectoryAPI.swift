@@ -45,6 +45,9 @@ public struct DirectoryAPI: Sendable {
                 ("version", .string("3.0")),
                 ("profile", .string("https://docs.openreferral.org/en/v3.0/")),
                 ("openapi_url", .string("/openapi.json")),
+                // Crocevia's: the pipeline run whose directory this is, and its size.
+                ("publish_run", .number(String(snapshot.publishRun))),
+                ("services", .number(String(snapshot.services.count))),
             ])))
         case ("services", 1):
             let given = try parameters(Self.pageParameters + ServiceFilter.parameters + ["minimal", "full"])

@@ -144,11 +144,18 @@ public final class DirectorySnapshot: Sendable {
             var serviceTerms: Set<String> = [], serviceTaxonomies: Set<String> = []
             for case .object(let attribute) in object["attributes"]?.arrayValue ?? [] {
                 let nested = attribute["taxonomy_term"]?.objectValue
-                guard let termID = attribute["taxonomy_term_id"]?.stringValue ?? nested?["id"]?.stringValue else { continue }
+                guard let termID = nested?["id"]?.stringValue ?? attribute["taxonomy_term_id"]?.stringValue else { continue }
                 serviceTerms.insert(termID)
                 if termByID[termID] == nil, var term = nested {
                     var taxonomyID = term["taxonomy_id"]?.stringValue
-                    if let detail = term["taxonomy_detail"]?.objectValue, let detailID = detail["id"]?.stringValue {
+                    var detail = term["taxonomy_detail"]?.objectValue
+                    // A term that names its taxonomy only as text (`taxonomy: "AIRS/211"`): the
+                    // taxonomy is given an id made of its name, the same in every run.
+                    if detail == nil, taxonomyID == nil, let name = term["taxonomy"]?.stringValue, !name.isEmpty {
+                        detail = JSONObject([("id", .string(UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "taxonomy/" + name).text)),
+                                             ("name", .string(name)), ("description", .string(name))])
+                    }
+                    if let detail, let detailID = detail["id"]?.stringValue {
                         taxonomyID = taxonomyID ?? detailID
                         if taxonomyByID[detailID] == nil {
                             taxonomyByID[detailID] = taxonomies.count
