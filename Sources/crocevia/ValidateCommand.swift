@@ -49,6 +49,9 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "HSDS: the inputs are the whole set, so a key naming an object not in them is an error (without it, such keys are counted in one warning per kind and not checked; a tabular package is always complete).")
     var complete = false
 
+    @Option(name: .customLong("withheld-from"), help: ArgumentHelp("A registry (sqlite:PATH or postgres://...): check that no street of a place its partners withheld is in the inputs, on any line; with no schema named, only this.", valueName: "REGISTRY"))
+    var withheldFrom: String?
+
     @OptionGroup var input: InputOptions
 
     @Option(help: "JSON input: the member path to the array of records inside the document.")
@@ -78,6 +81,13 @@ struct ValidateCommand: ParsableCommand {
         let caseData = !inputs.isEmpty && inputs.allSatisfy { (from ?? Format(guessingFrom: $0)) == .caseCSV }
         let hsds = self.hsds ?? (caseData && [schema, profile, xsd].allSatisfy { $0 == nil } ? Target.caseContact.name : nil)
         let targets = [schema, hsds, profile, xsd].compactMap { $0 }
+        if let withheldFrom {
+            let hits = try checkWithheld(withheldFrom)
+            if targets.isEmpty {
+                if hits > 0 { throw ExitCode(1) }
+                return
+            }
+        }
         guard targets.count == 1 else { throw CroceviaError.usage("say what to check against: one of --schema FILE, --hsds OBJECT, --profile FILE or --xsd FILE") }
         let target: ValidateOptions.Schema
         if let schema, schema.lowercased().hasSuffix(".xsd") {
@@ -115,6 +125,20 @@ struct ValidateCommand: ParsableCommand {
         }
         Terminal.line("crocevia: \(plural(summary.records, "record")) checked, \(summary.invalidRecords) invalid; \(plural(findings.errorCount, "error")), \(plural(findings.warningCount, "warning"))")
         if findings.errorCount > 0 { throw ExitCode(1) }
+    }
+
+    /// The inputs' lines that hold a withheld street, said as errors; their count.
+    private func checkWithheld(_ registry: String) throws -> Int {
+        let db = try RegistryURL.open(registry, create: false)
+        defer { db.close() }
+        let check = try WithheldCheck(registry: db)
+        let printer = FindingPrinter { Terminal.line($0) }
+        let findings = FindingLog(observer: quiet ? nil : printer.print)
+        var hits = 0
+        for path in inputs { hits += try check.check(path, findings: findings) }
+        printer.close()
+        Terminal.line("crocevia: \(plural(inputs.count, "file")) searched for the \(plural(check.count, "withheld street")) of \(db.location): \(hits == 0 ? "none found" : plural(hits, "line") + " hold one")")
+        return hits
     }
 }
 

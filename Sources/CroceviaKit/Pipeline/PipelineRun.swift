@@ -92,7 +92,8 @@ public final class PipelineRun {
                               message: "directory published: \(plural(publish.organizations, "organization")), \(plural(publish.locations, "location")), \(plural(publish.services, "service")) from \(plural(publish.records, "record"))",
                               fields: [("run_id", .number(String(publish.runID))), ("organizations", .number(String(publish.organizations))),
                                        ("locations", .number(String(publish.locations))), ("services", .number(String(publish.services))),
-                                       ("review_pairs", .number(String(publish.reviewPairs))), ("dangling_keys", .number(String(publish.danglingKeys)))]))
+                                       ("review_pairs", .number(String(publish.reviewPairs))), ("dangling_keys", .number(String(publish.danglingKeys))),
+                                       ("withheld_locations", .number(String(publish.withheldLocations)))]))
         } catch {
             outcome.failure = String(describing: error)
             outcome.exitCode = 3

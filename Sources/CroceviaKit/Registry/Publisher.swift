@@ -9,6 +9,8 @@ public struct PublishSummary: Sendable, Equatable {
     public var reviewPairs = 0
     /// Foreign keys that named no published object and were emptied.
     public var danglingKeys = 0
+    /// Places published without their street and position (`Withholding`).
+    public var withheldLocations = 0
 
     public init() {}
 }
@@ -87,6 +89,15 @@ public final class Publisher {
                     directory.append(("service", Self.repointed(service, organization: organizationOf[recordKey]) { locationOf[recordKey + "\u{1F}" + $0] }))
                     summary.services += 1
                 }
+
+                // A withheld place stays withheld once merged: its street and position are not published.
+                var withheld: Set<String> = []
+                for record in stored {
+                    let recordKey = record.source + "\u{1F}" + record.id
+                    for id in Withholding.withheldLocations(in: record.value) { withheld.insert(locationOf[recordKey + "\u{1F}" + id] ?? id) }
+                }
+                directory = directory.map { entry in (entry.type, Withholding.applied(.object(entry.object), ids: withheld).objectValue ?? entry.object) }
+                summary.withheldLocations = withheld.count
 
                 let rows = publishedRows(directory, schema: tabular, summary: &summary)
                 for resource in RegistrySchema.ordered(tabular).reversed() { try db.execute("DELETE FROM \(quoted(resource.name))") }
