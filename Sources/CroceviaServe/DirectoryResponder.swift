@@ -64,7 +64,11 @@ struct DirectoryResponder: HTTPResponder {
             return Response(status: HTTPResponse.Status(code: page.status), headers: [.contentType: "text/html; charset=utf-8"],
                             body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: page.html)))
         }
-        switch DirectoryAPI(snapshot: store.snapshot).answer(path: path, query: query) {
+        var api = DirectoryAPI(snapshot: store.snapshot)
+        if let host = request.head.authority, !host.contains(where: { $0 == "/" || $0 == " " }) {
+            api.baseURL = "http://" + host
+        }
+        switch api.answer(path: path, query: query) {
         case .json(let status, let value):
             return json(value, status: status)
         case .lines(let count, let line):

@@ -23,6 +23,8 @@ struct ServeTests {
         "/services?search=spesa&minimal=true",
         "/services?search=SPESA+a+domicilio",
         "/services?search=anziano&minimal=true",
+        "/services?search=spesa&municipality=Torino&minimal=true",
+        "/service_at_locations?search=money&lat=55.777&lng=-4.04&radius=3000",
         "/services?municipality=001125&minimal=true",
         "/services?taxonomy_term_id=da993b1a-03a7-5cd3-8bb5-16df62ffa86f",
         "/services?taxonomy_id=012a3bce-09b4-535e-850a-2555ddf54807&minimal=true",
@@ -58,7 +60,7 @@ struct ServeTests {
         "/services?time=25:00",
         "/services?lat=45",
         "/services?modified_after=yesterday",
-        "/services?format=ndjson&page=2",
+        "/services?format=ndjson&per_page=2&organization_id=a6b6d756-e516-5639-b8c8-9d84eb5650d3&minimal=true",
         "/services?format=xml",
         "/taxonomies/012a3bce-09b4-535e-850a-2555ddf54807?full=true",
         "/nothing",
@@ -73,7 +75,9 @@ struct ServeTests {
             var text = ""
             for request in Self.requests {
                 let answer = try await Self.get(base + request)
-                text += "GET \(request)\n\(answer.status) \(answer.type)\n\(answer.body)\n\n"
+                // The port is the system's choice: the golden says PORT.
+                let body = answer.body.replacingOccurrences(of: base, with: "http://127.0.0.1:PORT")
+                text += "GET \(request)\n\(answer.status) \(answer.type)\n\(body)\n\n"
             }
             return text
         }
@@ -182,7 +186,7 @@ struct ServeTests {
             #expect(page.body.contains("<h1>Buoni spesa</h1>"))
             #expect(page.body.contains("<dt>mercoledì</dt><dd>14:00–17:00</dd>"))
             #expect(page.body.contains(#"<a href="tel:+390112481632">+39 011 248 16 32</a>"#))
-            #expect(page.body.contains("<p>Via Cigna 2, 10152 Torino (Torino)</p>"))
+            #expect(page.body.contains("<p>Via Cigna 2, 10152 Torino</p>"))
             let bad = try await Self.get(base + "/directory?day=someday")
             #expect(bad.status == 400 && bad.body.contains("day must be a day of the week"))
             #expect(try await Self.get(base + "/directory/services/00000000-0000-4000-8000-000000000000").status == 404)

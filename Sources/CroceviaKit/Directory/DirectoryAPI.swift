@@ -12,6 +12,8 @@ public enum DirectoryAnswer: Sendable {
 /// call it directly as well as over a socket.
 public struct DirectoryAPI: Sendable {
     public let snapshot: DirectorySnapshot
+    /// Where the server is reached (`http://127.0.0.1:8080`), for the absolute `openapi_url` of `/`.
+    public var baseURL = ""
 
     public static let defaultPerPage = 50
     public static let maximumPerPage = 1000
@@ -44,7 +46,7 @@ public struct DirectoryAPI: Sendable {
             return .json(status: 200, .object(JSONObject([
                 ("version", .string("3.0")),
                 ("profile", .string("https://docs.openreferral.org/en/v3.0/")),
-                ("openapi_url", .string("/openapi.json")),
+                ("openapi_url", .string(baseURL + "/openapi.json")),
                 // Crocevia's: the pipeline run whose directory this is, and its size.
                 ("publish_run", .number(String(snapshot.publishRun))),
                 ("services", .number(String(snapshot.services.count))),
@@ -127,50 +129,105 @@ public struct DirectoryAPI: Sendable {
     }
 
     /// The services that pass `filter`, best first: nearest with `sort=distance`, best matching
-    /// with a search, else in published order.
+    /// with a search, else in published order. Only the candidates an index gives are looked at:
+    /// the search's words, the municipality's places, the grid cells within the radius.
     func services(_ filter: ServiceFilter) -> [Int] {
-        var scores: [Int: Int]? = nil
-        if let search = filter.search { scores = snapshot.serviceSearch.search(search) }
-        let candidates = scores.map { Array($0.keys).sorted() } ?? Array(0..<snapshot.services.count)
-        var found: [(index: Int, distance: Double)] = []
-        for index in candidates {
-            let service = snapshot.services[index]
-            guard filter.admits(service, in: snapshot) else { continue }
-            let places: [DirectorySnapshot.Link?] = service.links.isEmpty ? [nil] : service.links.map { snapshot.links[$0] }
-            guard let nearest = places.compactMap({ filter.place($0, of: service, in: snapshot) }).min() else { continue }
-            found.append((index, nearest))
+        let scores = filter.search.flatMap { snapshot.serviceSearch.search($0) }
+        let checksService = filter.checksService, checksPlace = filter.checksPlace
+        var candidates: [Int]
+        if let scores, let links = candidateLinks(filter) {
+            // The search's services that have a place the index gives.
+            var near = [Bool](repeating: false, count: snapshot.services.count)
+            for link in links { near[snapshot.links[link].service] = true }
+            candidates = scores.keys.filter { near[$0] }.sorted()
+        } else if let scores {
+            candidates = scores.keys.sorted()
+        } else if let links = candidateLinks(filter) {
+            candidates = Self.unique(links.map { snapshot.links[$0].service })
+        } else if !checksService && !checksPlace {
+            return Array(snapshot.services.indices)
+        } else {
+            candidates = Array(snapshot.services.indices)
         }
-        return order(found, scores: scores, byDistance: filter.byDistance)
+        var found: [Found] = []
+        for index in candidates {
+            if checksService && !filter.admits(snapshot.services[index], in: snapshot) { continue }
+            var nearest = 0.0
+            if checksPlace {
+                let links = snapshot.services[index].links
+                var best: Double?
+                if links.isEmpty {
+                    best = filter.place(nil, of: snapshot.services[index], in: snapshot)
+                } else {
+                    for link in links {
+                        if let distance = filter.place(snapshot.links[link], of: snapshot.services[index], in: snapshot), distance < (best ?? .infinity) { best = distance }
+                    }
+                }
+                guard let best else { continue }
+                nearest = best
+            }
+            found.append(Found(index: index, score: scores?[index] ?? 0, distance: nearest))
+        }
+        return Self.order(found, byScore: scores != nil, byDistance: filter.byDistance)
     }
 
     /// The services at locations that pass `filter`, in the same orders as `services`.
     func links(_ filter: ServiceFilter) -> [Int] {
-        var scores: [Int: Int]? = nil
-        if let search = filter.search { scores = snapshot.serviceSearch.search(search) }
-        var found: [(index: Int, distance: Double)] = []
-        let services = scores.map { Array($0.keys).sorted() } ?? Array(0..<snapshot.services.count)
-        for serviceIndex in services {
-            let service = snapshot.services[serviceIndex]
-            guard filter.admits(service, in: snapshot) else { continue }
-            for link in service.links {
-                if let distance = filter.place(snapshot.links[link], of: service, in: snapshot) { found.append((link, distance)) }
-            }
+        let scores = filter.search.flatMap { snapshot.serviceSearch.search($0) }
+        let checksService = filter.checksService
+        let candidates: [Int]
+        if let scores, let links = candidateLinks(filter) {
+            candidates = links.filter { scores[snapshot.links[$0].service] != nil }
+        } else if let scores {
+            candidates = scores.keys.sorted().flatMap { snapshot.services[$0].links }
+        } else if let links = candidateLinks(filter) {
+            candidates = links
+        } else {
+            candidates = Array(snapshot.links.indices)
         }
-        let linkScores = scores.map { scores in Dictionary(uniqueKeysWithValues: found.map { ($0.index, scores[snapshot.links[$0.index].service] ?? 0) }) }
-        return order(found, scores: linkScores, byDistance: filter.byDistance)
+        var found: [Found] = []
+        for link in candidates {
+            let service = snapshot.links[link].service
+            if checksService && !filter.admits(snapshot.services[service], in: snapshot) { continue }
+            guard let distance = filter.place(snapshot.links[link], of: snapshot.services[service], in: snapshot) else { continue }
+            found.append(Found(index: link, score: scores?[service] ?? 0, distance: distance))
+        }
+        return Self.order(found, byScore: scores != nil, byDistance: filter.byDistance)
     }
 
-    private func order(_ found: [(index: Int, distance: Double)], scores: [Int: Int]?, byDistance: Bool) -> [Int] {
+    /// The links an index says may pass: those in the municipality, or in the grid cells within
+    /// the radius; nil when no index applies.
+    private func candidateLinks(_ filter: ServiceFilter) -> [Int]? {
+        if let municipality = filter.municipality { return snapshot.linksByMunicipality[municipality] ?? [] }
+        if let point = filter.point, let radius = filter.radius { return snapshot.linksNear(point.latitude, point.longitude, radius: radius) }
+        return nil
+    }
+
+    struct Found {
+        let index: Int
+        let score: Int
+        let distance: Double
+    }
+
+    private static func order(_ found: [Found], byScore: Bool, byDistance: Bool) -> [Int] {
         if byDistance {
             return found.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }.map(\.index)
         }
-        if let scores {
-            return found.sorted { left, right in
-                let a = scores[left.index] ?? 0, b = scores[right.index] ?? 0
-                return a != b ? a > b : left.index < right.index
-            }.map(\.index)
+        if byScore {
+            return found.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }.map(\.index)
         }
         return found.map(\.index)
+    }
+
+    /// Sorted, without repeats.
+    private static func unique(_ values: [Int]) -> [Int] {
+        var sorted = values.sorted()
+        var last = -1
+        sorted.removeAll { value in
+            defer { last = value }
+            return value == last
+        }
+        return sorted
     }
 
     /// One page of `count` results in HSDS's `Page` envelope, or all of them as lines with
@@ -180,12 +237,8 @@ public struct DirectoryAPI: Sendable {
         let perPage = try given.integer("per_page", in: 1...Self.maximumPerPage, otherwise: "a whole number from 1 to \(Self.maximumPerPage)")
             ?? Self.defaultPerPage
         let number = try given.integer("page", in: 1...Int(Int32.max), otherwise: "a whole number from 1 (the first page)") ?? 1
-        if format == "ndjson" {
-            guard given.text("page") == nil && given.text("per_page") == nil else {
-                throw DirectoryError("format=ndjson gives every result, without pages: leave out page and per_page", parameter: "format")
-            }
-            return .lines(count: count, line: item)
-        }
+        // Every result, as the standard says: page and per_page, checked above, do not apply.
+        if format == "ndjson" { return .lines(count: count, line: item) }
         let pages = max(1, (count + perPage - 1) / perPage)
         let start = min(count, (number - 1) * perPage)
         let end = min(count, start + perPage)

@@ -95,8 +95,11 @@ public enum DirectoryListing {
         let object = service.object
         let places = service.links.map { link -> Place in
             let location = snapshot.links[link].location.flatMap { snapshot.locations[$0] }
-            let municipality = location?.municipality.flatMap { snapshot.municipalities.municipality(code: $0)?.name }
-            return Place(name: location?.object["name"]?.stringValue, address: location.flatMap { address($0.object) }, municipality: municipality,
+            let written = location.flatMap { Self.address($0.object) }
+            // The municipality when the address does not already say it.
+            var municipality = location?.municipality.flatMap { snapshot.municipalities.municipality(code: $0)?.name }
+            if let name = municipality, let written, TextFold.folded(written).contains(TextFold.folded(name)) { municipality = nil }
+            return Place(name: location?.object["name"]?.stringValue, address: written, municipality: municipality,
                          transportation: location?.object["transportation"]?.stringValue,
                          latitude: location?.latitude, longitude: location?.longitude,
                          hours: hours(snapshot.links[link].hours, location?.hours, nil),

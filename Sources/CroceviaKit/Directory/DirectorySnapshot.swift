@@ -1,3 +1,5 @@
+import Foundation
+
 /// The published directory as `crocevia serve` answers from it: read from the registry in one
 /// statement when a publish has committed, indexed, then only read. A request sees one snapshot
 /// from its start to its end, so a pipeline run never shows it half a directory: the server
@@ -43,6 +45,8 @@ public final class DirectorySnapshot: Sendable {
         let object: JSONObject
         let service: Int
         let location: String?
+        /// Its location in `places`.
+        let place: Int?
         let hours: OpenHours
     }
 
@@ -58,6 +62,8 @@ public final class DirectorySnapshot: Sendable {
     let organizations: [Organization]
     let organizationByID: [String: Int]
     let locations: [String: Location]
+    /// The locations again, in an array the links point into (the filters read them by index).
+    let places: [Location]
     let links: [Link]
     let linkByID: [String: Int]
     let terms: [Term]
@@ -68,6 +74,10 @@ public final class DirectorySnapshot: Sendable {
     let organizationSearch: ItalianSearch.Index
     let termSearch: ItalianSearch.Index
     let taxonomySearch: ItalianSearch.Index
+    /// The links whose place is in each municipality (ISTAT code), in order.
+    let linksByMunicipality: [String: [Int]]
+    /// The links whose place has a position, by grid cell (`cell`), in order.
+    let linkGrid: [Int64: [Int]]
     /// The mean position of the geocoded locations with each postal code.
     let postcodeCentroids: [String: (latitude: Double, longitude: Double)]
     let municipalities: Municipalities
@@ -98,7 +108,7 @@ public final class DirectorySnapshot: Sendable {
         self.publishRun = publishRun
         self.municipalities = municipalities
         var organizations: [Organization] = [], organizationByID: [String: Int] = [:]
-        var locations: [String: Location] = [:]
+        var locations: [String: Location] = [:], places: [Location] = [], placeByID: [String: Int] = [:]
         var sums: [String: (latitude: Double, longitude: Double, count: Int)] = [:]
         for entry in objects where entry.type == "organization" {
             var object = entry.object
@@ -107,6 +117,10 @@ public final class DirectorySnapshot: Sendable {
                 guard let id = location["id"]?.stringValue else { continue }
                 let place = Self.location(location, municipalities: municipalities)
                 locations[id] = place
+                if placeByID[id] == nil {
+                    placeByID[id] = places.count
+                    places.append(place)
+                }
                 ids.append(id)
                 if let latitude = place.latitude, let longitude = place.longitude, let postcode = place.postcode {
                     let sum = sums[postcode] ?? (0, 0, 0)
@@ -136,7 +150,8 @@ public final class DirectorySnapshot: Sendable {
                 guard let linkID = link["id"]?.stringValue, linkByID[linkID] == nil else { continue }
                 linkByID[linkID] = links.count
                 ownLinks.append(links.count)
-                links.append(Link(object: link, service: index, location: link["location_id"]?.stringValue,
+                let location = link["location_id"]?.stringValue
+                links.append(Link(object: link, service: index, location: location, place: location.flatMap { placeByID[$0] },
                                   hours: OpenHours(schedules: link["schedules"]?.arrayValue ?? [])))
             }
             object["service_at_locations"] = nil
@@ -198,11 +213,22 @@ public final class DirectorySnapshot: Sendable {
             taxonomySearch.add(taxonomy["name"]?.stringValue ?? "", entry: index, weight: 3)
             taxonomySearch.add(taxonomy["description"]?.stringValue ?? "", entry: index, weight: 1)
         }
+        var linksByMunicipality: [String: [Int]] = [:], linkGrid: [Int64: [Int]] = [:]
+        for (index, link) in links.enumerated() {
+            guard let location = link.place.map({ places[$0] }) else { continue }
+            if let municipality = location.municipality { linksByMunicipality[municipality, default: []].append(index) }
+            if let latitude = location.latitude, let longitude = location.longitude {
+                linkGrid[Self.cell(Self.row(latitude), Self.column(longitude)), default: []].append(index)
+            }
+        }
+        self.linksByMunicipality = linksByMunicipality
+        self.linkGrid = linkGrid
         self.services = services
         self.serviceByID = serviceByID
         self.organizations = organizations
         self.organizationByID = organizationByID
         self.locations = locations
+        self.places = places
         self.links = links
         self.linkByID = linkByID
         self.terms = terms
@@ -213,6 +239,26 @@ public final class DirectorySnapshot: Sendable {
         self.organizationSearch = organizationSearch
         self.termSearch = termSearch
         self.taxonomySearch = taxonomySearch
+    }
+
+    /// The grid: cells of a hundredth of a degree (about 1.1 km north to south).
+    static func row(_ latitude: Double) -> Int { Int((latitude * 100).rounded(.down)) }
+    static func column(_ longitude: Double) -> Int { Int((longitude * 100).rounded(.down)) }
+    static func cell(_ row: Int, _ column: Int) -> Int64 { Int64(row) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: column))) }
+
+    /// The links in the grid cells that reach within `radius` metres of the point, in order;
+    /// nil when that would be more cells than links (a radius of hundreds of kilometres).
+    func linksNear(_ latitude: Double, _ longitude: Double, radius: Double) -> [Int]? {
+        let degrees = radius / 111_320
+        let across = degrees / max(0.01, cos(latitude * .pi / 180))
+        let rows = Self.row(latitude - degrees)...Self.row(latitude + degrees)
+        let columns = Self.column(longitude - across)...Self.column(longitude + across)
+        guard rows.count * columns.count <= max(64, links.count) else { return nil }
+        var found: [Int] = []
+        for row in rows {
+            for column in columns { found += linkGrid[Self.cell(row, column)] ?? [] }
+        }
+        return found.sorted()
     }
 
     private static func location(_ object: JSONObject, municipalities: Municipalities) -> Location {

@@ -48,14 +48,13 @@ public enum ItalianSearch {
 
         /// Adds the words of `text` for `entry` with `weight` (entries are added in order).
         public mutating func add(_ text: String, entry: Int, weight: UInt8) {
+            // Each list is changed in place (a copy per word would make a common word's list quadratic).
             for term in Set(ItalianSearch.terms(text)) {
-                var list = postings[term, default: []]
-                if let last = list.last, last.entry == Int32(entry) {
-                    if last.weight < weight { list[list.count - 1].weight = weight }
+                if let last = postings[term]?.last, last.entry == Int32(entry) {
+                    if last.weight < weight { postings[term]![postings[term]!.count - 1].weight = weight }
                 } else {
-                    list.append((Int32(entry), weight))
+                    postings[term, default: []].append((Int32(entry), weight))
                 }
-                postings[term] = list
             }
         }
 

@@ -38,6 +38,10 @@ public enum OpenAPIDocument {
                 ("description", .string(description)), ("schema", schema), ("x-crocevia-extension", .bool(true)),
             ]))
         }
+        // The limits the server holds to, so a client (or schemathesis) knows them.
+        for name in ["taxonomy_term_id", "taxonomy_id", "organization_id"] { parameters[name]?.setSchema(uuidSchema) }
+        parameters["modified_after"]?.setSchema(JSONObject([("type", .string("string")), ("format", .string("date-time"))]))
+        parameters["proximity"]?.setSchema(JSONObject([("type", .string("number")), ("minimum", .number("1")), ("maximum", .number("1000000"))]))
         parameters["page"]?.setSchema(JSONObject([("type", .string("integer")), ("minimum", .number("1"))]))
         parameters["per_page"]?.setSchema(JSONObject([("type", .string("integer")), ("minimum", .number("1")), ("maximum", .number(String(DirectoryAPI.maximumPerPage)))]))
         parameters["format"]?.setSchema(JSONObject([("type", .string("string")), ("enum", .array([.string("json"), .string("ndjson")]))]))
@@ -49,6 +53,31 @@ public enum OpenAPIDocument {
             let path = paths.members[index].key
             guard case .object(var item) = localized(paths.members[index].value) else { continue }
             guard case .object(var get)? = item["get"] else { continue }
+            // Ids are UUIDs, in the path and in the filters of taxonomy_terms.
+            if case .array(let shared)? = item["parameters"] {
+                item["parameters"] = .array(shared.map { parameter in
+                    guard parameter["in"]?.stringValue == "path" else { return parameter }
+                    var parameter = parameter
+                    parameter.setSchema(uuidSchema)
+                    return parameter
+                })
+            }
+            if case .array(let own)? = get["parameters"] {
+                get["parameters"] = .array(own.map { parameter in
+                    guard parameter["name"]?.stringValue == "parent_id" else { return parameter }
+                    var parameter = parameter
+                    parameter.setSchema(uuidSchema)
+                    return parameter
+                })
+            }
+            // A list's results as a stream with format=ndjson.
+            if case .object(var responses)? = get["responses"], case .object(var ok)? = responses["200"], case .object(var content)? = ok["content"],
+               let json = content["application/json"], path.hasSuffix("s") {
+                content["application/x-ndjson"] = .object(JSONObject([("schema", json["schema"]?["properties"]?["contents"]?["items"] ?? .object(JSONObject()))]))
+                ok["content"] = .object(content)
+                responses["200"] = .object(ok)
+                get["responses"] = .object(responses)
+            }
             if path == "/services" || path == "/service_at_locations" {
                 var list = get["parameters"]?.arrayValue ?? []
                 let present = Set(list.compactMap { $0["$ref"]?.stringValue })
@@ -131,22 +160,33 @@ public enum OpenAPIDocument {
         ]))),
     ]))
 
-    static let number = JSONValue.object(JSONObject([("type", .string("number"))]))
+    static let uuidSchema = JSONObject([
+        ("type", .string("string")), ("format", .string("uuid")),
+        ("pattern", .string("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
+    ])
+    static func number(_ minimum: String, _ maximum: String) -> JSONValue {
+        .object(JSONObject([("type", .string("number")), ("minimum", .number(minimum)), ("maximum", .number(maximum))]))
+    }
     static let text = JSONValue.object(JSONObject([("type", .string("string"))]))
+    static let days = JSONValue.object(JSONObject([
+        ("type", .string("string")),
+        ("enum", .array((OpenHours.dayNames.flatMap { $0.sorted() } + ["MO", "TU", "WE", "TH", "FR", "SA", "SU", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì"]).map { .string($0) })),
+    ]))
+    static let clock = JSONValue.object(JSONObject([("type", .string("string")), ("pattern", .string("^([01][0-9]|2[0-3]):[0-5][0-9]$"))]))
 
     /// Crocevia's parameters (name, description, schema).
     static let extensions: [(String, String, JSONValue)] = [
         ("municipality", "The municipality of the place: its ISTAT code (001272) or its name (Torino, Turin), read as the normalizer reads one.", text),
-        ("lat", "Latitude of a point, in degrees, for radius and sort=distance (with lng).", number),
-        ("lng", "Longitude of a point, in degrees (with lat).", number),
-        ("radius", "Only places within this many metres of lat and lng.", number),
+        ("lat", "Latitude of a point, in degrees, for radius and sort=distance (with lng).", number("-90", "90")),
+        ("lng", "Longitude of a point, in degrees (with lat).", number("-180", "180")),
+        ("radius", "Only places within this many metres of lat and lng.", number("1", "1000000")),
         ("sort", "distance: nearest first (needs lat and lng, or postcode and proximity); relevance: best search match first (the default with search).",
          .object(JSONObject([("type", .string("string")), ("enum", .array([.string("distance"), .string("relevance")]))]))),
-        ("age", "Only services for a person of this age: between the service's minimum_age and maximum_age, where given.", number),
-        ("minimum_age", "Only services whose ages reach this age or above it.", number),
-        ("maximum_age", "Only services whose ages reach this age or below it.", number),
-        ("day", "Only services open on this day of the week (monday, lunedì, MO), from their schedules.", text),
-        ("time", "Only services open at this time of day (HH:MM), on day when given, from their schedules.", text),
+        ("age", "Only services for a person of this age: between the service's minimum_age and maximum_age, where given.", number("0", "150")),
+        ("minimum_age", "Only services whose ages reach this age or above it.", number("0", "150")),
+        ("maximum_age", "Only services whose ages reach this age or below it.", number("0", "150")),
+        ("day", "Only services open on this day of the week (monday, lunedì, MO), from their schedules.", days),
+        ("time", "Only services open at this time of day (HH:MM), on day when given, from their schedules.", clock),
         ("language", "Only services in this language, by code (it, en) or name (italiano, arabo).", text),
         ("service_area", "Only services whose service area has this name (a municipality, a district).", text),
     ]

@@ -102,9 +102,15 @@ struct ServiceFilter {
         }
     }
 
-    /// Whether any filter is about a place.
-    var needsPlace: Bool {
-        municipality != nil || point != nil || postcode != nil || day != nil || minute != nil
+    /// Whether a filter is about the service itself (`admits`).
+    var checksService: Bool {
+        termID != nil || taxonomyID != nil || organizationID != nil || modifiedAfter != nil || age != nil || minimumAge != nil
+            || maximumAge != nil || serviceArea != nil
+    }
+
+    /// Whether a filter is about a place (`place`), or distances are asked for.
+    var checksPlace: Bool {
+        municipality != nil || point != nil || postcode != nil || day != nil || minute != nil || language != nil
     }
 
     /// Whether the service itself passes the filters that are not about a place.
@@ -132,16 +138,31 @@ struct ServiceFilter {
     /// The distance from `point` when the service at this link passes the filters about a place
     /// (0 without a point); nil when it does not.
     func place(_ link: DirectorySnapshot.Link?, of service: DirectorySnapshot.Service, in snapshot: DirectorySnapshot) -> Double? {
-        let location = link?.location.flatMap { snapshot.locations[$0] }
-        if let municipality, location?.municipality != municipality { return nil }
-        if let postcode, location?.postcode != postcode { return nil }
-        if let language, !service.languages.contains(language), location?.languages.contains(language) != true { return nil }
+        // The place is read by index, field by field: this runs for every candidate of a request.
+        let place = link?.place
+        if let municipality {
+            guard let place, snapshot.places[place].municipality == municipality else { return nil }
+        }
+        if let postcode {
+            guard let place, snapshot.places[place].postcode == postcode else { return nil }
+        }
+        if let language, !service.languages.contains(language) {
+            guard let place, snapshot.places[place].languages.contains(language) else { return nil }
+        }
         if day != nil || minute != nil {
-            let hours = [link?.hours, location?.hours, service.hours].compactMap { $0 }.first { !$0.isEmpty }
-            guard let hours, hours.isOpen(day: day, minute: minute) else { return nil }
+            // The link's schedules, else the place's, else the service's.
+            let open: Bool
+            if let link, !link.hours.isEmpty {
+                open = link.hours.isOpen(day: day, minute: minute)
+            } else if let place, !snapshot.places[place].hours.isEmpty {
+                open = snapshot.places[place].hours.isOpen(day: day, minute: minute)
+            } else {
+                open = service.hours.isOpen(day: day, minute: minute)
+            }
+            guard open else { return nil }
         }
         guard let point else { return 0 }
-        guard let latitude = location?.latitude, let longitude = location?.longitude else { return nil }
+        guard let place, let latitude = snapshot.places[place].latitude, let longitude = snapshot.places[place].longitude else { return nil }
         let metres = Self.metres(point.latitude, point.longitude, latitude, longitude)
         if let radius, metres > radius { return nil }
         return metres

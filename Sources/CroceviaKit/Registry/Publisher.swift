@@ -65,17 +65,19 @@ public final class Publisher {
                 var clusterRows: [[SQLValue]] = []
                 var organizationOf: [String: String] = [:]
                 var locationOf: [String: String] = [:]
+                // locationKeys is computed: taken once, not per record (100,000 records took minutes).
+                let locationKeys = result.locationKeys, organizationIDs = result.organizationID, locationIDs = result.locationID
                 for (index, key) in result.recordKeys.enumerated() {
                     let recordKey = key.source + "\u{1F}" + key.id
-                    organizationOf[recordKey] = result.organizationID[index]
-                    let locations = result.locationKeys[index]
+                    organizationOf[recordKey] = organizationIDs[index]
+                    let locations = locationKeys[index]
                     if locations.isEmpty {
-                        clusterRows.append([.text(key.source), .text(key.id), .null, .text(result.organizationID[index]), .null])
+                        clusterRows.append([.text(key.source), .text(key.id), .null, .text(organizationIDs[index]), .null])
                     }
                     for (position, location) in locations.enumerated() {
-                        locationOf[recordKey + "\u{1F}" + location] = result.locationID[index][position]
-                        clusterRows.append([.text(key.source), .text(key.id), .text(location), .text(result.organizationID[index]),
-                                            .text(result.locationID[index][position])])
+                        locationOf[recordKey + "\u{1F}" + location] = locationIDs[index][position]
+                        clusterRows.append([.text(key.source), .text(key.id), .text(location), .text(organizationIDs[index]),
+                                            .text(locationIDs[index][position])])
                     }
                 }
                 result.mergedOrganizations { organization in
