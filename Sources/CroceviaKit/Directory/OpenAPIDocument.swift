@@ -70,6 +70,8 @@ public enum OpenAPIDocument {
                     return parameter
                 })
             }
+            // minimal=true gives a service's id and last_modified only.
+            if path == "/services" { get.setItemSchema(minimalOrService) }
             // A list's results as a stream with format=ndjson.
             if case .object(var responses)? = get["responses"], case .object(var ok)? = responses["200"], case .object(var content)? = ok["content"],
                let json = content["application/json"], path.hasSuffix("s") {
@@ -160,6 +162,18 @@ public enum OpenAPIDocument {
         ]))),
     ]))
 
+    /// A service, or (`minimal=true`) its id and last_modified.
+    static let minimalOrService = JSONObject([("anyOf", .array([
+        .object(JSONObject([("$ref", .string("#/components/schemas/service"))])),
+        .object(JSONObject([
+            ("type", .string("object")), ("required", .array([.string("id")])),
+            ("properties", .object(JSONObject([
+                ("id", .object(JSONObject([("type", .string("string"))]))),
+                ("last_modified", .object(JSONObject([("type", .string("string")), ("format", .string("date-time"))]))),
+            ]))),
+        ])),
+    ]))])
+
     static let uuidSchema = JSONObject([
         ("type", .string("string")), ("format", .string("uuid")),
         ("pattern", .string("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")),
@@ -201,6 +215,22 @@ extension JSONValue {
 }
 
 extension JSONObject {
+    /// Sets the schema of the items of the 200 answer's `contents`.
+    fileprivate mutating func setItemSchema(_ schema: JSONObject) {
+        guard case .object(var responses)? = self["responses"], case .object(var ok)? = responses["200"],
+              case .object(var content)? = ok["content"], case .object(var json)? = content["application/json"],
+              case .object(var page)? = json["schema"], case .object(var properties)? = page["properties"],
+              case .object(var contents)? = properties["contents"] else { return }
+        contents["items"] = .object(schema)
+        properties["contents"] = .object(contents)
+        page["properties"] = .object(properties)
+        json["schema"] = .object(page)
+        content["application/json"] = .object(json)
+        ok["content"] = .object(content)
+        responses["200"] = .object(ok)
+        self["responses"] = .object(responses)
+    }
+
     /// Sets the schema of the 200 answer's JSON.
     fileprivate mutating func setResponseSchema(_ schema: JSONObject) {
         guard case .object(var responses)? = self["responses"], case .object(var ok)? = responses["200"],
