@@ -124,33 +124,35 @@ public struct DirectoryAPI: Sendable {
 
     /// Entries in published order, or, with a search, those that hold every word of it, best first.
     private static func ranked(_ count: Int, search: String?, index: ItalianSearch.Index) -> [Int] {
-        guard let search, let scores = index.search(search) else { return Array(0..<count) }
-        return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+        guard let search, let hits = index.search(search) else { return Array(0..<count) }
+        return zip(hits.entries, hits.scores).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
     }
 
     /// The services that pass `filter`, best first: nearest with `sort=distance`, best matching
     /// with a search, else in published order. Only the candidates an index gives are looked at:
     /// the search's words, the municipality's places, the grid cells within the radius.
     func services(_ filter: ServiceFilter) -> [Int] {
-        let scores = filter.search.flatMap { snapshot.serviceSearch.search($0) }
+        let hits = filter.search.flatMap { snapshot.serviceSearch.search($0) }
         let checksService = filter.checksService, checksPlace = filter.checksPlace
-        var candidates: [Int]
-        if let scores, let links = candidateLinks(filter) {
-            // The search's services that have a place the index gives.
+        // The candidates, in order, with their search scores.
+        var candidates: [(index: Int, score: Int)]
+        if let hits, let municipality = filter.municipality {
+            candidates = Self.intersection(hits, snapshot.servicesByMunicipality[municipality] ?? [])
+        } else if let hits, let links = candidateLinks(filter) {
             var near = [Bool](repeating: false, count: snapshot.services.count)
             for link in links { near[snapshot.links[link].service] = true }
-            candidates = scores.keys.filter { near[$0] }.sorted()
-        } else if let scores {
-            candidates = scores.keys.sorted()
+            candidates = zip(hits.entries, hits.scores).filter { near[$0.0] }.map { ($0.0, $0.1) }
+        } else if let hits {
+            candidates = zip(hits.entries, hits.scores).map { ($0.0, $0.1) }
         } else if let links = candidateLinks(filter) {
-            candidates = Self.unique(links.map { snapshot.links[$0].service })
+            candidates = Self.unique(links.map { snapshot.links[$0].service }).map { ($0, 0) }
         } else if !checksService && !checksPlace {
             return Array(snapshot.services.indices)
         } else {
-            candidates = Array(snapshot.services.indices)
+            candidates = snapshot.services.indices.map { ($0, 0) }
         }
         var found: [Found] = []
-        for index in candidates {
+        for (index, score) in candidates {
             if checksService && !filter.admits(snapshot.services[index], in: snapshot) { continue }
             var nearest = 0.0
             if checksPlace {
@@ -166,22 +168,26 @@ public struct DirectoryAPI: Sendable {
                 guard let best else { continue }
                 nearest = best
             }
-            found.append(Found(index: index, score: scores?[index] ?? 0, distance: nearest))
+            found.append(Found(index: index, score: score, distance: nearest))
         }
-        return Self.order(found, byScore: scores != nil, byDistance: filter.byDistance)
+        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance)
     }
 
     /// The services at locations that pass `filter`, in the same orders as `services`.
     func links(_ filter: ServiceFilter) -> [Int] {
-        let scores = filter.search.flatMap { snapshot.serviceSearch.search($0) }
+        let hits = filter.search.flatMap { snapshot.serviceSearch.search($0) }
         let checksService = filter.checksService
+        // Each service's search score, -1 for one the search did not find.
+        var scoreOf: [Int] = []
+        if let hits {
+            scoreOf = [Int](repeating: -1, count: snapshot.services.count)
+            for (entry, score) in zip(hits.entries, hits.scores) { scoreOf[entry] = score }
+        }
         let candidates: [Int]
-        if let scores, let links = candidateLinks(filter) {
-            candidates = links.filter { scores[snapshot.links[$0].service] != nil }
-        } else if let scores {
-            candidates = scores.keys.sorted().flatMap { snapshot.services[$0].links }
-        } else if let links = candidateLinks(filter) {
-            candidates = links
+        if let links = candidateLinks(filter) {
+            candidates = hits == nil ? links : links.filter { scoreOf[snapshot.links[$0].service] >= 0 }
+        } else if let hits {
+            candidates = hits.entries.flatMap { snapshot.services[$0].links }
         } else {
             candidates = Array(snapshot.links.indices)
         }
@@ -190,9 +196,23 @@ public struct DirectoryAPI: Sendable {
             let service = snapshot.links[link].service
             if checksService && !filter.admits(snapshot.services[service], in: snapshot) { continue }
             guard let distance = filter.place(snapshot.links[link], of: snapshot.services[service], in: snapshot) else { continue }
-            found.append(Found(index: link, score: scores?[service] ?? 0, distance: distance))
+            found.append(Found(index: link, score: hits == nil ? 0 : scoreOf[service], distance: distance))
         }
-        return Self.order(found, byScore: scores != nil, byDistance: filter.byDistance)
+        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance)
+    }
+
+    /// The hits whose entry is in `entries` (both in order), with their scores.
+    private static func intersection(_ hits: ItalianSearch.Hits, _ entries: [Int]) -> [(index: Int, score: Int)] {
+        var result: [(index: Int, score: Int)] = []
+        var a = 0, b = 0
+        while a < hits.count && b < entries.count {
+            if hits.entries[a] < entries[b] { a += 1 } else if hits.entries[a] > entries[b] { b += 1 } else {
+                result.append((entries[b], hits.scores[a]))
+                a += 1
+                b += 1
+            }
+        }
+        return result
     }
 
     /// The links an index says may pass: those in the municipality, or in the grid cells within

@@ -76,6 +76,8 @@ public final class DirectorySnapshot: Sendable {
     let taxonomySearch: ItalianSearch.Index
     /// The links whose place is in each municipality (ISTAT code), in order.
     let linksByMunicipality: [String: [Int]]
+    /// The services with a place in each municipality, in order.
+    let servicesByMunicipality: [String: [Int]]
     /// The links whose place has a position, by grid cell (`cell`), in order.
     let linkGrid: [Int64: [Int]]
     /// The mean position of the geocoded locations with each postal code.
@@ -222,6 +224,11 @@ public final class DirectorySnapshot: Sendable {
             }
         }
         self.linksByMunicipality = linksByMunicipality
+        servicesByMunicipality = linksByMunicipality.mapValues { indexes in
+            var found: [Int] = []
+            for index in indexes where found.last != links[index].service { found.append(links[index].service) }
+            return found
+        }
         self.linkGrid = linkGrid
         self.services = services
         self.serviceByID = serviceByID

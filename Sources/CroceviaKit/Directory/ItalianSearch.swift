@@ -39,6 +39,17 @@ public enum ItalianSearch {
         "sul", "tra", "un", "una", "uno", "and", "for", "of", "or", "the", "to",
     ]
 
+    /// What a search found: entries in order, and the score of each.
+    public struct Hits: Sendable, Equatable {
+        public var entries: [Int]
+        public var scores: [Int]
+
+        public var count: Int { entries.count }
+
+        /// Each entry's score, for the tests.
+        public var table: [Int: Int] { Dictionary(uniqueKeysWithValues: zip(entries, scores)) }
+    }
+
     /// Postings of stemmed words: for each, the entries that hold it and the best weight of the
     /// field it was found in.
     public struct Index: Sendable {
@@ -58,30 +69,46 @@ public enum ItalianSearch {
             }
         }
 
-        /// The entries holding every word of `query`, each with its score (the sum over the
-        /// query's words of the weight of the field each was found in); nil when the query has
-        /// no word to look for.
-        public func search(_ query: String) -> [Int: Int]? {
-            let words = Array(Set(ItalianSearch.terms(query)))
+        /// The entries holding every word of `query` with their scores (the sum over the query's
+        /// words of the weight of the field each was found in, doubled where the word itself was
+        /// found rather than a word it begins), in entry order; nil when the query has no word to
+        /// look for. Lists are merged in order: no table per request.
+        public func search(_ query: String) -> Hits? {
+            let words = Array(Set(ItalianSearch.terms(query))).sorted()
             guard !words.isEmpty else { return nil }
-            var scores: [Int: Int] = [:]
-            for (position, word) in words.enumerated() {
+            var result: [(entry: Int, score: Int)]?
+            for word in words {
+                var found = (postings[word] ?? []).map { (entry: Int($0.entry), score: Int($0.weight) * 2) }
                 // A word typed as a beginning (`anzi`) finds the words it begins.
-                var found: [Int: Int] = [:]
-                for posting in postings[word] ?? [] { found[Int(posting.entry)] = Int(posting.weight) * 2 }
                 if word.count >= 4 {
+                    var begun: [(entry: Int, score: Int)] = []
                     for (term, list) in postings where term.count > word.count && term.hasPrefix(word) {
-                        for posting in list where found[Int(posting.entry)] == nil { found[Int(posting.entry)] = Int(posting.weight) }
+                        begun += list.map { (Int($0.entry), Int($0.weight)) }
+                    }
+                    if !begun.isEmpty {
+                        let all = (found + begun).sorted { $0.entry != $1.entry ? $0.entry < $1.entry : $0.score > $1.score }
+                        found = []
+                        for hit in all where found.last?.entry != hit.entry { found.append(hit) }
                     }
                 }
-                if position == 0 {
-                    scores = found
-                } else {
-                    scores = scores.filter { found[$0.key] != nil }.reduce(into: [:]) { $0[$1.key] = $1.value + found[$1.key]! }
+                guard let previous = result else {
+                    result = found
+                    continue
                 }
-                if scores.isEmpty { break }
+                var merged: [(entry: Int, score: Int)] = []
+                var a = 0, b = 0
+                while a < previous.count && b < found.count {
+                    if previous[a].entry < found[b].entry { a += 1 } else if previous[a].entry > found[b].entry { b += 1 } else {
+                        merged.append((previous[a].entry, previous[a].score + found[b].score))
+                        a += 1
+                        b += 1
+                    }
+                }
+                result = merged
+                if merged.isEmpty { break }
             }
-            return scores
+            let hits = result ?? []
+            return Hits(entries: hits.map(\.entry), scores: hits.map(\.score))
         }
     }
 }
