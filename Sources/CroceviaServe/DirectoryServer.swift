@@ -53,7 +53,8 @@ struct SnapshotRefresh: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully {
-            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            // A graceful stop ends the wait at once (SIGTERM is answered in a moment, not after it).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             let outcome: Result<DirectorySnapshot?, Error> = await withCheckedContinuation { continuation in
                 DispatchQueue.global().async { [store] in continuation.resume(returning: Result { try store.refresh() }) }
