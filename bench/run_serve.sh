@@ -63,9 +63,9 @@ postgres=${CROCEVIA_BENCH_POSTGRES:-postgres://crocevia:crocevia@127.0.0.1:5432/
 sqlite=bench/data/serve.sqlite
 rm -f "$sqlite"
 echo "publishing $rows services into SQLite and PostgreSQL (the pipeline, dedupe included)..." >&2
-/usr/bin/time -f "SQLite pipeline: %e s, peak %M KiB" "$crocevia" pipeline "$network" --registry "sqlite:$sqlite" >/dev/null
+/usr/bin/time -f "SQLite pipeline: %e s, peak %M KiB" "$crocevia" pipeline "$network" --registry "sqlite:$sqlite" --reports bench/data/serve-reports >/dev/null
 psql "$postgres" -q -c "SET client_min_messages TO warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
-/usr/bin/time -f "PostgreSQL pipeline: %e s, peak %M KiB" "$crocevia" pipeline "$network" --registry "$postgres" >/dev/null
+/usr/bin/time -f "PostgreSQL pipeline: %e s, peak %M KiB" "$crocevia" pipeline "$network" --registry "$postgres" --reports bench/data/serve-reports >/dev/null
 
 run() {  # label, registry, port
   "$crocevia" serve --registry "$2" --port "$3" 2>/tmp/crocevia-serve.log &
