@@ -153,16 +153,15 @@ public struct DirectoryAPI: Sendable {
         }
         var found: [Found] = []
         for (index, score) in candidates {
-            if checksService && !filter.admits(snapshot.services[index], in: snapshot) { continue }
+            if checksService && !filter.admits(index, in: snapshot) { continue }
             var nearest = 0.0
             if checksPlace {
-                let links = snapshot.services[index].links
                 var best: Double?
-                if links.isEmpty {
-                    best = filter.place(nil, of: snapshot.services[index], in: snapshot)
+                if snapshot.services[index].links.isEmpty {
+                    best = filter.place(nil, of: index, in: snapshot)
                 } else {
-                    for link in links {
-                        if let distance = filter.place(snapshot.links[link], of: snapshot.services[index], in: snapshot), distance < (best ?? .infinity) { best = distance }
+                    for link in snapshot.services[index].links {
+                        if let distance = filter.place(link, of: index, in: snapshot), distance < (best ?? .infinity) { best = distance }
                     }
                 }
                 guard let best else { continue }
@@ -194,8 +193,8 @@ public struct DirectoryAPI: Sendable {
         var found: [Found] = []
         for link in candidates {
             let service = snapshot.links[link].service
-            if checksService && !filter.admits(snapshot.services[service], in: snapshot) { continue }
-            guard let distance = filter.place(snapshot.links[link], of: snapshot.services[service], in: snapshot) else { continue }
+            if checksService && !filter.admits(service, in: snapshot) { continue }
+            guard let distance = filter.place(link, of: service, in: snapshot) else { continue }
             found.append(Found(index: link, score: hits == nil ? 0 : scoreOf[service], distance: distance))
         }
         return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance)

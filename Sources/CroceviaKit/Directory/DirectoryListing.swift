@@ -74,9 +74,9 @@ public enum DirectoryListing {
         let cards = found[start..<min(found.count, start + perPage)].map { index in
             let service = snapshot.services[index]
             let nearest = service.links.compactMap { link -> (Int, Double)? in
-                filter.place(snapshot.links[link], of: service, in: snapshot).map { (link, $0) }
+                filter.place(link, of: index, in: snapshot).map { (link, $0) }
             }.min { $0.1 < $1.1 }
-            let location = nearest.flatMap { snapshot.links[$0.0].location }.flatMap { snapshot.locations[$0] }
+            let location = nearest.flatMap { snapshot.links[$0.0].place }.map { snapshot.places[$0] }
             return Card(id: service.object["id"]?.stringValue ?? "", name: service.object["name"]?.stringValue ?? "",
                         organization: service.organization.flatMap { snapshot.organizations[$0].object["name"]?.stringValue },
                         description: service.object["description"]?.stringValue,
@@ -94,7 +94,7 @@ public enum DirectoryListing {
         let service = snapshot.services[index]
         let object = service.object
         let places = service.links.map { link -> Place in
-            let location = snapshot.links[link].location.flatMap { snapshot.locations[$0] }
+            let location = snapshot.links[link].place.map { snapshot.places[$0] }
             let written = location.flatMap { Self.address($0.object) }
             // The municipality when the address does not already say it.
             var municipality = location?.municipality.flatMap { snapshot.municipalities.municipality(code: $0)?.name }

@@ -31,7 +31,7 @@ extension DirectorySnapshot {
         if withLinks && !service.links.isEmpty {
             object["service_at_locations"] = .array(service.links.map { link in
                 var linked = links[link].object
-                if let location = links[link].location.flatMap({ locations[$0] }) { linked["location"] = .object(location.object) }
+                if let location = links[link].place.map({ places[$0] }) { linked["location"] = .object(location.object) }
                 return .object(linked)
             })
         }
@@ -43,7 +43,7 @@ extension DirectorySnapshot {
         let link = links[index]
         var object = Self.oneToOne(link.object)
         if object["service_id"] == nil, let id = services[link.service].object["id"] { object["service_id"] = id }
-        if let location = link.location.flatMap({ locations[$0] }) { object["location"] = .object(Self.oneToOne(location.object)) }
+        if let location = link.place.map({ places[$0] }) { object["location"] = .object(Self.oneToOne(location.object)) }
         object["service"] = .object(serviceList(link.service))
         return object
     }
@@ -53,7 +53,7 @@ extension DirectorySnapshot {
         let link = links[index]
         var object = link.object
         if object["service_id"] == nil, let id = services[link.service].object["id"] { object["service_id"] = id }
-        if let location = link.location.flatMap({ locations[$0] }) { object["location"] = .object(location.object) }
+        if let location = link.place.map({ places[$0] }) { object["location"] = .object(location.object) }
         object["service"] = .object(serviceFull(link.service, withLinks: false))
         return object
     }
@@ -63,7 +63,7 @@ extension DirectorySnapshot {
     func organizationFull(_ index: Int, fullServices: Bool) -> JSONObject {
         let organization = organizations[index]
         var object = organization.object
-        let places = organization.locations.compactMap { locations[$0].map { JSONValue.object($0.object) } }
+        let places = organization.locations.compactMap { location($0).map { JSONValue.object($0.object) } }
         if !places.isEmpty { object["locations"] = .array(places) }
         if !organization.services.isEmpty {
             object["services"] = .array(organization.services.map { .object(fullServices ? serviceFull($0) : serviceList($0, withOrganization: false)) })

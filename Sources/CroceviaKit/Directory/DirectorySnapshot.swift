@@ -61,9 +61,9 @@ public final class DirectorySnapshot: Sendable {
     let serviceByID: [String: Int]
     let organizations: [Organization]
     let organizationByID: [String: Int]
-    let locations: [String: Location]
-    /// The locations again, in an array the links point into (the filters read them by index).
+    /// The locations, in the order read; the links point into it (the filters read it by index).
     let places: [Location]
+    let placeByID: [String: Int]
     let links: [Link]
     let linkByID: [String: Int]
     let terms: [Term]
@@ -110,7 +110,7 @@ public final class DirectorySnapshot: Sendable {
         self.publishRun = publishRun
         self.municipalities = municipalities
         var organizations: [Organization] = [], organizationByID: [String: Int] = [:]
-        var locations: [String: Location] = [:], places: [Location] = [], placeByID: [String: Int] = [:]
+        var places: [Location] = [], placeByID: [String: Int] = [:]
         var sums: [String: (latitude: Double, longitude: Double, count: Int)] = [:]
         for entry in objects where entry.type == "organization" {
             var object = entry.object
@@ -118,8 +118,10 @@ public final class DirectorySnapshot: Sendable {
             for case .object(let location) in object["locations"]?.arrayValue ?? [] {
                 guard let id = location["id"]?.stringValue else { continue }
                 let place = Self.location(location, municipalities: municipalities)
-                locations[id] = place
-                if placeByID[id] == nil {
+                // A place two organizations hold: the later copy, as the published order gives it.
+                if let known = placeByID[id] {
+                    places[known] = place
+                } else {
                     placeByID[id] = places.count
                     places.append(place)
                 }
@@ -234,8 +236,8 @@ public final class DirectorySnapshot: Sendable {
         self.serviceByID = serviceByID
         self.organizations = organizations
         self.organizationByID = organizationByID
-        self.locations = locations
         self.places = places
+        self.placeByID = placeByID
         self.links = links
         self.linkByID = linkByID
         self.terms = terms
@@ -246,6 +248,11 @@ public final class DirectorySnapshot: Sendable {
         self.organizationSearch = organizationSearch
         self.termSearch = termSearch
         self.taxonomySearch = taxonomySearch
+    }
+
+    /// The location with `id`.
+    func location(_ id: String) -> Location? {
+        placeByID[id].map { places[$0] }
     }
 
     /// The grid: cells of a hundredth of a degree (about 1.1 km north to south).

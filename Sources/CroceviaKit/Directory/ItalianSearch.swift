@@ -45,9 +45,6 @@ public enum ItalianSearch {
         public var scores: [Int]
 
         public var count: Int { entries.count }
-
-        /// Each entry's score, for the tests.
-        public var table: [Int: Int] { Dictionary(uniqueKeysWithValues: zip(entries, scores)) }
     }
 
     /// Postings of stemmed words: for each, the entries that hold it and the best weight of the

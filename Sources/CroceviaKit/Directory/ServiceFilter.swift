@@ -114,7 +114,12 @@ struct ServiceFilter {
     }
 
     /// Whether the service itself passes the filters that are not about a place.
-    func admits(_ service: DirectorySnapshot.Service, in snapshot: DirectorySnapshot) -> Bool {
+    func admits(_ index: Int, in snapshot: DirectorySnapshot) -> Bool {
+        // Read in place: this runs for every candidate of a request.
+        return admits(service: snapshot.services[index], in: snapshot)
+    }
+
+    private func admits(service: borrowing DirectorySnapshot.Service, in snapshot: DirectorySnapshot) -> Bool {
         if let termID, !service.terms.contains(termID) { return false }
         if let taxonomyID, !service.taxonomies.contains(taxonomyID) { return false }
         if let organizationID {
@@ -137,27 +142,28 @@ struct ServiceFilter {
 
     /// The distance from `point` when the service at this link passes the filters about a place
     /// (0 without a point); nil when it does not.
-    func place(_ link: DirectorySnapshot.Link?, of service: DirectorySnapshot.Service, in snapshot: DirectorySnapshot) -> Double? {
-        // The place is read by index, field by field: this runs for every candidate of a request.
-        let place = link?.place
+    func place(_ link: Int?, of service: Int, in snapshot: DirectorySnapshot) -> Double? {
+        // Service, link and place are read by index, field by field, never copied: this runs for
+        // every candidate of a request.
+        let place = link.flatMap { snapshot.links[$0].place }
         if let municipality {
             guard let place, snapshot.places[place].municipality == municipality else { return nil }
         }
         if let postcode {
             guard let place, snapshot.places[place].postcode == postcode else { return nil }
         }
-        if let language, !service.languages.contains(language) {
+        if let language, !snapshot.services[service].languages.contains(language) {
             guard let place, snapshot.places[place].languages.contains(language) else { return nil }
         }
         if day != nil || minute != nil {
             // The link's schedules, else the place's, else the service's.
             let open: Bool
-            if let link, !link.hours.isEmpty {
-                open = link.hours.isOpen(day: day, minute: minute)
+            if let link, !snapshot.links[link].hours.isEmpty {
+                open = snapshot.links[link].hours.isOpen(day: day, minute: minute)
             } else if let place, !snapshot.places[place].hours.isEmpty {
                 open = snapshot.places[place].hours.isOpen(day: day, minute: minute)
             } else {
-                open = service.hours.isOpen(day: day, minute: minute)
+                open = snapshot.services[service].hours.isOpen(day: day, minute: minute)
             }
             guard open else { return nil }
         }

@@ -71,3 +71,8 @@ struct DirectoryTests {
         #expect(!Withholding.isWithheld(JSONObject([("x_withheld", .string("false"))])) && Withholding.isWithheld(JSONObject([("x_withheld", .bool(true))])))
     }
 }
+
+extension ItalianSearch.Hits {
+    /// Each entry's score.
+    var table: [Int: Int] { Dictionary(uniqueKeysWithValues: zip(entries, scores)) }
+}
