@@ -11,20 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v schemathesis >/dev/null || { echo "check-api: schemathesis is missing (pip install schemathesis)" >&2; exit 2; }
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build --product crocevia >/dev/null
-  crocevia=$(swift build --show-bin-path)/crocevia
-fi
-work=$(mktemp -d)
-"$crocevia" pipeline Samples/network.yaml --registry "sqlite:$work/registry.sqlite" >/dev/null 2>&1
-port=${PORT:-18089}
-"$crocevia" serve --registry "sqlite:$work/registry.sqlite" --port "$port" 2>"$work/serve.log" &
-server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-base=http://127.0.0.1:$port
-for _ in $(seq 1 100); do curl -sf "$base/" >/dev/null && break; sleep 0.1; done
+port=18089
+source scripts/serve-samples.sh
 
 status=0
 echo "== schemathesis $(schemathesis --version 2>&1 | head -1)"

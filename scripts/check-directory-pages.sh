@@ -10,19 +10,8 @@ cd "$(dirname "$0")/.."
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 command -v chromium >/dev/null || { echo "check-directory-pages: chromium is missing (apt-get install -y chromium)" >&2; exit 2; }
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build --product crocevia >/dev/null
-  crocevia=$(swift build --show-bin-path)/crocevia
-fi
-"$crocevia" pipeline Samples/network.yaml --registry "sqlite:$out/registry.sqlite" >/dev/null 2>&1
-port=${PORT:-18090}
-"$crocevia" serve --registry "sqlite:$out/registry.sqlite" --port "$port" 2>"$out/serve.log" &
-server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-base=http://127.0.0.1:$port
-for _ in $(seq 1 100); do curl -sf "$base/" >/dev/null && break; sleep 0.1; done
+work=$out port=18090
+source scripts/serve-samples.sh
 status=0
 shot() {  # name, width, height, path, text that must be on the page
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2,$3" --screenshot="$out/$1.png" "$base$4" >/dev/null 2>&1
