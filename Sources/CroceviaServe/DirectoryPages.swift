@@ -56,7 +56,7 @@ struct DirectoryPages: Sendable {
             do throws(DirectoryError) {
                 let asked = form.contains { $0.name == "postcode" } && !form.contains { $0.name == "proximity" } ? form + [("proximity", proximity)] : form
                 let (total, cards) = try DirectoryListing.search(snapshot, query: asked, page: page, perPage: Self.perPage)
-                context["summary"] = total == 0 ? labels["none"] as! String : String(format: labels["found"] as! String, total)
+                context["summary"] = total == 0 ? labels["none"] as! String : total == 1 ? labels["found_one"] as! String : String(format: labels["found"] as! String, total)
                 context["cards"] = cards.map { card in Self.card(card, labels: labels) }
                 if page > 1 { context["previous"] = Self.url(path, form + [("lang", lang), ("page", String(page - 1))]) }
                 if page * Self.perPage < total { context["next"] = Self.url(path, form + [("lang", lang), ("page", String(page + 1))]) }
@@ -150,7 +150,7 @@ struct DirectoryPages: Sendable {
         "search": "Cosa cerchi", "search_example": "spesa, anziani, compiti, SPID…", "municipality": "Comune",
         "postcode": "CAP", "within": "Entro", "activity": "Tipo di attività", "any": "Qualsiasi", "age": "Età",
         "day": "Aperto il giorno", "time": "Alle ore", "find": "Cerca", "previous": "Precedenti", "next": "Successivi",
-        "none": "Nessun servizio trovato: prova con meno filtri.", "found": "%d servizi trovati", "back": "Torna alla ricerca",
+        "none": "Nessun servizio trovato: prova con meno filtri.", "found": "%d servizi trovati", "found_one": "1 servizio trovato", "back": "Torna alla ricerca",
         "ages": "Età", "fees": "Costi", "how_to_apply": "Come accedere", "hours": "Orari", "phones": "Telefoni",
         "email": "E-mail", "website": "Sito", "getting_there": "Come arrivare", "map": "Vedi sulla mappa",
         "closed": "Temporaneamente chiuso", "not_found": "Pagina non trovata", "not_found_text": "Questo servizio non è (più) nell'elenco.",
@@ -163,7 +163,7 @@ struct DirectoryPages: Sendable {
         "search": "What are you looking for", "search_example": "shopping, elderly, homework, SPID…", "municipality": "Municipality",
         "postcode": "Postcode", "within": "Within", "activity": "Type of activity", "any": "Any", "age": "Age",
         "day": "Open on", "time": "At", "find": "Search", "previous": "Previous", "next": "Next",
-        "none": "No service found: try fewer filters.", "found": "%d services found", "back": "Back to the search",
+        "none": "No service found: try fewer filters.", "found": "%d services found", "found_one": "1 service found", "back": "Back to the search",
         "ages": "Ages", "fees": "Fees", "how_to_apply": "How to apply", "hours": "Opening hours", "phones": "Phones",
         "email": "E-mail", "website": "Website", "getting_there": "Getting there", "map": "See on the map",
         "closed": "Temporarily closed", "not_found": "Page not found", "not_found_text": "This service is not (or no longer) in the directory.",

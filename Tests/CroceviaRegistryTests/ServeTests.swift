@@ -187,6 +187,8 @@ struct ServeTests {
             #expect(page.body.contains("<dt>mercoledì</dt><dd>14:00–17:00</dd>"))
             #expect(page.body.contains(#"<a href="tel:+390112481632">+39 011 248 16 32</a>"#))
             #expect(page.body.contains("<p>Via Cigna 2, 10152 Torino</p>"))
+            let one = try await Self.get(base + "/directory?search=bici&lang=en")
+            #expect(one.body.contains("<p class=\"muted\" aria-live=\"polite\">1 service found</p>"))
             let bad = try await Self.get(base + "/directory?day=someday")
             #expect(bad.status == 400 && bad.body.contains("day must be a day of the week"))
             #expect(try await Self.get(base + "/directory/services/00000000-0000-4000-8000-000000000000").status == 404)
