@@ -3,6 +3,7 @@ import Dispatch
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `crocevia serve`: the registry's published directory over HTTP, on Hummingbird: the HSDS 3.0
@@ -22,6 +23,13 @@ public struct DirectoryServer: Sendable {
     public init(store: DirectoryStore, logger: Logger) {
         self.store = store
         self.logger = logger
+    }
+
+    /// Makes NIO's event loops the threads Swift's concurrency runs on, so a request is read,
+    /// answered and written on one thread, and the process has one thread per core, not two.
+    /// Only before any task has started; false when it is too late.
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Serves until SIGTERM or SIGINT (with `handlingSignals`, as the command does) or until the

@@ -49,23 +49,11 @@ struct ServeCommand: ParsableCommand {
         guard refresh >= 0.1 else { throw ValidationError("--refresh must be at least 0.1 seconds; it was \(refresh)") }
     }
 
-    /// The server runs on Swift's concurrency and NIO's threads; the main thread waits for it.
+    /// The registry is opened and first read here, on the main thread; the server then runs on
+    /// NIO's event loops, which also run Swift's tasks (one thread per core), while the main
+    /// thread waits for it. Nothing that waits on the registry runs on an event loop: the
+    /// PostgreSQL client answers on them.
     func run() throws {
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await serve() } catch { outcome.error = error }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
-    }
-
-    private final class Outcome: @unchecked Sendable {
-        var error: Error?
-    }
-
-    private func serve() async throws {
         let format = logFormat
         LoggingSystem.bootstrap { label in
             format == .json ? JSONLogHandler(label: label) as LogHandler : StreamLogHandler.standardError(label: label)
@@ -78,10 +66,26 @@ struct ServeCommand: ParsableCommand {
         server.host = host
         server.port = port
         server.refreshInterval = refresh
-        let snapshot = store.snapshot, location = db.location
-        try await server.run { port in
-            logger.info("serving", metadata: ["registry": "\(location)", "address": "http://\(host):\(port)",
-                                               "services": "\(snapshot.serviceCount)", "publish_run": "\(snapshot.publishRun)"])
+        let snapshot = store.snapshot, location = db.location, host = host
+        _ = DirectoryServer.runTasksOnEventLoops()
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task { [server] in
+            do {
+                try await server.run { port in
+                    logger.info("serving", metadata: ["registry": "\(location)", "address": "http://\(host):\(port)",
+                                                       "services": "\(snapshot.serviceCount)", "publish_run": "\(snapshot.publishRun)"])
+                }
+            } catch {
+                outcome.error = error
+            }
+            done.signal()
         }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    private final class Outcome: @unchecked Sendable {
+        var error: Error?
     }
 }

@@ -55,9 +55,10 @@ public struct DirectoryAPI: Sendable {
             let given = try parameters(Self.pageParameters + ServiceFilter.parameters + ["minimal", "full"])
             let filter = try ServiceFilter(given, snapshot: snapshot)
             let minimal = try given.flag("minimal"), full = try given.flag("full")
-            let found = services(filter)
-            return try page(given, count: found.count) { [snapshot] position in
-                let index = found[position]
+            let paging = try Paging(given)
+            let found = services(filter, first: paging.needed)
+            return paging.answer(count: found.count) { [snapshot] position in
+                let index = found.leading[position]
                 return .object(minimal ? snapshot.serviceMinimal(index) : full ? snapshot.serviceFull(index) : snapshot.serviceList(index))
             }
         case ("services", 2):
@@ -67,9 +68,10 @@ public struct DirectoryAPI: Sendable {
             let given = try parameters(Self.pageParameters + ServiceFilter.parameters + ["full"])
             let filter = try ServiceFilter(given, snapshot: snapshot)
             let full = try given.flag("full")
-            let found = links(filter)
-            return try page(given, count: found.count) { [snapshot] position in
-                .object(full ? snapshot.linkFull(found[position]) : snapshot.linkList(found[position]))
+            let paging = try Paging(given)
+            let found = links(filter, first: paging.needed)
+            return paging.answer(count: found.count) { [snapshot] position in
+                .object(full ? snapshot.linkFull(found.leading[position]) : snapshot.linkList(found.leading[position]))
             }
         case ("service_at_locations", 2):
             _ = try parameters([])
@@ -78,7 +80,7 @@ public struct DirectoryAPI: Sendable {
             let given = try parameters(Self.pageParameters + ["search", "full", "full_service"])
             let full = try given.flag("full"), fullServices = try given.flag("full_service")
             let found = Self.ranked(snapshot.organizations.count, search: given.text("search"), index: snapshot.organizationSearch)
-            return try page(given, count: found.count) { [snapshot] position in
+            return try Paging(given).answer(count: found.count) { [snapshot] position in
                 .object(full || fullServices ? snapshot.organizationFull(found[position], fullServices: fullServices) : snapshot.organizationList(found[position]))
             }
         case ("organizations", 2):
@@ -88,7 +90,7 @@ public struct DirectoryAPI: Sendable {
         case ("taxonomies", 1):
             let given = try parameters(Self.pageParameters + ["search"])
             let found = Self.ranked(snapshot.taxonomies.count, search: given.text("search"), index: snapshot.taxonomySearch)
-            return try page(given, count: found.count) { [snapshot] in .object(snapshot.taxonomies[found[$0]]) }
+            return try Paging(given).answer(count: found.count) { [snapshot] in .object(snapshot.taxonomies[found[$0]]) }
         case ("taxonomies", 2):
             _ = try parameters([])
             return .json(status: 200, .object(snapshot.taxonomies[try Self.find(parts[1], in: snapshot.taxonomyByID, what: "taxonomy")]))
@@ -100,7 +102,7 @@ public struct DirectoryAPI: Sendable {
                 let parentID = term.object["parent_id"]?.stringValue?.lowercased()
                 return (taxonomy == nil || term.taxonomy?.lowercased() == taxonomy) && (parent == nil || parentID == parent) && (!topOnly || parentID == nil)
             }
-            return try page(given, count: found.count) { [snapshot] in .object(snapshot.terms[found[$0]].object) }
+            return try Paging(given).answer(count: found.count) { [snapshot] in .object(snapshot.terms[found[$0]].object) }
         case ("taxonomy_terms", 2):
             _ = try parameters([])
             return .json(status: 200, .object(snapshot.terms[try Self.find(parts[1], in: snapshot.termByID, what: "taxonomy term")].object))
@@ -129,30 +131,35 @@ public struct DirectoryAPI: Sendable {
     }
 
     /// The services that pass `filter`, best first: nearest with `sort=distance`, best matching
-    /// with a search, else in published order. Only the candidates an index gives are looked at:
+    /// with a search, else in published order; how many there are, and the `first` of them in
+    /// order (all of them without `first`). Only the candidates an index gives are looked at:
     /// the search's words, the municipality's places, the grid cells within the radius.
-    func services(_ filter: ServiceFilter) -> [Int] {
+    func services(_ filter: ServiceFilter, first: Int? = nil) -> Ranked {
         let hits = filter.search.flatMap { snapshot.serviceSearch.search($0) }
         let checksService = filter.checksService, checksPlace = filter.checksPlace
-        // The candidates, in order, with their search scores.
-        var candidates: [(index: Int, score: Int)]
+        // The candidates, in order, with their search scores (none without a search).
+        var candidates: [Int], scores: [Int] = []
         if let hits, let municipality = filter.municipality {
-            candidates = Self.intersection(hits, snapshot.servicesByMunicipality[municipality] ?? [])
-        } else if let hits, let links = candidateLinks(filter) {
+            (candidates, scores) = Self.intersection(hits, snapshot.servicesByMunicipality[municipality] ?? [])
+        } else if let hits, let links = candidateLinks(filter, ordered: false) {
             var near = [Bool](repeating: false, count: snapshot.services.count)
             for link in links { near[snapshot.links[link].service] = true }
-            candidates = zip(hits.entries, hits.scores).filter { near[$0.0] }.map { ($0.0, $0.1) }
+            candidates = []
+            for (entry, score) in zip(hits.entries, hits.scores) where near[entry] {
+                candidates.append(entry)
+                scores.append(score)
+            }
         } else if let hits {
-            candidates = zip(hits.entries, hits.scores).map { ($0.0, $0.1) }
-        } else if let links = candidateLinks(filter) {
-            candidates = Self.unique(links.map { snapshot.links[$0].service }).map { ($0, 0) }
+            (candidates, scores) = (hits.entries, hits.scores)
+        } else if let links = candidateLinks(filter, ordered: false) {
+            candidates = Self.unique(links.map { snapshot.links[$0].service })
         } else if !checksService && !checksPlace {
-            return Array(snapshot.services.indices)
+            return Ranked(count: snapshot.services.count, leading: Array(snapshot.services.indices.prefix(first ?? .max)))
         } else {
-            candidates = snapshot.services.indices.map { ($0, 0) }
+            candidates = Array(snapshot.services.indices)
         }
         var found: [Found] = []
-        for (index, score) in candidates {
+        for (position, index) in candidates.enumerated() {
             if checksService && !filter.admits(index, in: snapshot) { continue }
             var nearest = 0.0
             if checksPlace {
@@ -167,13 +174,13 @@ public struct DirectoryAPI: Sendable {
                 guard let best else { continue }
                 nearest = best
             }
-            found.append(Found(index: index, score: score, distance: nearest))
+            found.append(Found(index: index, score: hits == nil ? 0 : scores[position], distance: nearest))
         }
-        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance)
+        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance, first: first)
     }
 
     /// The services at locations that pass `filter`, in the same orders as `services`.
-    func links(_ filter: ServiceFilter) -> [Int] {
+    func links(_ filter: ServiceFilter, first: Int? = nil) -> Ranked {
         let hits = filter.search.flatMap { snapshot.serviceSearch.search($0) }
         let checksService = filter.checksService
         // Each service's search score, -1 for one the search did not find.
@@ -182,8 +189,9 @@ public struct DirectoryAPI: Sendable {
             scoreOf = [Int](repeating: -1, count: snapshot.services.count)
             for (entry, score) in zip(hits.entries, hits.scores) { scoreOf[entry] = score }
         }
+        // In order, unless they are to be sorted by distance.
         let candidates: [Int]
-        if let links = candidateLinks(filter) {
+        if let links = candidateLinks(filter, ordered: !filter.byDistance) {
             candidates = hits == nil ? links : links.filter { scoreOf[snapshot.links[$0].service] >= 0 }
         } else if let hits {
             candidates = hits.entries.flatMap { snapshot.services[$0].links }
@@ -197,28 +205,40 @@ public struct DirectoryAPI: Sendable {
             guard let distance = filter.place(link, of: service, in: snapshot) else { continue }
             found.append(Found(index: link, score: hits == nil ? 0 : scoreOf[service], distance: distance))
         }
-        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance)
+        return Self.order(found, byScore: hits != nil, byDistance: filter.byDistance, first: first)
+    }
+
+    /// How many results there are, and the leading ones in order.
+    struct Ranked {
+        let count: Int
+        let leading: [Int]
     }
 
     /// The hits whose entry is in `entries` (both in order), with their scores.
-    private static func intersection(_ hits: ItalianSearch.Hits, _ entries: [Int]) -> [(index: Int, score: Int)] {
-        var result: [(index: Int, score: Int)] = []
+    private static func intersection(_ hits: ItalianSearch.Hits, _ entries: [Int]) -> ([Int], [Int]) {
+        var both: [Int] = [], scores: [Int] = []
+        both.reserveCapacity(min(hits.count, entries.count))
+        scores.reserveCapacity(min(hits.count, entries.count))
         var a = 0, b = 0
         while a < hits.count && b < entries.count {
-            if hits.entries[a] < entries[b] { a += 1 } else if hits.entries[a] > entries[b] { b += 1 } else {
-                result.append((entries[b], hits.scores[a]))
+            let hit = hits.entries[a], entry = entries[b]
+            if hit < entry { a += 1 } else if hit > entry { b += 1 } else {
+                both.append(entry)
+                scores.append(hits.scores[a])
                 a += 1
                 b += 1
             }
         }
-        return result
+        return (both, scores)
     }
 
     /// The links an index says may pass: those in the municipality, or in the grid cells within
-    /// the radius; nil when no index applies.
-    private func candidateLinks(_ filter: ServiceFilter) -> [Int]? {
+    /// the radius (in order when `ordered`); nil when no index applies.
+    private func candidateLinks(_ filter: ServiceFilter, ordered: Bool) -> [Int]? {
         if let municipality = filter.municipality { return snapshot.linksByMunicipality[municipality] ?? [] }
-        if let point = filter.point, let radius = filter.radius { return snapshot.linksNear(point.latitude, point.longitude, radius: radius) }
+        if let point = filter.point, let radius = filter.radius {
+            return snapshot.linksNear(point.latitude, point.longitude, radius: radius).map { ordered ? $0.sorted() : $0 }
+        }
         return nil
     }
 
@@ -228,14 +248,18 @@ public struct DirectoryAPI: Sendable {
         let distance: Double
     }
 
-    private static func order(_ found: [Found], byScore: Bool, byDistance: Bool) -> [Int] {
+    /// `found` (in index order) counted, and its `first` put in order: by distance, by score
+    /// (best first), else as they are; ties by index.
+    private static func order(_ found: [Found], byScore: Bool, byDistance: Bool, first: Int?) -> Ranked {
+        let wanted = min(found.count, first ?? found.count)
         if byDistance {
-            return found.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }.map(\.index)
+            let nearest = Ranking.least(wanted, of: found) { $0.distance != $1.distance ? $0.distance < $1.distance : $0.index < $1.index }
+            return Ranked(count: found.count, leading: nearest.map(\.index))
         }
         if byScore {
-            return found.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }.map(\.index)
+            return Ranked(count: found.count, leading: Ranking.byScore(found.map(\.index), scores: found.map(\.score)).prefix(wanted).map { $0 })
         }
-        return found.map(\.index)
+        return Ranked(count: found.count, leading: found.prefix(wanted).map(\.index))
     }
 
     /// Sorted, without repeats.
@@ -249,29 +273,42 @@ public struct DirectoryAPI: Sendable {
         return sorted
     }
 
-    /// One page of `count` results in HSDS's `Page` envelope, or all of them as lines with
-    /// `format=ndjson`.
-    private func page(_ given: DirectoryParameters, count: Int, item: @escaping @Sendable (Int) -> JSONValue) throws(DirectoryError) -> DirectoryAnswer {
-        let format = try given.choice("format", ["json", "ndjson"])
-        let perPage = try given.integer("per_page", in: 1...Self.maximumPerPage, otherwise: "a whole number from 1 to \(Self.maximumPerPage)")
-            ?? Self.defaultPerPage
-        let number = try given.integer("page", in: 1...Int(Int32.max), otherwise: "a whole number from 1 (the first page)") ?? 1
-        // Every result, as the standard says: page and per_page, checked above, do not apply.
-        if format == "ndjson" { return .lines(count: count, line: item) }
-        let pages = max(1, (count + perPage - 1) / perPage)
-        let start = min(count, (number - 1) * perPage)
-        let end = min(count, start + perPage)
-        let contents = (start..<end).map(item)
-        return .json(status: 200, .object(JSONObject([
-            ("total_items", .number(String(count))),
-            ("total_pages", .number(String(pages))),
-            ("page_number", .number(String(number))),
-            ("size", .number(String(contents.count))),
-            ("first_page", .bool(number == 1)),
-            ("last_page", .bool(number >= pages)),
-            ("empty", .bool(contents.isEmpty)),
-            ("contents", .array(contents)),
-        ])))
+    /// `page`, `per_page` and `format` read: which results a list answers with.
+    private struct Paging {
+        let lines: Bool
+        let perPage: Int
+        let number: Int
+
+        init(_ given: DirectoryParameters) throws(DirectoryError) {
+            lines = try given.choice("format", ["json", "ndjson"]) == "ndjson"
+            perPage = try given.integer("per_page", in: 1...DirectoryAPI.maximumPerPage, otherwise: "a whole number from 1 to \(DirectoryAPI.maximumPerPage)")
+                ?? DirectoryAPI.defaultPerPage
+            number = try given.integer("page", in: 1...Int(Int32.max), otherwise: "a whole number from 1 (the first page)") ?? 1
+        }
+
+        /// How many leading results the answer shows: up to the end of its page, or every one.
+        var needed: Int? { lines ? nil : number * perPage }
+
+        /// One page of `count` results in HSDS's `Page` envelope, or all of them as lines with
+        /// `format=ndjson` (every result, as the standard says: page and per_page, checked, do
+        /// not apply).
+        func answer(count: Int, item: @escaping @Sendable (Int) -> JSONValue) -> DirectoryAnswer {
+            if lines { return .lines(count: count, line: item) }
+            let pages = max(1, (count + perPage - 1) / perPage)
+            let start = min(count, (number - 1) * perPage)
+            let end = min(count, start + perPage)
+            let contents = (start..<end).map(item)
+            return .json(status: 200, .object(JSONObject([
+                ("total_items", .number(String(count))),
+                ("total_pages", .number(String(pages))),
+                ("page_number", .number(String(number))),
+                ("size", .number(String(contents.count))),
+                ("first_page", .bool(number == 1)),
+                ("last_page", .bool(number >= pages)),
+                ("empty", .bool(contents.isEmpty)),
+                ("contents", .array(contents)),
+            ])))
+        }
     }
 }
 

@@ -66,7 +66,7 @@ public enum DirectoryListing {
         var filter = try ServiceFilter(parameters, snapshot: snapshot)
         filter.byDistance = filter.point != nil
         // People are not sent to a service that has stopped (the API still lists it, with its status).
-        let found = DirectoryAPI(snapshot: snapshot).services(filter).filter { index in
+        let found = DirectoryAPI(snapshot: snapshot).services(filter).leading.filter { index in
             let status = snapshot.services[index].object["status"]?.stringValue
             return status != "inactive" && status != "defunct"
         }

@@ -244,9 +244,13 @@ public final class DirectorySnapshot: Sendable {
         self.termByID = termByID
         self.taxonomies = taxonomies
         self.taxonomyByID = taxonomyByID
+        serviceSearch.seal()
         self.serviceSearch = serviceSearch
+        organizationSearch.seal()
         self.organizationSearch = organizationSearch
+        termSearch.seal()
         self.termSearch = termSearch
+        taxonomySearch.seal()
         self.taxonomySearch = taxonomySearch
     }
 
@@ -260,8 +264,9 @@ public final class DirectorySnapshot: Sendable {
     static func column(_ longitude: Double) -> Int { Int((longitude * 100).rounded(.down)) }
     static func cell(_ row: Int, _ column: Int) -> Int64 { Int64(row) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: column))) }
 
-    /// The links in the grid cells that reach within `radius` metres of the point, in order;
-    /// nil when that would be more cells than links (a radius of hundreds of kilometres).
+    /// The links in the grid cells that reach within `radius` metres of the point, cell by
+    /// cell (not in order); nil when that would be more cells than links (a radius of hundreds
+    /// of kilometres).
     func linksNear(_ latitude: Double, _ longitude: Double, radius: Double) -> [Int]? {
         let degrees = radius / 111_320
         let across = degrees / max(0.01, cos(latitude * .pi / 180))
@@ -272,7 +277,7 @@ public final class DirectorySnapshot: Sendable {
         for row in rows {
             for column in columns { found += linkGrid[Self.cell(row, column)] ?? [] }
         }
-        return found.sorted()
+        return found
     }
 
     private static func location(_ object: JSONObject, municipalities: Municipalities) -> Location {

@@ -169,10 +169,15 @@ struct ServiceFilter {
         }
         guard let point else { return 0 }
         guard let place, let latitude = snapshot.places[place].latitude, let longitude = snapshot.places[place].longitude else { return nil }
+        // No place is nearer than its difference in latitude: most of those outside are left without trigonometry.
+        if let radius, abs(latitude - point.latitude) * Self.metresPerDegree > radius { return nil }
         let metres = Self.metres(point.latitude, point.longitude, latitude, longitude)
         if let radius, metres > radius { return nil }
         return metres
     }
+
+    /// Along a meridian, on the sphere `metres` measures.
+    static let metresPerDegree = 6_371_000 * Double.pi / 180
 
     /// Great-circle distance (haversine), in metres.
     static func metres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {

@@ -19,12 +19,29 @@ struct DirectoryTests {
         index.add("Si consegnano farmaci e spesa a domicilio", entry: 1, weight: 1)
         index.add("Doposcuola", entry: 2, weight: 3)
         index.add("spesa", entry: 2, weight: 1)
+        index.seal()
         #expect(index.search("spesa")?.table == [0: 6, 1: 2, 2: 2])
         #expect(index.search("spesa consegna")?.table == [0: 12, 1: 3])
         #expect(index.search("dopo")?.table == [2: 3])
         #expect(index.search("doposc")?.table == [2: 3])
         #expect(index.search("della") == nil)
         #expect(index.search("biciclette")?.table == [:])
+    }
+
+    @Test("a page of the nearest or the best is the head of the whole order, ties by entry")
+    func ranking() {
+        // Distances with ties, in entry order: the heap (a page among many) and the sort agree.
+        let items = (0..<500).map { entry in (entry: entry, distance: Double((entry * 7919) % 97)) }
+        let less: ((entry: Int, distance: Double), (entry: Int, distance: Double)) -> Bool = {
+            $0.distance != $1.distance ? $0.distance < $1.distance : $0.entry < $1.entry
+        }
+        let sorted = items.sorted(by: less).map(\.entry)
+        #expect(Ranking.least(10, of: items, by: less).map(\.entry) == Array(sorted.prefix(10)))
+        #expect(Ranking.least(10, of: items, by: less).map(\.entry) == [0, 97, 194, 291, 388, 485, 36, 133, 230, 327])
+        #expect(Ranking.least(400, of: items, by: less).map(\.entry) == Array(sorted.prefix(400)))
+        #expect(Ranking.least(0, of: items, by: less).isEmpty && Ranking.least(3, of: [(entry: Int, distance: Double)](), by: less).isEmpty)
+        #expect(Ranking.byScore([3, 5, 8, 9, 12], scores: [2, 6, 2, 9, 6]) == [9, 5, 12, 3, 8])
+        #expect(Ranking.byScore([], scores: []) == [])
     }
 
     @Test("opening hours from weekly schedules, days named three ways, spans past midnight")
