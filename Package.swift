@@ -26,6 +26,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // zlib: the deflated parts of a workbook (.xlsx, .ods), inflated as they are read.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .systemLibrary(
             name: "CLibYAML",
             providers: [.apt(["libyaml-dev"])]
@@ -45,6 +50,7 @@ let package = Package(
                 "CLibXML2",
                 "CLibYAML",
                 "CSQLite",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -99,6 +99,7 @@ struct ConvertCommand: ParsableCommand {
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.maxFieldBytes = maxFieldSize << 20
         options.reader.recordElement = recordElement
+        input.apply(to: &options.reader)
         options.reader.hsdsObject = hsdsObject
         options.writer.hsdsObject = hsdsObject
         options.writer.recordElement = recordElement

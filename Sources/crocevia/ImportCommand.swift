@@ -65,6 +65,7 @@ struct ImportCommand: ParsableCommand {
         options.source = source
         options.hsdsObject = hsds
         options.from = input.from
+        input.apply(to: &options.reader)
         options.mode = mode
         options.allowInvalid = allowInvalid
         options.wait = wait

@@ -7,8 +7,25 @@ import CroceviaKit
 struct InputOptions: ParsableArguments {
     @OptionGroup var encoding: EncodingOption
 
-    @Option(help: "The input format (default: from the profile or the file name).")
+    @Option(help: "The input format (default: from the profile or the file name; csv, xlsx and ods are told apart by the file's content).")
     var from: Format?
+
+    @Option(help: "xlsx and ods: the sheet to read, by name or number (1 is the first), or all (each sheet under its own header). Default: the first sheet with data.")
+    var sheet: String?
+
+    @Option(name: .customLong("header-row"), help: "xlsx and ods: the header's row number. Default: found, below any title rows.")
+    var headerRow: Int?
+
+    func validate() throws {
+        if let headerRow, headerRow < 1 { throw ValidationError("--header-row is a row number, from 1; it was \(headerRow)") }
+        if let sheet, sheet.isEmpty { throw ValidationError("--sheet needs a sheet's name or number, or all") }
+    }
+
+    /// The sheet and header row given, into the reader's options.
+    func apply(to reader: inout ReaderOptions) {
+        reader.sheet = sheet
+        reader.headerRow = headerRow
+    }
 }
 
 /// The input's text encoding, checked before the run.

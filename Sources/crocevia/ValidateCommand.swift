@@ -111,6 +111,7 @@ struct ValidateCommand: ParsableCommand {
         options.complete = complete
         options.reader.recordsPath = records.map { $0.split(separator: ".").map(String.init) } ?? []
         options.reader.recordElement = recordElement
+        input.apply(to: &options.reader)
 
         let printer = FindingPrinter { Terminal.line($0) }
         let findings = FindingLog(observer: quiet ? nil : printer.print)

@@ -90,7 +90,7 @@ public final class Converter {
 
     private func outputFormat(_ options: ConvertOptions, mapped: Bool, inputsAreHSDS: Bool) throws -> Format {
         let to = options.to ?? (options.output == "-" ? nil : Format(fileExtensionOf: options.output)) ?? (mapped || inputsAreHSDS ? .hsdsJSONL : nil)
-        guard let to else { throw CroceviaError.usage("say which format to write: --to \(Format.names)") }
+        guard let to else { throw CroceviaError.usage("say which format to write: --to \(Format.writtenNames)") }
         if mapped && to == .csv {
             throw CroceviaError.usage("a profile produces nested HSDS objects; write them as hsds-json or hsds-jsonl")
         }

@@ -5,6 +5,8 @@ import Foundation
 /// HSDS objects). The names stay one word each because they are the command line's contract.
 public enum Format: String, Sendable, CaseIterable {
     case csv, json, jsonl, xml
+    /// A workbook: Excel's Office Open XML (`.xlsx`) or OpenDocument (`.ods`), a sheet's rows as records.
+    case xlsx, ods
     /// HSDS objects as one JSON array (the output of a mapping profile).
     case hsdsJSON = "hsds-json"
     /// HSDS objects, one per line.
@@ -15,7 +17,7 @@ public enum Format: String, Sendable, CaseIterable {
     case caseCSV = "case-csv"
 
     /// Guesses a format from a file name's extension: `.csv`, `.tsv`, `.txt`, `.json`, `.jsonl`,
-    /// `.ndjson`, `.xml`.
+    /// `.ndjson`, `.xml`, `.xlsx`, `.xlsm`, `.ods`.
     public init?(fileExtensionOf path: String) {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         switch path[path.index(after: dot)...].lowercased() {
@@ -23,6 +25,8 @@ public enum Format: String, Sendable, CaseIterable {
         case "json": self = .json
         case "jsonl", "ndjson": self = .jsonl
         case "xml": self = .xml
+        case "xlsx", "xlsm": self = .xlsx
+        case "ods": self = .ods
         default: return nil
         }
     }
@@ -46,17 +50,39 @@ public enum Format: String, Sendable, CaseIterable {
 
     /// The format to read `input` in: the one given, else a guess from its name (usage error
     /// when there is none).
+    ///
+    /// A sheet's formats (csv, xlsx, ods) are told apart by the file's content, whatever its name
+    /// or `--from` says: a workbook is a ZIP archive, a CSV file is text. So a profile written for
+    /// a partner's CSV export reads their workbook, and a `.xlsx` that is really CSV is read as CSV.
     public static func of(_ input: String, given: Format?) throws -> Format {
-        if let given { return given }
-        guard let guessed = Format(guessingFrom: input) else {
-            throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, hsds-json, hsds-jsonl, hsds-csv or case-csv")
+        guard let format = given ?? Format(guessingFrom: input) else {
+            throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, xlsx, ods, hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
-        return guessed
+        if format.syntax == .csv || format.syntax == .workbook, let sniffed = sheetFormat(of: input) { return sniffed }
+        return format
+    }
+
+    /// xlsx or ods for a workbook, csv for a file that is not a ZIP archive; nil for standard
+    /// input, a file that cannot be opened (its reader says why), or a ZIP archive of another kind.
+    static func sheetFormat(of path: String) -> Format? {
+        guard path != "-", let source = try? ByteSource(path: path) else { return nil }
+        var head = [UInt8](repeating: 0, count: 4)
+        let count = head.withUnsafeMutableBytes { (try? source.read(into: $0.baseAddress!, capacity: 4)) ?? 0 }
+        guard ZipArchive.isZip(head.prefix(count)) else { return .csv }
+        guard let archive = try? ZipArchive(path: path) else { return nil }
+        if archive.member("xl/workbook.xml") != nil || archive.member("[Content_Types].xml") != nil { return .xlsx }
+        if let mimetype = archive.member("mimetype"), let bytes = try? archive.bytes(mimetype, limit: 256),
+           String(decoding: bytes, as: UTF8.self).hasPrefix("application/vnd.oasis.opendocument.spreadsheet") {
+            return .ods
+        }
+        return archive.member("content.xml") != nil ? .ods : nil
     }
 
     /// What a file is written in, whatever its records mean.
     public enum Syntax: Sendable {
         case csv, json, jsonl, xml
+        /// A workbook's sheets.
+        case workbook
         /// A folder of CSV files (an HSDS tabular package, case data's tables).
         case tables
     }
@@ -73,13 +99,14 @@ public enum Format: String, Sendable, CaseIterable {
         case .json, .hsdsJSON: return .json
         case .jsonl, .hsdsJSONL: return .jsonl
         case .xml: return .xml
+        case .xlsx, .ods: return .workbook
         case .hsdsCSV, .caseCSV: return .tables
         }
     }
 
     public var model: Model {
         switch self {
-        case .csv, .json, .jsonl, .xml: return .partner
+        case .csv, .json, .jsonl, .xml, .xlsx, .ods: return .partner
         case .hsdsJSON, .hsdsJSONL, .hsdsCSV: return .hsds
         case .caseCSV: return .caseData
         }
@@ -102,6 +129,9 @@ public enum Format: String, Sendable, CaseIterable {
 
     /// The names accepted on the command line, for messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The names of the formats written (workbooks are only read).
+    public static var writtenNames: String { allCases.filter { $0.syntax != .workbook }.map(\.rawValue).joined(separator: ", ") }
 
     /// Opens a reader for this format over one input (a file, `-`, or a package folder).
     public func makeReader(path: String, encoding: TextEncoding = .auto, source: String, options: ReaderOptions = ReaderOptions(),
@@ -135,6 +165,9 @@ public enum Format: String, Sendable, CaseIterable {
         case .caseCSV:
             return try CaseTabularReader(folder: path, source: source, findings: findings,
                                          schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
+        case .xlsx, .ods:
+            return try WorkbookRecordReader(path: path, kind: self == .xlsx ? .xlsx : .ods,
+                                            options: .init(sheet: options.sheet, headerRow: options.headerRow), source: source, findings: findings)
         case .xml:
             return XMLRecordReader(input: try input(), source: source, recordElement: options.recordElement, findings: findings,
                                    maxTextBytes: options.maxFieldBytes, enclosing: options.enclosing, places: options.places)
@@ -157,6 +190,8 @@ public enum Format: String, Sendable, CaseIterable {
         case .caseCSV:
             return try CaseTabularWriter(folder: path, fallback: options.hsdsObject ?? "case/contact",
                                          schemas: try HSDSSchemas.standard(), findings: findings)
+        case .xlsx, .ods:
+            throw CroceviaError.usage("crocevia reads workbooks (\(rawValue)) but does not write them; say --to csv, and open the CSV file in the spreadsheet")
         case .xml:
             return XMLRecordWriter(sink: try OutputSink(path: path), recordElement: options.recordElement ?? "record", pretty: options.pretty,
                                    includeProvenance: options.provenance, findings: findings)
@@ -178,6 +213,10 @@ public struct ReaderOptions: Sendable {
     public var hsdsObject: String?
     /// XML: each record carries its enclosing elements as `..` (see `XMLRecordReader`).
     public var enclosing = false
+    /// Workbooks: the sheet (a name, a 1-based number, or `all`); nil for the first with data.
+    public var sheet: String?
+    /// Workbooks: the header's row number; nil to find it below any title rows.
+    public var headerRow: Int?
     /// JSON, XML and tabular packages: records say where their members start
     /// (`Provenance.places`), so a finding names the member's line and file.
     public var places = false

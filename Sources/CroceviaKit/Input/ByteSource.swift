@@ -8,7 +8,8 @@ import Foundation
 import Synchronization
 
 /// Reads a file (or standard input, named `-`) in large chunks with plain POSIX reads, or bytes
-/// already in memory (the schemas embedded in the executable).
+/// already in memory (the schemas embedded in the executable), or bytes made as they are read (a
+/// workbook's part, inflated).
 public final class ByteSource {
     /// The name used in messages: the path as given, or `-`.
     public let name: String
@@ -20,6 +21,7 @@ public final class ByteSource {
     private let fd: Int32
     private let ownsDescriptor: Bool
     private let memory: Data?
+    private let producer: ByteProducer?
 
     public init(path: String) throws {
         if path == "-" {
@@ -35,6 +37,7 @@ public final class ByteSource {
             ownsDescriptor = true
         }
         memory = nil
+        producer = nil
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
             size = Int(info.st_size)
@@ -54,6 +57,18 @@ public final class ByteSource {
         fd = -1
         ownsDescriptor = false
         memory = bytes
+        producer = nil
+    }
+
+    /// Bytes made as they are read (a workbook's part, inflated), named `name` in messages;
+    /// `size` is how many there will be, when known.
+    init(name: String, size: Int?, producer: ByteProducer) {
+        self.name = name
+        self.size = size
+        fd = -1
+        ownsDescriptor = false
+        memory = nil
+        self.producer = producer
     }
 
     deinit {
@@ -62,6 +77,11 @@ public final class ByteSource {
 
     /// Reads up to `capacity` bytes into `buffer`; returns 0 at end of input.
     public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        if let producer {
+            let n = try producer.read(into: buffer, capacity: capacity)
+            handedOut.add(n, ordering: .relaxed)
+            return n
+        }
         if let memory {
             let n = min(capacity, memory.count - bytesRead)
             let start = memory.startIndex + bytesRead
@@ -79,4 +99,10 @@ public final class ByteSource {
             throw CroceviaError.io("\(name): read failed: \(String(cString: strerror(errno)))")
         }
     }
+}
+
+/// What a `ByteSource` reads from when its bytes are made rather than stored.
+protocol ByteProducer: AnyObject {
+    /// Up to `capacity` bytes into `buffer`; 0 at the end.
+    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int
 }

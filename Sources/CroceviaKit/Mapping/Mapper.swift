@@ -556,7 +556,7 @@ struct ColumnLookup {
         self.name = name
         xml = format == .xml
         let separator: Character? = switch format {
-        case .csv: nil
+        case .csv, .xlsx, .ods: nil
         case .xml: "/"
         default: "."
         }

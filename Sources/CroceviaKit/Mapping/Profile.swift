@@ -42,6 +42,10 @@ public struct Profile: Sendable {
         public var records: [String]
         /// XML: the local name of the record element; nil takes the root element's children.
         public var recordElement: String?
+        /// Workbooks: the sheet to read (name, 1-based number, or `all`); nil for the first with data.
+        public var sheet: String?
+        /// Workbooks: the header's row number; nil to find it.
+        public var headerRow: Int?
         /// The partner's own key columns, for provenance.
         public var key: [ColumnReference]
         /// Case data: columns with personal identifiers (names, codice fiscale, birth date,

@@ -4,7 +4,7 @@
 public enum ProfileLoader {
     public static let version = 1
     static let topKeys = ["crocevia_profile", "description", "source", "target", "namespace", "keep_free_text", "fields"]
-    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "key", "identifiers"]
+    static let sourceKeys = ["name", "format", "encoding", "delimiter", "records", "record_element", "sheet", "header_row", "key", "identifiers"]
     static let fieldKeys = ["column", "columns", "separator", "template", "const", "uuid", "copy", "pseudonym", "age_band", "transforms", "required", "optional"]
     static let originKeys = ["column", "columns", "template", "const", "uuid", "copy", "pseudonym", "age_band"]
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
@@ -94,9 +94,9 @@ public enum ProfileLoader {
         let name = try nameNode.text(file: file, what: "source name")
         let formatNode = try mapping.require("format", what: "source")
         let formatName = try formatNode.text(file: file, what: "source format")
-        guard let format = Format(rawValue: formatName), [.csv, .json, .jsonl, .xml].contains(format) else {
+        guard let format = Format(rawValue: formatName), [.csv, .json, .jsonl, .xml, .xlsx, .ods].contains(format) else {
             throw CroceviaError.configuration(file: file, line: formatNode.mark.line, column: formatNode.mark.column,
-                                              message: "source format \"\(formatName)\" is not one of csv, json, jsonl, xml")
+                                              message: "source format \"\(formatName)\" is not one of csv, json, jsonl, xml, xlsx, ods")
         }
         var encoding: TextEncoding?
         if let node = mapping.take("encoding") {
@@ -130,6 +130,22 @@ public enum ProfileLoader {
                 throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "record_element goes with format: xml")
             }
         }
+        var sheet: String?, headerRow: Int?
+        if let node = mapping.take("sheet") {
+            sheet = try node.text(file: file, what: "sheet")
+            guard format == .xlsx || format == .ods else {
+                throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "sheet goes with format: xlsx or ods")
+            }
+        }
+        if let node = mapping.take("header_row") {
+            guard let row = Int(try node.text(file: file, what: "header_row")), row >= 1 else {
+                throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "header_row is a row number, from 1")
+            }
+            guard format == .xlsx || format == .ods else {
+                throw CroceviaError.configuration(file: file, line: node.mark.line, column: node.mark.column, message: "header_row goes with format: xlsx or ods")
+            }
+            headerRow = row
+        }
         let key = try mapping.take("key").map { node in
             try node.textList(file: file, what: "key").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
         } ?? []
@@ -137,8 +153,11 @@ public enum ProfileLoader {
             try node.textList(file: file, what: "identifiers").map { Profile.ColumnReference(name: $0.text, mark: $0.mark) }
         } ?? []
         try mapping.rejectUnknownKeys(known: sourceKeys, what: "source")
-        return Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, recordElement: recordElement,
-                              key: key, identifiers: identifiers)
+        var decoded = Profile.Source(name: name, format: format, encoding: encoding, delimiter: delimiter, records: records, recordElement: recordElement,
+                                     key: key, identifiers: identifiers)
+        decoded.sheet = sheet
+        decoded.headerRow = headerRow
+        return decoded
     }
 
     static func decodeField(_ node: YAMLNode, path: TargetPath, file: String) throws -> Profile.Field {

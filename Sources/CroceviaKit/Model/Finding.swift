@@ -24,15 +24,19 @@ public struct Finding: Sendable, Equatable {
     public var value: String?
     /// Where in the record (a JSON Pointer into the record as validated), when known.
     public var path: String?
+    /// The workbook cell the finding is about (`Servizi!D14`), for a record read from a sheet.
+    public var cell: String?
     /// The record's own name or key (`Sportello Aurora`, the partner's code), so a partner knows
     /// which one without counting lines; never set for case data.
     public var subject: String?
 
     public init(
         _ severity: Severity, rule: String, message: String, hint: String? = nil,
-        file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, value: String? = nil, path: String? = nil
+        file: String, line: Int? = nil, record: Int? = nil, field: String? = nil, value: String? = nil, path: String? = nil,
+        cell: String? = nil
     ) {
         self.path = path
+        self.cell = cell
         self.severity = severity
         self.rule = rule
         self.message = message
@@ -44,10 +48,11 @@ public struct Finding: Sendable, Equatable {
         self.value = value.map { Finding.shorten($0) }
     }
 
-    /// `file:line: severity: message (hint)`, the one-line form printed on standard error.
+    /// `file:line: severity: message (hint)` (`file:Sheet!D14:` for a workbook's cell), the
+    /// one-line form printed on standard error.
     public var formatted: String {
         var text = file
-        if let line { text += ":\(line)" }
+        if let cell { text += ":\(cell)" } else if let line { text += ":\(line)" }
         text += ": \(severity.rawValue): \(message)"
         if let hint { text += " (\(hint))" }
         return text

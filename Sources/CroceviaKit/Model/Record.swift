@@ -16,6 +16,8 @@ public struct Provenance: Sendable, Equatable {
     public var places: SourcePlaces?
     /// How many error findings mapping the record through a profile gave (fields left out).
     public var mappingErrors = 0
+    /// The sheet, for a record read from a workbook (its `line` is then the row's number).
+    public var sheet: SheetPlace?
 
     public init(source: String, file: String, line: Int, record: Int, key: String? = nil) {
         self.source = source
@@ -23,6 +25,14 @@ public struct Provenance: Sendable, Equatable {
         self.line = line
         self.record = record
         self.key = key
+    }
+
+    /// The workbook cell of one of the record's columns (`Servizi!D14`); the row (`Servizi!14:14`)
+    /// for a field that is not a column; nil for a record not read from a sheet.
+    public func cell(of field: String?) -> String? {
+        guard let sheet else { return nil }
+        guard let field, let column = sheet.columns[field] else { return "\(sheet.name)!\(line):\(line)" }
+        return "\(sheet.name)!\(CellReference.letters(column))\(line)"
     }
 
     /// The line where the member a JSON Pointer names starts (or the closest member around it
@@ -44,6 +54,19 @@ public struct Provenance: Sendable, Equatable {
         ])
         if let key { object["key"] = .string(key) }
         return .object(object)
+    }
+}
+
+/// A workbook's sheet, as the records read from it know it.
+public struct SheetPlace: Sendable, Equatable {
+    /// The sheet's name, quoted as a formula quotes it when it has spaces (`'Punti di ascolto'`).
+    public var name: String
+    /// Each column's index (0 for A), by the record's key for it.
+    public var columns: [String: Int]
+
+    public init(name: String, columns: [String: Int]) {
+        self.name = name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "_" }) ? "'\(name.replacingOccurrences(of: "'", with: "''"))'" : name
+        self.columns = columns
     }
 }
 

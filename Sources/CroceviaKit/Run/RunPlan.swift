@@ -132,7 +132,9 @@ extension Profile.Source {
     /// Fills in how to read the input as the profile says, where the command line left it open;
     /// a `--from` that contradicts the profile is a usage error.
     func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
-        if let from, from != format {
+        // A sheet's formats stand for each other: the file's content tells them apart (`Format.of`).
+        let sheets: Set<Format> = [.csv, .xlsx, .ods]
+        if let from, from != format, !(sheets.contains(from) && sheets.contains(format)) {
             throw CroceviaError.usage("--from \(from.rawValue) contradicts the profile, which reads \(format.rawValue)")
         }
         from = format
@@ -140,6 +142,8 @@ extension Profile.Source {
         reader.delimiter = reader.delimiter ?? delimiter
         if reader.recordsPath.isEmpty { reader.recordsPath = records }
         reader.recordElement = reader.recordElement ?? recordElement
+        reader.sheet = reader.sheet ?? sheet
+        reader.headerRow = reader.headerRow ?? headerRow
         reader.enclosing = reader.enclosing || readsEnclosing
     }
 }
