@@ -151,7 +151,7 @@ public final class Mapper {
         if tree.isEmpty && step.required {
             note(Finding(.error, rule: "map.required", message: "\(step.label) is required but has no value",
                                  hint: step.columns.isEmpty ? nil : "fill in \(step.columns.joined(separator: ", "))",
-                                 file: current.file, line: current.line, record: current.record, field: step.columns.first))
+                                 file: current.file, line: current.line, record: current.record, field: step.columns.first, cell: current.cell(of: step.columns.first)))
         }
         return tree
     }
@@ -180,11 +180,11 @@ public final class Mapper {
                     // Case data: the kind of problem and the column, never the value (it may name
                     // someone even outside the identifier columns).
                     note(Finding(severity, rule: rule, message: "\(step.label): \(Self.withoutValues(message)) (the value, \(value.count) characters, is not shown: case data)",
-                                         file: current.file, line: current.line, record: current.record, field: step.columns.first))
+                                         file: current.file, line: current.line, record: current.record, field: step.columns.first, cell: current.cell(of: step.columns.first)))
                     return
                 }
                 note(Finding(severity, rule: rule, message: "\(step.label): \(message)", file: current.file,
-                                     line: current.line, record: current.record, field: step.columns.first, value: value))
+                                     line: current.line, record: current.record, field: step.columns.first, value: value, cell: current.cell(of: step.columns.first)))
             }
         }
         values = values.droppingEmpty()
@@ -200,7 +200,7 @@ public final class Mapper {
     private func withheld(_ step: FieldStep, _ severity: Finding.Severity, rule: String, message: String, provenance: Provenance) {
         let columns = step.columns.joined(separator: ", ")
         note(Finding(severity, rule: rule, message: "\(step.label): \(message) (the value is not shown: \(columns) \(step.columns.count == 1 ? "holds" : "hold") personal identifiers)",
-                             file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+                             file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first, cell: provenance.cell(of: step.columns.first)))
     }
 
     private func sourceValues(_ step: FieldStep, row: JSONObject) -> ValueTree {
@@ -406,7 +406,7 @@ public final class Mapper {
                 let step = steps[index]
                 note(Finding(.error, rule: "map.id", message: "\(step.label): the id is made from \(step.columns.joined(separator: ", ")), empty in this record",
                                      hint: "fill in the key columns", file: current.file, line: current.line,
-                                     record: current.record, field: step.columns.first))
+                                     record: current.record, field: step.columns.first, cell: current.cell(of: step.columns.first)))
             }
         }
         context.missingIDs.removeSubrange(missingBefore...)
@@ -524,11 +524,12 @@ public final class Mapper {
         let hint = "join them (transforms: [join]) or map them to a list (\(step.label.split(separator: ".").first ?? "")[] …)"
         if step.withholds || isCaseData {
             note(Finding(.error, rule: "map.several-values", message: message + " (the values are not shown)", hint: hint,
-                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first))
+                                 file: provenance.file, line: provenance.line, record: provenance.record, field: step.columns.first, cell: provenance.cell(of: step.columns.first)))
             return
         }
         note(Finding(.error, rule: "map.several-values", message: message, hint: hint, file: provenance.file, line: provenance.line,
-                             record: provenance.record, field: step.columns.first, value: values.map(\.cellText).joined(separator: " | ")))
+                             record: provenance.record, field: step.columns.first, value: values.map(\.cellText).joined(separator: " | "),
+                             cell: provenance.cell(of: step.columns.first)))
     }
 
 }

@@ -121,6 +121,8 @@ public enum Transform: Sendable {
         return output
     }
 
+    static let isoDate = DatePattern("yyyy-MM-dd")!
+
     /// Steps worth remembering the result of: regular expressions, title case, dates.
     var isCostly: Bool {
         switch self {
@@ -183,6 +185,8 @@ public enum Transform: Sendable {
             for pattern in patterns {
                 if let iso = pattern.isoDate(from: trimmed) { return .string(iso) }
             }
+            // An ISO date is what a workbook's date cell gives, whatever the profile's patterns say.
+            if let iso = Self.isoDate.isoDate(from: trimmed) { return .string(iso) }
             let names = patterns.map(\.source).joined(separator: " or ")
             report(.error, "map.date", "not a date in the form \(names); the value was left out", text)
             return nil

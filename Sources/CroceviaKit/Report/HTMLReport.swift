@@ -64,7 +64,7 @@ public enum HTMLReport {
             page += "<h2>\(escape(words.problems))</h2>\n<table>\n<tr><th>\(escape(words.field))</th><th>\(escape(words.problem))</th><th>\(escape(words.count))</th><th>\(escape(words.examples))</th></tr>\n"
             for group in sorted {
                 let examples = group.rows.prefix(rowsPerGroup).map { finding -> String in
-                    var text = finding.line.map { "\(words.line) \($0)" } ?? (finding.record.map { "\(words.record) \($0)" } ?? "")
+                    var text = finding.cell ?? finding.line.map { "\(words.line) \($0)" } ?? (finding.record.map { "\(words.record) \($0)" } ?? "")
                     if let subject = finding.subject { text += " (\(subject))" }
                     if let value = finding.value { text += ": «\(value)»" }
                     return escape(text)

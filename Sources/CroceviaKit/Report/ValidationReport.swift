@@ -39,6 +39,7 @@ public enum ValidationReport {
                 ("severity", .string(finding.severity.rawValue)),
                 ("message", .string(finding.message)),
             ]
+            if let cell = finding.cell { members.append(("cell", .string(cell))) }
             if let subject = finding.subject { members.append(("subject", .string(subject))) }
             if let hint = finding.hint { members.append(("hint", .string(hint))) }
             if let value = finding.value { members.append(("value", .string(value))) }
