@@ -58,7 +58,7 @@ public enum Format: String, Sendable, CaseIterable {
         guard let format = given ?? Format(guessingFrom: input) else {
             throw CroceviaError.usage("cannot tell the format of \(input) from its name; say --from csv, json, jsonl, xml, xlsx, ods, hsds-json, hsds-jsonl, hsds-csv or case-csv")
         }
-        if format.syntax == .csv || format.syntax == .workbook, let sniffed = sheetFormat(of: input) { return sniffed }
+        if format == .csv || format.isWorkbook, let sniffed = sheetFormat(of: input) { return sniffed }
         return format
     }
 
@@ -81,8 +81,8 @@ public enum Format: String, Sendable, CaseIterable {
     /// What a file is written in, whatever its records mean.
     public enum Syntax: Sendable {
         case csv, json, jsonl, xml
-        /// A workbook's sheets.
-        case workbook
+        /// Workbooks: a ZIP archive of XML parts, in Office Open XML's or OpenDocument's shape.
+        case xlsx, ods
         /// A folder of CSV files (an HSDS tabular package, case data's tables).
         case tables
     }
@@ -99,7 +99,8 @@ public enum Format: String, Sendable, CaseIterable {
         case .json, .hsdsJSON: return .json
         case .jsonl, .hsdsJSONL: return .jsonl
         case .xml: return .xml
-        case .xlsx, .ods: return .workbook
+        case .xlsx: return .xlsx
+        case .ods: return .ods
         case .hsdsCSV, .caseCSV: return .tables
         }
     }
@@ -131,7 +132,10 @@ public enum Format: String, Sendable, CaseIterable {
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// The names of the formats written (workbooks are only read).
-    public static var writtenNames: String { allCases.filter { $0.syntax != .workbook }.map(\.rawValue).joined(separator: ", ") }
+    public static var writtenNames: String { allCases.filter { !$0.isWorkbook }.map(\.rawValue).joined(separator: ", ") }
+
+    /// Whether it is a workbook (read, not written).
+    public var isWorkbook: Bool { self == .xlsx || self == .ods }
 
     /// Opens a reader for this format over one input (a file, `-`, or a package folder).
     public func makeReader(path: String, encoding: TextEncoding = .auto, source: String, options: ReaderOptions = ReaderOptions(),

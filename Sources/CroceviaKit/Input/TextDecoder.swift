@@ -68,8 +68,8 @@ final class TextDecoder {
         let bytes = UnsafeBufferPointer(start: raw, count: min(count, 4))
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw CroceviaError.unreadableInput(
-                file: name, line: nil, message: "this is a ZIP archive (an Excel .xlsx workbook?), not a text file",
-                hint: "open it in Excel or LibreOffice and save it as CSV")
+                file: name, line: nil, message: "this is a ZIP archive, not a text file, nor a workbook crocevia can open (a damaged .xlsx?)",
+                hint: "open it in Excel or LibreOffice and save it again as .xlsx, .ods or CSV; a workbook is read from a file, not from standard input")
         }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw CroceviaError.unreadableInput(

@@ -131,7 +131,7 @@ enum SourceName {
 extension Profile.Source {
     /// Fills in how to read the input as the profile says, where the command line left it open;
     /// a `--from` that contradicts the profile is a usage error.
-    func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
+    public func apply(to reader: inout ReaderOptions, from: inout Format?, encoding: inout TextEncoding?) throws {
         // A sheet's formats stand for each other: the file's content tells them apart (`Format.of`).
         let sheets: Set<Format> = [.csv, .xlsx, .ods]
         if let from, from != format, !(sheets.contains(from) && sheets.contains(format)) {

@@ -128,7 +128,7 @@ import Testing
             _ = try decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00])
             Issue.record("a ZIP file was read as text")
         } catch CroceviaError.unreadableInput(_, _, let message, _) {
-            #expect(message == "this is a ZIP archive (an Excel .xlsx workbook?), not a text file")
+            #expect(message == "this is a ZIP archive, not a text file, nor a workbook crocevia can open (a damaged .xlsx?)")
         }
     }
 

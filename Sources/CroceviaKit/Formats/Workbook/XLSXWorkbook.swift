@@ -7,7 +7,7 @@ final class XLSXWorkbook: Workbook {
     private let sheetParts: [ZipArchive.Member]
     private let findings: FindingLog
     /// Shared strings, by index.
-    private(set) var strings: [String] = []
+    private(set) var strings = SharedStrings()
     /// For each cell style (`s`), whether its number format is a date, a time, or neither.
     private(set) var dateStyles: [DateStyle] = []
     private(set) var date1904 = false
@@ -17,7 +17,7 @@ final class XLSXWorkbook: Workbook {
     }
 
     /// The longest shared-string table read: beyond it the workbook is refused (memory stays flat).
-    static let maximumStringBytes = 256 << 20
+    static let maximumStringBytes = 128 << 20
 
     init(archive: ZipArchive, findings: FindingLog) throws {
         self.archive = archive
@@ -171,22 +171,39 @@ final class XLSXWorkbook: Workbook {
     }
 
     /// The shared strings: each `<si>`'s text, its rich-text runs joined, phonetic runs left out.
-    private func readStrings(_ member: ZipArchive.Member) throws -> [String] {
+    private func readStrings(_ member: ZipArchive.Member) throws -> SharedStrings {
         let reader = try PartReader(archive: archive, member: member, findings: findings)
-        var strings: [String] = []
-        var bytes = 0
+        var strings = SharedStrings()
         while let node = try reader.next() {
             guard node == .start, reader.name == "si" else { continue }
-            let text = try reader.elementText(skipping: ["rPh", "phoneticPr"])
-            bytes += text.utf8.count
-            guard bytes <= Self.maximumStringBytes else {
+            strings.append(try reader.elementText(skipping: ["rPh", "phoneticPr"]))
+            guard strings.byteCount <= Self.maximumStringBytes else {
                 throw CroceviaError.unreadableInput(file: archive.file, line: nil,
                                                     message: "the workbook's shared strings exceed \(Self.maximumStringBytes >> 20) MiB of text (a workbook built to exhaust memory?)",
                                                     hint: "save each sheet as CSV and send those")
             }
-            strings.append(text)
         }
         return strings
+    }
+}
+
+/// A workbook's shared strings in one buffer, each found by where it ends: a sheet of a million
+/// cells holds as many strings, and a `String` each would cost several times their text.
+struct SharedStrings {
+    private var bytes: [UInt8] = []
+    private var ends: [UInt32] = []
+
+    var count: Int { ends.count }
+    var byteCount: Int { bytes.count }
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        ends.append(UInt32(bytes.count))
+    }
+
+    subscript(index: Int) -> String {
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<Int(ends[index])]), as: UTF8.self) }
     }
 }
 
