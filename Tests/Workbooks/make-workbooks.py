@@ -190,7 +190,25 @@ def hostile():
     open(out("really-csv.xlsx"), "w", encoding="utf-8").write("Denominazione;Comune\nSportello Aurora;Torino\n")
 
 
+def flat():
+    """An hsds-flat sheet as a partner fills it: one service at two places (two rows, the second
+    naming it differently), one service with no id, a column the layout does not have."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Servizi"
+    sheet.append(["organization.name", "service.id", "service.name", "service.status", "phones[0].number", "location.name",
+                  "location.address_1", "location.city", "location.postal_code", "location.latitude", "Referente"])
+    sheet.append(["Cooperativa Il Ponte", "3f1e8c52-7a0b-4c1d-9e2f-5a6b7c8d9e0f", "Sportello lavoro", "active", "011 436 1234",
+                  "Portineria Porta Palazzo", "Piazza della Repubblica 14/A", "Torino", "10152", 45.0762, "Anna"])
+    sheet.append(["Cooperativa Il Ponte", "3f1e8c52-7a0b-4c1d-9e2f-5a6b7c8d9e0f", "Sportello Lavoro", "active", "011 436 1234",
+                  "Casa del quartiere Aurora", "Via Cecchi 17", "Torino", "10152", None, "Marco"])
+    sheet.append(["Associazione Porta Aperta", None, "SOS tecnologia", "active", None, None, None, "Collegno", None, None, None])
+    book.save(out("flat.xlsx"))
+
+
 openpyxl_workbook()
+flat()
 handmade()
 ods()
 hostile()

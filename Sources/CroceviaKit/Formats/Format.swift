@@ -13,6 +13,8 @@ public enum Format: String, Sendable, CaseIterable {
     case hsdsJSONL = "hsds-jsonl"
     /// An HSDS tabular package: a folder with `datapackage.json` and one CSV per resource.
     case hsdsCSV = "hsds-csv"
+    /// HSDS services as one sheet, a row per service at a location (CSV, or read from a workbook).
+    case hsdsFlat = "hsds-flat"
     /// Case data's canonical tabular form: a folder with one CSV per entity (`contact.csv`…).
     case caseCSV = "case-csv"
 
@@ -102,13 +104,14 @@ public enum Format: String, Sendable, CaseIterable {
         case .xlsx: return .xlsx
         case .ods: return .ods
         case .hsdsCSV, .caseCSV: return .tables
+        case .hsdsFlat: return .csv
         }
     }
 
     public var model: Model {
         switch self {
         case .csv, .json, .jsonl, .xml, .xlsx, .ods: return .partner
-        case .hsdsJSON, .hsdsJSONL, .hsdsCSV: return .hsds
+        case .hsdsJSON, .hsdsJSONL, .hsdsCSV, .hsdsFlat: return .hsds
         case .caseCSV: return .caseData
         }
     }
@@ -166,6 +169,11 @@ public enum Format: String, Sendable, CaseIterable {
         case .hsdsCSV:
             return TabularPackageReader(path: path, root: options.hsdsObject ?? "service", source: source, findings: findings,
                                         schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes, places: options.places)
+        case .hsdsFlat:
+            // The rows from a CSV file or a workbook's sheet, whichever the file is.
+            let rows = Format.sheetFormat(of: path) ?? .csv
+            let inner = try rows.makeReader(path: path, encoding: encoding, source: source, options: options, findings: findings, chunkSize: chunkSize)
+            return FlatHSDSReader(inner, source: source, findings: findings)
         case .caseCSV:
             return try CaseTabularReader(folder: path, source: source, findings: findings,
                                          schemas: try HSDSSchemas.standard(), maxFieldBytes: options.maxFieldBytes)
@@ -191,6 +199,8 @@ public enum Format: String, Sendable, CaseIterable {
         case .hsdsCSV:
             return try TabularPackageWriter(folder: path, root: options.hsdsObject ?? "service",
                                             schemas: try HSDSSchemas.standard(), findings: findings)
+        case .hsdsFlat:
+            return FlatHSDSWriter(sink: try OutputSink(path: path), delimiter: options.delimiter, findings: findings)
         case .caseCSV:
             return try CaseTabularWriter(folder: path, fallback: options.hsdsObject ?? "case/contact",
                                          schemas: try HSDSSchemas.standard(), findings: findings)
