@@ -72,4 +72,31 @@ struct FlatHSDSTests {
             "flat.xlsx:Servizi!B4: warning: the row has no service.id; the service is given d1c06070-e1b2-5afa-92e2-cd3dcc11bd73, made from its names (give each service an id, the same on each of its rows)",
         ])
     }
+
+    @Test("the template: the header sheet and the guide, read back by the workbook reader; the guide speaks both languages")
+    func template() throws {
+        let path = try temporaryFile(FlatTemplate.xlsx(), name: "modello.xlsx")
+        #expect(Format.sheetFormat(of: path) == .xlsx)
+        let reader = try Format.xlsx.makeReader(path: path, source: "t", findings: FindingLog())
+        #expect(try reader.next() == nil)
+        #expect((reader as? WorkbookRecordReader).map { _ in true } == true)
+        var options = ReaderOptions()
+        options.sheet = "Guida"
+        let guide = try Format.xlsx.makeReader(path: path, source: "t", options: options, findings: FindingLog())
+        var rows: [JSONObject] = []
+        while let record = try guide.next() { rows.append(record.value.objectValue!) }
+        #expect(rows.map { $0["Colonna / Column"]?.stringValue ?? "" } == FlatHSDS.names)
+        let phone = try #require(rows.first { $0["Colonna / Column"]?.stringValue == "phones[1].number" })
+        #expect(phone["Che cosa scrivere"]?.stringValue == "Secondo telefono: numero di telefono")
+        #expect(phone["What to write"]?.stringValue == "Second phone: phone number")
+        #expect(rows.allSatisfy { !($0["Che cosa scrivere"]?.stringValue ?? "").isEmpty && !($0["What to write"]?.stringValue ?? "").isEmpty })
+        // The header sheet, read as the flat layout: no service, no finding.
+        let findings = FindingLog()
+        let flat = try Format.hsdsFlat.makeReader(path: path, source: "t", findings: findings)
+        #expect(try flat.next() == nil && findings.findings.isEmpty)
+        #expect(FlatTemplate.csv() == FlatHSDS.names.joined(separator: ",") + "\n")
+        // Written twice, the same bytes (no time stamps).
+        #expect(FlatTemplate.xlsx() == FlatTemplate.xlsx())
+        #expect(XLSXWriter.escape("a < b & \"c\"\u{1}") == "a &lt; b &amp; &quot;c&quot;")
+    }
 }
