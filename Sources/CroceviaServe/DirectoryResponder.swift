@@ -14,21 +14,33 @@ struct DirectoryResponder: HTTPResponder {
     let logger: Logger
     let openAPI: NIOCore.ByteBuffer
     let pages: DirectoryPages
+    let onboarding: OnboardingPages
 
     init(store: DirectoryStore, logger: Logger) throws {
         self.store = store
         self.logger = logger
         openAPI = NIOCore.ByteBuffer(string: JSONText.compact(try OpenAPIDocument.served()))
         pages = try DirectoryPages()
+        onboarding = try OnboardingPages()
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        var response = answer(request)
-        response.headers[.accessControlAllowOrigin] = "*"
+        var response: Response
+        if request.uri.path.hasPrefix("/onboarding/") {
+            // A partner's own page: not for other sites (no CORS), not kept by caches.
+            response = await onboard(request)
+            response.headers[.cacheControl] = "no-store"
+            response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        } else {
+            response = answer(request)
+            response.headers[.accessControlAllowOrigin] = "*"
+        }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+            // An onboarding link's token is a secret: never logged.
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path.hasPrefix("/onboarding/") ? "/onboarding/…" : request.uri.path)",
+            "status": "\(response.status.code)",
             "ms": "\((milliseconds * 100).rounded() / 100)",
         ])
         return response
@@ -87,6 +99,43 @@ struct DirectoryResponder: HTTPResponder {
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
         }
+    }
+
+    /// `/onboarding/{token}`: the upload form (GET) and the report on a file posted to it (POST).
+    private func onboard(_ request: Request) async -> Response {
+        let token = String(request.uri.path.dropFirst("/onboarding/".count))
+        let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
+        let partner = store.partner(token: token)
+        let answer: OnboardingPages.Answer
+        switch request.method {
+        case .get, .head:
+            answer = onboarding.page(token: token, partner: partner, lang: lang)
+        case .post:
+            let body: NIOCore.ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: OnboardingPages.maximumUpload + 64 * 1024)
+            } catch {
+                let labels = lang == "en" ? OnboardingPages.english : OnboardingPages.italian
+                return html(OnboardingPages.Answer(status: 413, html: onboarding.refusalPage(413, "\(labels["too_large"]!) (\(OnboardingPages.maximumUpload >> 20) MB)", lang: lang)))
+            }
+            answer = await onboarding.upload(token: token, partner: partner, lang: lang, contentType: request.headers[.contentType] ?? "",
+                                             body: Array(buffer: body)) { work in
+                // Reading and checking a file takes a while: not on the event loops.
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().async { continuation.resume(returning: work()) }
+                }
+            }
+        default:
+            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: the onboarding page is read with GET and sent with POST").body, status: 405)
+            response.headers[.allow] = "GET, HEAD, POST"
+            return response
+        }
+        return html(answer)
+    }
+
+    private func html(_ answer: OnboardingPages.Answer) -> Response {
+        Response(status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: answer.html)))
     }
 
     private func json(_ value: JSONValue, status: Int) -> Response {

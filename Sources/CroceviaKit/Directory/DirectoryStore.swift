@@ -2,12 +2,15 @@ import Foundation
 
 /// The snapshot the server answers from, and the registry it comes from. `refresh` asks the
 /// registry which run last published and reads the directory again when a newer one has
-/// committed; requests in flight keep the snapshot they started with. The registry is only
-/// read, and only by `refresh`, one call at a time.
+/// committed; requests in flight keep the snapshot they started with. It also holds the
+/// partners' open onboarding links, read again at each refresh. The registry is only read, and
+/// only by `refresh`, one call at a time.
 public final class DirectoryStore: @unchecked Sendable {
     private let lock = NSLock()
     private let refreshing = NSLock()
     private var current: DirectorySnapshot
+    /// The partners with an open onboarding link, by their token's hash; read at each refresh.
+    private var partnerLinks: [String: PartnerAccess.Partner]
     // Guarded by `refreshing`.
     private let db: RegistryDatabase
     private let municipalities: Municipalities
@@ -18,6 +21,15 @@ public final class DirectoryStore: @unchecked Sendable {
         self.db = db
         municipalities = try Municipalities.standard()
         current = try DirectorySnapshot(db: db, municipalities: municipalities)
+        partnerLinks = try PartnerAccess.open(in: db)
+    }
+
+    /// The partner whose open link has this token (a link revoked closes at the next refresh).
+    public func partner(token: String) -> PartnerAccess.Partner? {
+        let hash = PartnerAccess.hash(token)
+        lock.lock()
+        defer { lock.unlock() }
+        return partnerLinks[hash]
     }
 
     public var snapshot: DirectorySnapshot {
@@ -32,6 +44,10 @@ public final class DirectoryStore: @unchecked Sendable {
     public func refresh() throws -> DirectorySnapshot? {
         refreshing.lock()
         defer { refreshing.unlock() }
+        let links = try PartnerAccess.open(in: db)
+        lock.lock()
+        partnerLinks = links
+        lock.unlock()
         let held = snapshot.publishRun
         guard try DirectorySnapshot.lastPublish(in: db) != held else { return nil }
         let next = try DirectorySnapshot(db: db, municipalities: municipalities)

@@ -168,7 +168,7 @@ enum FlatHSDS {
             var link = JSONObject()
             for (index, column) in FlatHSDS.columns.enumerated() {
                 guard let text = cells[column.name], !text.isEmpty else { continue }
-                let value: JSONValue = column.numeric && Double(text) != nil ? .number(text) : .string(text)
+                let value: JSONValue = column.numeric ? FlatHSDS.number(text).map(JSONValue.number) ?? .string(text) : .string(text)
                 if column.perPlace {
                     FlatHSDS.set(value, at: column.path[...], in: &link)
                 } else if let first = entry.given[index] {
@@ -257,6 +257,16 @@ enum FlatHSDS {
             let head = first.compactMap { key in object[key].map { (key: key, value: $0) } }
             return JSONObject(head + object.members.filter { !first.contains($0.key) })
         }
+    }
+
+    /// `text` as a JSON number (`45.0762`, `-7`; `45,0762` with a decimal comma, as an Italian
+    /// sheet writes it); nil for anything else (`nan`, `0x1F`, `circa 45`), which stays text.
+    static func number(_ text: String) -> String? {
+        let pattern = #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#
+        if text.range(of: pattern, options: .regularExpression) != nil { return text }
+        let dotted = text.replacingOccurrences(of: ",", with: ".")
+        guard !text.contains("."), text.filter({ $0 == "," }).count == 1, dotted.range(of: pattern, options: .regularExpression) != nil else { return nil }
+        return dotted
     }
 
     /// Sets `value` at `path` in `object`, making the objects and list elements on the way.

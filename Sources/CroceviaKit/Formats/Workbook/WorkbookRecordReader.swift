@@ -37,7 +37,8 @@ public final class WorkbookRecordReader: RecordReader {
     private var pending: [Int]
     private let firstWithData: Bool
     private var rows: SheetRows?
-    private var sheetName = ""
+    /// Rows above a header row named by `--header-row`.
+    private var skippedAbove = 0
     private var buffered: [SheetRow] = []
     private var header: [String] = []
     private var place = SheetPlace(name: "", columns: [:])
@@ -104,12 +105,21 @@ public final class WorkbookRecordReader: RecordReader {
         while let index = pending.first {
             pending.removeFirst()
             let rows = try workbook.rows(ofSheet: index)
-            sheetName = workbook.sheetNames[index]
-            place = SheetPlace(name: sheetName, columns: [:])
+            place = SheetPlace(name: workbook.sheetNames[index], columns: [:])
             buffered = []
+            skippedAbove = 0
             while buffered.count < Self.headerSearchRows, let row = try rows.next() {
-                if !row.cells.allSatisfy({ $0.text.isEmpty }) { buffered.append(row) }
-                if let wanted = options.headerRow, row.number >= wanted { break }
+                guard !row.cells.allSatisfy({ $0.text.isEmpty }) else { continue }
+                // The header row named: the rows above it are passed over, however many.
+                if let wanted = options.headerRow {
+                    if row.number < wanted {
+                        skippedAbove += 1
+                        continue
+                    }
+                    buffered.append(row)
+                    break
+                }
+                buffered.append(row)
             }
             (rows as? XLSXSheetRows).map(reportErrors)
             guard !buffered.isEmpty else {
@@ -146,6 +156,11 @@ public final class WorkbookRecordReader: RecordReader {
                 throw CroceviaError.usage("--header-row \(wanted): row \(wanted) of sheet \(place.name) in \(name) is empty or missing")
             }
             position = found
+            if skippedAbove > 0 {
+                findings.add(Finding(.info, rule: "workbook.title-rows",
+                                     message: "sheet \(place.name): the header is row \(wanted), as asked; \(skippedAbove) row\(skippedAbove == 1 ? "" : "s") above it \(skippedAbove == 1 ? "is" : "are") not read",
+                                     file: name, line: wanted, cell: "\(place.name)!\(wanted):\(wanted)"))
+            }
         } else {
             let widths = buffered.map { row in row.cells.filter { !$0.text.isEmpty }.count }
             let widest = widths.max() ?? 0

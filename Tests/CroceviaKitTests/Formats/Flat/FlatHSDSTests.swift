@@ -65,6 +65,9 @@ struct FlatHSDSTests {
         #expect(links.compactMap { ($0["location"] as? [String: Any])?["name"] as? String } == ["Portineria Porta Palazzo", "Casa del quartiere Aurora"])
         #expect((links.first?["location"] as? [String: Any])?["latitude"] as? Double == 45.0762)
         #expect(first["organization_id"] as? String == UUIDv5.make(namespace: UUIDv5.defaultNamespace, name: "hsds-flat/organization/Cooperativa Il Ponte").text)
+        // Coordinates and ages as JSON numbers, a decimal comma read; anything else stays text.
+        #expect(["45.0762", "45,0762", "nan", "0x1F", "-7", "1e3", ".5", "1,234,5"].map(FlatHSDS.number)
+                == ["45.0762", "45.0762", nil, nil, "-7", "1e3", nil, nil])
         let root = packageRoot.path + "/Tests/Workbooks/"
         #expect(findings.map { $0.replacingOccurrences(of: root, with: "") } == [
             "flat.xlsx:Servizi!1:1: error: hsds-flat has no column \"Referente\"; its values are not read (its columns are in docs/formats.md, \"hsds-flat\")",

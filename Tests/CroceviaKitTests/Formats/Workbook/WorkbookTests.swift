@@ -92,6 +92,8 @@ struct WorkbookTests {
         ])
         let second = try read("handmade.xlsx", sheet: "Seconda")
         #expect(second.records == [#"{"column_1":"","Colonna":"7"}"#])
+        let named = try read("handmade.xlsx", headerRow: 2)
+        #expect(named.findings.first == "handmade.xlsx:Dati!2:2: info: sheet Dati: the header is row 2, as asked; 1 row above it is not read")
         #expect(try read("handmade.xlsx", headerRow: 2).records.first == #"{"Doposcuola \"Il Ponte\"":"Mensa & co.","2025-01-21":"","09:30":"","12.5":"25","true":"","Doposcuola \"Il Ponte\"!":""}"#)
         let path = workbook("servizi-openpyxl.xlsx")
         #expect(throws: CroceviaError.usage("--sheet \"Sportelli\": \(path) has no such sheet; its sheets: \"Servizi\", \"Sedi\", \"Vuoto\"")) {

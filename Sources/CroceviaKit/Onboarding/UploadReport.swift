@@ -1,0 +1,48 @@
+import Foundation
+
+/// What the onboarding page tells a partner about a file they uploaded: a profile suggested from
+/// it, the file checked through that profile (the same bilingual report as `validate --html`,
+/// grouped by column, with `sheet!cell` places), and the findings as CSV. Nothing is imported:
+/// a coordinator does that once the profile is right. Knows nothing of HTTP.
+public struct UploadReport: Sendable {
+    public let records: Int
+    public let invalid: Int
+    public let errors: Int
+    public let warnings: Int
+    /// The suggested profile, as YAML.
+    public let profile: String
+    /// The validation report, a whole HTML page.
+    public let html: String
+    /// The findings, one per row: cell (or line), column, severity, rule, message, value.
+    public let findingsCSV: String
+
+    /// Reads `file` (its format told by its content), suggests a profile for it, and checks it
+    /// through that profile. `shownAs` is the name the partner gave the file, for the report; the
+    /// file's own path never appears in what is returned.
+    public static func make(file: String, shownAs: String, partner: String, language: HTMLReport.Language) throws -> UploadReport {
+        let suggestion = try ProfileSuggestion.suggest(file: file, from: nil, encoding: nil, options: ReaderOptions(), sample: 200, source: partner)
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let profilePath = folder.appendingPathComponent("profile.yaml").path
+        try suggestion.yaml.write(toFile: profilePath, atomically: true, encoding: .utf8)
+        let findings = FindingLog()
+        let summary = try Validation(options: ValidateOptions(inputs: [file], target: .profile(path: profilePath)), findings: findings).run()
+        let html = HTMLReport.html(summary: summary, findings: findings, inputs: [shownAs], schema: language == .it ? "profilo suggerito" : "suggested profile",
+                                   language: language)
+        var csv = ByteBuffer()
+        csv.append("cell,line,column,severity,rule,message,value\n")
+        for finding in findings.findings {
+            let cells = [finding.cell ?? "", finding.line.map(String.init) ?? "", finding.field ?? "", finding.severity.rawValue, finding.rule,
+                         finding.message, finding.value ?? ""]
+            csv.append(cells.map(Self.csvField).joined(separator: ",") + "\n")
+        }
+        // The upload's path is the server's business: the partner's own name for it instead.
+        let hide = { (text: String) in text.replacingOccurrences(of: file, with: shownAs).replacingOccurrences(of: profilePath, with: "profile.yaml") }
+        return UploadReport(records: summary.records, invalid: summary.invalidRecords, errors: findings.errorCount, warnings: findings.warningCount,
+                            profile: suggestion.yaml.replacingOccurrences(of: file, with: shownAs), html: hide(html), findingsCSV: hide(csv.string))
+    }
+
+    private static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

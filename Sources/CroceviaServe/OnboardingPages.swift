@@ -1,0 +1,178 @@
+import CroceviaKit
+import Foundation
+import Mustache
+import Synchronization
+
+/// The onboarding page (`/onboarding/{token}`): a partner, by the link `crocevia partner add`
+/// gave them, uploads a file (CSV, xlsx, ods, JSON, XML) and reads what Crocevia makes of it: a
+/// profile suggested from it and the bilingual validation report through that profile, with the
+/// findings as CSV to download. Nothing is imported; the upload is deleted once the report is
+/// made. Guarded: the token (only its hash is kept), a form token against cross-site posts, a
+/// size limit, one report at a time per partner; the file's name is shown, never used as a path.
+final class OnboardingPages: Sendable {
+    /// The largest upload read.
+    static let maximumUpload = 20 << 20
+
+    private let form: MustacheLibrary
+    private let problem: MustacheLibrary
+    private let result: MustacheLibrary
+    /// Drawn when the server starts: a form from before a restart is asked for again.
+    private let formKey = PartnerAccess.FormKey()
+    /// The partners whose report is being made.
+    private let busy = Mutex<Set<String>>([])
+
+    init() throws {
+        func library(_ content: String) throws -> MustacheLibrary {
+            var library = MustacheLibrary()
+            try library.register(PageTemplates.layout, named: "layout")
+            try library.register(content, named: "content")
+            return library
+        }
+        form = try library(Self.formTemplate)
+        problem = try library(PageTemplates.problem)
+        var result = MustacheLibrary()
+        try result.register(Self.resultTemplate, named: "content")
+        self.result = result
+    }
+
+    struct Answer {
+        let status: Int
+        let html: String
+    }
+
+    /// The upload form for the partner whose token this is.
+    func page(token: String, partner: PartnerAccess.Partner?, lang: String) -> Answer {
+        let labels = lang == "en" ? Self.english : Self.italian
+        guard let partner else { return refusal(404, labels["unknown"]!, lang: lang) }
+        return Answer(status: 200, html: render(form, lang: lang, labels: labels, token: token, extra: [
+            "partner": partner.name, "form_token": PartnerAccess.formToken(for: token, key: formKey),
+            "limit": "\(Self.maximumUpload >> 20) MB",
+        ]))
+    }
+
+    /// A form posted: checked, the file read, the report made off the event loops (`run` is
+    /// given the work and runs it where waiting is allowed).
+    func upload(token: String, partner: PartnerAccess.Partner?, lang: String, contentType: String, body: [UInt8],
+                run: (@escaping @Sendable () -> Answer) async -> Answer) async -> Answer {
+        let labels = lang == "en" ? Self.english : Self.italian
+        guard let partner else { return refusal(404, labels["unknown"]!, lang: lang) }
+        guard let boundary = Multipart.boundary(of: contentType), let parts = Multipart.parts(body, boundary: boundary) else {
+            return refusal(400, labels["not_form"]!, lang: lang)
+        }
+        let given = parts.first { $0.name == "form_token" }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+        guard PartnerAccess.checkFormToken(given, for: token, key: formKey) else { return refusal(403, labels["stale"]!, lang: lang) }
+        guard let file = parts.first(where: { $0.name == "file" }), !file.bytes.isEmpty else { return refusal(400, labels["no_file"]!, lang: lang) }
+        guard busy.withLock({ $0.insert(partner.name).inserted }) else { return refusal(429, labels["busy"]!, lang: lang) }
+        let shown = Self.shownName(file.filename)
+        let bytes = file.bytes
+        let answer = await run { [self] in
+            defer { busy.withLock { _ = $0.remove(partner.name) } }
+            return report(bytes, shownAs: shown, partner: partner.name, lang: lang, labels: labels, token: token)
+        }
+        return answer
+    }
+
+    private func report(_ bytes: [UInt8], shownAs: String, partner: String, lang: String, labels: [String: String], token: String) -> Answer {
+        // A folder of the server's making, a name of its choosing: nothing of the upload's name reaches the file system.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-upload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            let path = folder.appendingPathComponent("upload." + Self.extensionFor(bytes, shownAs: shownAs)).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let made = try UploadReport.make(file: path, shownAs: shownAs, partner: partner, language: lang == "en" ? .en : .it)
+            let block = render(result, template: "content", lang: lang, labels: labels, token: token, extra: [
+                "partner": partner, "file": shownAs, "records": "\(made.records)", "invalid": "\(made.invalid)",
+                "errors": "\(made.errors)", "warnings": "\(made.warnings)", "profile": made.profile,
+                "findings_href": "data:text/csv;charset=utf-8," + (made.findingsCSV.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            ])
+            // The report's own page, with what the partner needs first above it.
+            let html = made.html.replacingOccurrences(of: "<body>", with: "<body>\n<section class=\"onboarding\">" + block + "</section>", options: [],
+                                                      range: made.html.range(of: "<body>"))
+            return Answer(status: 200, html: html)
+        } catch let error as CroceviaError {
+            return refusal(422, "\(labels["unreadable"]!) \(error.description.replacingOccurrences(of: folder.path + "/", with: ""))", lang: lang)
+        } catch {
+            return refusal(500, labels["failed"]!, lang: lang)
+        }
+    }
+
+    /// A page that says what is wrong, for an answer the responder makes itself (a body too large).
+    func refusalPage(_ status: Int, _ message: String, lang: String) -> String {
+        refusal(status, message, lang: lang).html
+    }
+
+    private func refusal(_ status: Int, _ message: String, lang: String) -> Answer {
+        let labels = lang == "en" ? Self.english : Self.italian
+        return Answer(status: status, html: render(problem, lang: lang, labels: labels, token: "", extra: ["title": labels["title"]!, "error": message]))
+    }
+
+    private func render(_ library: MustacheLibrary, template: String = "layout", lang: String, labels: [String: String], token: String,
+                        extra: [String: String]) -> String {
+        var context: [String: Any] = ["lang": lang, "label": labels, "switch_lang": lang == "en" ? "it" : "en",
+                                      "switch_url": "/onboarding/\(token)?lang=\(lang == "en" ? "it" : "en")", "title": labels["title"]!]
+        for (key, value) in extra { context[key] = value }
+        return library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// The file's name as the partner gave it, for showing only: its last path component, at most 120 characters.
+    static func shownName(_ filename: String?) -> String {
+        let last = (filename ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.filter { !$0.isNewline && $0 != "\0" }.prefix(120))
+        return clean.isEmpty ? "upload" : clean
+    }
+
+    /// The extension the upload is saved with: a workbook by its content, else the partner's own
+    /// extension when it is one crocevia reads, else csv.
+    static func extensionFor(_ bytes: [UInt8], shownAs: String) -> String {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return shownAs.lowercased().hasSuffix(".ods") ? "ods" : "xlsx" }
+        let given = shownAs.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        return ["csv", "txt", "json", "jsonl", "xml"].contains(given) ? given : "csv"
+    }
+
+    static let formTemplate = """
+        <h1>{{label.title}}</h1>
+        <p>{{label.for}} <strong>{{partner}}</strong></p>
+        <p>{{label.intro}}</p>
+        <form method="post" enctype="multipart/form-data" action="/onboarding/{{token}}?lang={{lang}}">
+        <input type="hidden" name="form_token" value="{{form_token}}">
+        <label class="wide">{{label.file}} ({{label.formats}}, {{label.at_most}} {{limit}})<input type="file" name="file" required></label>
+        <button type="submit">{{label.send}}</button>
+        </form>
+        <p class="muted">{{label.nothing_imported}}</p>
+        """
+
+    static let resultTemplate = """
+        <h1>{{label.title}}: {{file}}</h1>
+        <p>{{label.for}} <strong>{{partner}}</strong>. {{label.read}} {{records}} · {{label.invalid}} {{invalid}} · {{label.errors}} {{errors}} · {{label.warnings}} {{warnings}}</p>
+        <p class="muted">{{label.nothing_imported}}</p>
+        <p><a href="{{findings_href}}" download="findings.csv">{{label.download}}</a> · <a href="/onboarding/{{token}}?lang={{lang}}">{{label.again}}</a></p>
+        <details><summary>{{label.profile}}</summary><pre>{{profile}}</pre></details>
+        """
+
+    static let italian: [String: String] = [
+        "title": "Caricamento dei dati", "directory": "Rete: elenco dei servizi", "switch": "English", "for": "Per",
+        "intro": "Carica il file dei tuoi servizi così com'è (un foglio Excel o LibreOffice, un CSV, JSON o XML): Crocevia propone come leggerlo e dice che cosa va corretto, colonna per colonna.",
+        "file": "Il file", "formats": "xlsx, ods, csv, json, xml", "at_most": "al massimo", "send": "Controlla il file",
+        "nothing_imported": "Nulla viene importato: il coordinamento della rete lo fa quando la lettura è giusta. Il file viene cancellato dopo il controllo.",
+        "read": "Righe lette:", "invalid": "da correggere:", "errors": "errori:", "warnings": "avvisi:",
+        "download": "Scarica le segnalazioni (CSV)", "again": "Carica un altro file", "profile": "Come Crocevia legge il file (profilo proposto)",
+        "unknown": "Questo collegamento non è valido o è stato revocato: chiedine uno nuovo al coordinamento della rete.",
+        "not_form": "La richiesta non è un modulo con un file.", "stale": "Il modulo è scaduto: ricarica la pagina e riprova.",
+        "no_file": "Scegli un file da caricare.", "busy": "Un altro tuo file è in controllo: attendi che finisca e riprova.",
+        "too_large": "Il file supera il limite.", "unreadable": "Il file non si può leggere:", "failed": "Il controllo non è riuscito; riprova più tardi.",
+    ]
+
+    static let english: [String: String] = [
+        "title": "Uploading data", "directory": "Network: directory of services", "switch": "Italiano", "for": "For",
+        "intro": "Upload your services' file as it is (an Excel or LibreOffice sheet, a CSV, JSON or XML file): Crocevia suggests how to read it and says what to fix, column by column.",
+        "file": "The file", "formats": "xlsx, ods, csv, json, xml", "at_most": "at most", "send": "Check the file",
+        "nothing_imported": "Nothing is imported: the network's coordinators do that once it reads right. The file is deleted after the check.",
+        "read": "Rows read:", "invalid": "to fix:", "errors": "errors:", "warnings": "warnings:",
+        "download": "Download the findings (CSV)", "again": "Upload another file", "profile": "How Crocevia reads the file (the suggested profile)",
+        "unknown": "This link is not valid or was revoked: ask the network's coordinators for a new one.",
+        "not_form": "The request is not a form with a file.", "stale": "The form has expired: reload the page and try again.",
+        "no_file": "Choose a file to upload.", "busy": "Another of your files is being checked: wait for it to finish and try again.",
+        "too_large": "The file is over the limit.", "unreadable": "The file cannot be read:", "failed": "The check failed; try again later.",
+    ]
+}

@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import CroceviaKit
+@testable import CroceviaServe
+
+extension RegistryTests {
+/// The onboarding page of `crocevia serve`, on a real port over the sample registry: a partner's
+/// link, the form, a file posted to it, and what is refused.
+@Suite("The onboarding page")
+struct OnboardingTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("a partner's link opens the form; a CSV and a workbook posted to it give the report and the suggested profile; nothing of the upload is left")
+    func upload() async throws {
+        let url = try ServeTests.sampleRegistry(.sqlite)
+        let db = try Backend.sqlite.reopen(url)
+        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        let closed = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("vecchio-partner", in: db) }
+        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.revoke("vecchio-partner", in: db) })
+        // Only the hash is kept.
+        #expect(try db.rows("SELECT token_hash FROM partner_access WHERE name = 'cooperativa-il-ponte'") == [[.text(PartnerAccess.hash(token))]])
+        db.close()
+        let csv = try Array(Data(contentsOf: Self.root.appendingPathComponent("Samples/portinerie-torino/servizi.csv")))
+        let xlsx = try Array(Data(contentsOf: Self.root.appendingPathComponent("Tests/Workbooks/libreoffice/portinerie.xlsx")))
+        let before = try Self.uploadsLeft()
+        try await ServeTests.serving(url, backend: .sqlite) { base in
+            let page = try await ServeTests.get(base + "/onboarding/" + token)
+            #expect(page.status == 200 && page.body.contains("<strong>cooperativa-il-ponte</strong>"))
+            let formToken = try #require(Self.formToken(in: page.body))
+
+            let report = try await Self.post(base + "/onboarding/" + token, formToken: formToken, file: csv, filename: "../../etc/<script>servizi.csv")
+            #expect(report.status == 200)
+            #expect(report.body.contains("<h1>Caricamento dei dati: &lt;script&gt;servizi.csv</h1>"))
+            #expect(!report.body.contains("<script>"))
+            #expect(report.body.contains("Righe lette: 9"))
+            #expect(report.body.contains("phones[0].number: { column: &quot;Telefono&quot;, transforms: [phone] }"))
+            #expect(report.body.contains("href=\"data:text/csv;charset=utf-8,cell%2Cline%2Ccolumn%2Cseverity%2Crule%2Cmessage%2Cvalue"))
+            #expect(!report.body.contains("crocevia-upload-"))
+
+            let workbook = try await Self.post(base + "/onboarding/" + token + "?lang=en", formToken: formToken, file: xlsx, filename: "portinerie.xlsx")
+            #expect(workbook.status == 200 && workbook.body.contains("Rows read: 9"))
+
+            // Refused: another site's post, a closed or unknown link, a body over the limit.
+            #expect(try await Self.post(base + "/onboarding/" + token, formToken: String(repeating: "0", count: 64), file: csv, filename: "a.csv").status == 403)
+            #expect(try await ServeTests.get(base + "/onboarding/" + closed).status == 404)
+            #expect(try await ServeTests.get(base + "/onboarding/not-a-token").status == 404)
+            let big = [UInt8](repeating: UInt8(ascii: "a"), count: OnboardingPages.maximumUpload + 100_000)
+            #expect(try await Self.post(base + "/onboarding/" + token, formToken: formToken, file: big, filename: "big.csv").status == 413)
+            // The page is the partner's: no CORS, no cache, no token in the logs (see the responder).
+            let (_, response) = try await URLSession.shared.data(for: URLRequest(url: URL(string: base + "/onboarding/" + token)!))
+            #expect((response as! HTTPURLResponse).value(forHTTPHeaderField: "Access-Control-Allow-Origin") == nil)
+            #expect((response as! HTTPURLResponse).value(forHTTPHeaderField: "Cache-Control") == "no-store")
+        }
+        #expect(try Self.uploadsLeft() == before)
+    }
+
+    @Test("multipart bodies: parts, a quoted boundary, a body cut short")
+    func multipart() {
+        #expect(Multipart.boundary(of: "multipart/form-data; boundary=\"abc def\"") == "abc def")
+        #expect(Multipart.boundary(of: "application/json") == nil)
+        let body = Array("--XY\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\nt0k\r\n--XY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a b.csv\"\r\nContent-Type: text/csv\r\n\r\nA;B\r\n1;2\r\n--XY--\r\n".utf8)
+        let parts = Multipart.parts(body, boundary: "XY")
+        #expect(parts?.map(\.name) == ["form_token", "file"])
+        #expect(parts?.last?.filename == "a b.csv" && parts.map { String(decoding: $0[1].bytes, as: UTF8.self) } == "A;B\r\n1;2")
+        #expect(Multipart.parts(Array(body.prefix(60)), boundary: "XY") == nil)
+        #expect(OnboardingPages.shownName("C:\\Users\\anna\\servizi 2026.xlsx") == "servizi 2026.xlsx" && OnboardingPages.shownName(nil) == "upload")
+    }
+
+    static func formToken(in page: String) -> String? {
+        guard let range = page.range(of: #"name="form_token" value="[0-9a-f]+""#, options: .regularExpression) else { return nil }
+        return String(page[range].dropFirst(#"name="form_token" value=""#.count).dropLast())
+    }
+
+    static func post(_ address: String, formToken: String, file: [UInt8], filename: String) async throws -> (status: Int, body: String) {
+        let boundary = "crocevia-test-\(UUID().uuidString)"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"form_token\"\r\n\r\n\(formToken)\r\n".utf8)
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += Data(file) + Data("\r\n--\(boundary)--\r\n".utf8)
+        var request = URLRequest(url: URL(string: address)!)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 60
+        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    static func uploadsLeft() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("crocevia-upload-") }.count
+    }
+}
+}
