@@ -109,7 +109,7 @@ final class OnboardingPages: Sendable {
 
     private func render(_ library: MustacheLibrary, template: String = "layout", lang: String, labels: [String: String], token: String,
                         extra: [String: String]) -> String {
-        var context: [String: Any] = ["lang": lang, "label": labels, "switch_lang": lang == "en" ? "it" : "en",
+        var context: [String: Any] = ["lang": lang, "label": labels, "token": token, "switch_lang": lang == "en" ? "it" : "en",
                                       "switch_url": "/onboarding/\(token)?lang=\(lang == "en" ? "it" : "en")", "title": labels["title"]!]
         for (key, value) in extra { context[key] = value }
         return library.render(context, withTemplate: template) ?? ""

@@ -80,11 +80,13 @@ public struct ProfileSuggestion: Sendable {
     private mutating func assignRoles() {
         var taken: [ColumnGuess.Role: String] = [:]
         var phones = 0
+        // One phone column: a list, so a cell holding two numbers gives two phones.
+        let onePhone = columns.filter { $0.guess.role == .phone && $0.guess.confidence >= 0.35 }.count == 1
         for index in columns.indices.sorted(by: { columns[$0].guess.confidence > columns[$1].guess.confidence }) {
             guard let role = columns[index].guess.role, columns[index].guess.confidence >= 0.35 else { continue }
             if role == .phone {
                 guard phones < 3 else { continue }
-                columns[index].path = "phones[\(phones)].number"
+                columns[index].path = onePhone ? "phones[].number" : "phones[\(phones)].number"
                 phones += 1
                 continue
             }

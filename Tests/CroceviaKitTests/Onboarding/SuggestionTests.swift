@@ -47,7 +47,7 @@ struct SuggestionTests {
         let findings = FindingLog()
         let report = try Validation(options: ValidateOptions(inputs: [options.output], target: .hsds(object: "service")), findings: findings).run()
         #expect(report.records == 9 && report.invalidRecords == 0 && findings.errorCount == 0)
-        #expect(suggested.yaml.contains(#"  phones[0].number: { column: "Telefono", transforms: [phone] }  # confidence 0.98: its header "Telefono", and its values look like phone numbers"#))
+        #expect(suggested.yaml.contains(#"  phones[].number: { column: "Telefono", transforms: [phone] }  # confidence 0.98: its header "Telefono", and its values look like phone numbers"#))
         #expect(suggested.yaml.contains(#"  organization.tax_id: { column: "C.F. ente", transforms: [tax_code] }"#))
         #expect(suggested.yaml.contains(#"  service_at_locations[0].location.addresses[0].state_province: { const: TO }  # HSDS requires it: the province of most values of "Comune""#))
     }
