@@ -103,14 +103,28 @@ struct DirectoryResponder: HTTPResponder {
 
     /// `/onboarding/{token}`: the upload form (GET) and the report on a file posted to it (POST).
     private func onboard(_ request: Request) async -> Response {
-        let token = String(request.uri.path.dropFirst("/onboarding/".count))
+        let parts = request.uri.path.dropFirst("/onboarding/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let token = parts[0]
         let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
         let partner = store.partner(token: token)
         let answer: OnboardingPages.Answer
         switch request.method {
-        case .get, .head:
+        case .get where parts.count == 3 && parts[1] == "annotated", .head where parts.count == 3 && parts[1] == "annotated":
+            guard let bytes = onboarding.annotatedSheet(partner: partner, id: parts[2]) else {
+                let message = lang == "en" ? "This sheet is no longer kept: upload the file again." : "Questo foglio non è più disponibile: carica di nuovo il file."
+                return html(OnboardingPages.Answer(status: 404, html: onboarding.refusalPage(404, message, lang: lang)))
+            }
+            var buffer = NIOCore.ByteBuffer()
+            buffer.writeBytes(bytes)
+            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                   .contentDisposition: "attachment; filename=\"foglio-con-note.xlsx\""],
+                            body: ResponseBody(byteBuffer: buffer))
+        case .get where parts.count == 1, .head where parts.count == 1:
             answer = onboarding.page(token: token, partner: partner, lang: lang)
-        case .post:
+        case .get, .head:
+            let message = lang == "en" ? "There is nothing at this address." : "A questo indirizzo non c'è nulla."
+            answer = OnboardingPages.Answer(status: 404, html: onboarding.refusalPage(404, message, lang: lang))
+        case .post where parts.count == 1:
             let body: NIOCore.ByteBuffer
             do {
                 body = try await request.body.collect(upTo: OnboardingPages.maximumUpload + 64 * 1024)

@@ -6,8 +6,9 @@ import Synchronization
 /// The onboarding page (`/onboarding/{token}`): a partner, by the link `crocevia partner add`
 /// gave them, uploads a file (CSV, xlsx, ods, JSON, XML) and reads what Crocevia makes of it: a
 /// profile suggested from it and the bilingual validation report through that profile, with the
-/// findings as CSV to download. Nothing is imported; the upload is deleted once the report is
-/// made. Guarded: the token (only its hash is kept), a form token against cross-site posts, a
+/// findings as CSV and, for a workbook, its sheet with a note on each faulty cell to download.
+/// Nothing is imported; the upload is deleted once the report is made (the noted sheet is kept
+/// in memory for half an hour, or until the partner's next upload). Guarded: the token (only its hash is kept), a form token against cross-site posts, a
 /// size limit, one report at a time per partner; the file's name is shown, never used as a path.
 final class OnboardingPages: Sendable {
     /// The largest upload read.
@@ -20,6 +21,10 @@ final class OnboardingPages: Sendable {
     private let formKey = PartnerAccess.FormKey()
     /// The partners whose report is being made.
     private let busy = Mutex<Set<String>>([])
+    /// Each partner's last sheet given back with notes, kept for `keptFor` seconds (or until
+    /// their next upload), by the id its link names.
+    private let annotated = Mutex<[String: (id: String, bytes: [UInt8], made: Date)]>([:])
+    static let keptFor: TimeInterval = 30 * 60
 
     init() throws {
         func library(_ content: String) throws -> MustacheLibrary {
@@ -81,11 +86,19 @@ final class OnboardingPages: Sendable {
             let path = folder.appendingPathComponent("upload." + Self.extensionFor(bytes, shownAs: shownAs)).path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let made = try UploadReport.make(file: path, shownAs: shownAs, partner: partner, language: lang == "en" ? .en : .it)
-            let block = render(result, template: "content", lang: lang, labels: labels, token: token, extra: [
+            var links: [String: String] = [:]
+            if let bytes = made.annotated {
+                let id = UUID().uuidString.lowercased()
+                annotated.withLock { $0[partner] = (id, bytes, Date()) }
+                links["annotated_href"] = "/onboarding/\(token)/annotated/\(id).xlsx"
+            } else {
+                annotated.withLock { _ = $0.removeValue(forKey: partner) }
+            }
+            let block = render(result, template: "content", lang: lang, labels: labels, token: token, extra: links.merging([
                 "partner": partner, "file": shownAs, "records": "\(made.records)", "invalid": "\(made.invalid)",
                 "errors": "\(made.errors)", "warnings": "\(made.warnings)", "profile": made.profile,
                 "findings_href": "data:text/csv;charset=utf-8," + (made.findingsCSV.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
-            ])
+            ]) { $1 })
             // The report's own page, with what the partner needs first above it.
             let html = made.html.replacingOccurrences(of: "<body>", with: "<body>\n<section class=\"onboarding\">" + block + "</section>", options: [],
                                                       range: made.html.range(of: "<body>"))
@@ -94,6 +107,19 @@ final class OnboardingPages: Sendable {
             return refusal(422, "\(labels["unreadable"]!) \(error.description.replacingOccurrences(of: folder.path + "/", with: ""))", lang: lang)
         } catch {
             return refusal(500, labels["failed"]!, lang: lang)
+        }
+    }
+
+    /// The partner's last sheet given back with notes, when `id` names it and it is still kept.
+    func annotatedSheet(partner: PartnerAccess.Partner?, id: String) -> [UInt8]? {
+        guard let partner else { return nil }
+        return annotated.withLock { kept in
+            guard let entry = kept[partner.name] else { return nil }
+            if Date().timeIntervalSince(entry.made) > Self.keptFor {
+                kept[partner.name] = nil
+                return nil
+            }
+            return entry.id + ".xlsx" == id ? entry.bytes : nil
         }
     }
 
@@ -146,7 +172,7 @@ final class OnboardingPages: Sendable {
         <h1>{{label.title}}: {{file}}</h1>
         <p>{{label.for}} <strong>{{partner}}</strong>. {{label.read}} {{records}} · {{label.invalid}} {{invalid}} · {{label.errors}} {{errors}} · {{label.warnings}} {{warnings}}</p>
         <p class="muted">{{label.nothing_imported}}</p>
-        <p><a href="{{findings_href}}" download="findings.csv">{{label.download}}</a> · <a href="/onboarding/{{token}}?lang={{lang}}">{{label.again}}</a></p>
+        <p><a href="{{findings_href}}" download="findings.csv">{{label.download}}</a>{{#annotated_href}} · <a href="{{annotated_href}}" download="{{label.annotated_file}}">{{label.annotated}}</a>{{/annotated_href}} · <a href="/onboarding/{{token}}?lang={{lang}}">{{label.again}}</a></p>
         <details><summary>{{label.profile}}</summary><pre>{{profile}}</pre></details>
         """
 
@@ -156,7 +182,7 @@ final class OnboardingPages: Sendable {
         "file": "Il file", "formats": "xlsx, ods, csv, json, xml", "at_most": "al massimo", "send": "Controlla il file",
         "nothing_imported": "Nulla viene importato: il coordinamento della rete lo fa quando la lettura è giusta. Il file viene cancellato dopo il controllo.",
         "read": "Righe lette:", "invalid": "da correggere:", "errors": "errori:", "warnings": "avvisi:",
-        "download": "Scarica le segnalazioni (CSV)", "again": "Carica un altro file", "profile": "Come Crocevia legge il file (profilo proposto)",
+        "download": "Scarica le segnalazioni (CSV)", "annotated": "Scarica il foglio con una nota su ogni cella da correggere", "annotated_file": "foglio-con-note.xlsx", "again": "Carica un altro file", "profile": "Come Crocevia legge il file (profilo proposto)",
         "unknown": "Questo collegamento non è valido o è stato revocato: chiedine uno nuovo al coordinamento della rete.",
         "not_form": "La richiesta non è un modulo con un file.", "stale": "Il modulo è scaduto: ricarica la pagina e riprova.",
         "no_file": "Scegli un file da caricare.", "busy": "Un altro tuo file è in controllo: attendi che finisca e riprova.",
@@ -169,7 +195,7 @@ final class OnboardingPages: Sendable {
         "file": "The file", "formats": "xlsx, ods, csv, json, xml", "at_most": "at most", "send": "Check the file",
         "nothing_imported": "Nothing is imported: the network's coordinators do that once it reads right. The file is deleted after the check.",
         "read": "Rows read:", "invalid": "to fix:", "errors": "errors:", "warnings": "warnings:",
-        "download": "Download the findings (CSV)", "again": "Upload another file", "profile": "How Crocevia reads the file (the suggested profile)",
+        "download": "Download the findings (CSV)", "annotated": "Download the sheet with a note on each cell to fix", "annotated_file": "sheet-with-notes.xlsx", "again": "Upload another file", "profile": "How Crocevia reads the file (the suggested profile)",
         "unknown": "This link is not valid or was revoked: ask the network's coordinators for a new one.",
         "not_form": "The request is not a form with a file.", "stale": "The form has expired: reload the page and try again.",
         "no_file": "Choose a file to upload.", "busy": "Another of your files is being checked: wait for it to finish and try again.",

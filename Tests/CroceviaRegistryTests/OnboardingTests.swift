@@ -43,6 +43,23 @@ struct OnboardingTests {
 
             let workbook = try await Self.post(base + "/onboarding/" + token + "?lang=en", formToken: formToken, file: xlsx, filename: "portinerie.xlsx")
             #expect(workbook.status == 200 && workbook.body.contains("Rows read: 9"))
+            // A workbook with faults given back: the values in their cells, a note on each cell a finding names.
+            let handmade = try Array(Data(contentsOf: Self.root.appendingPathComponent("Tests/Workbooks/handmade.xlsx")))
+            let faulty = try await Self.post(base + "/onboarding/" + token + "?lang=en", formToken: formToken, file: handmade, filename: "handmade.xlsx")
+            #expect(faulty.status == 200)
+            let link = try #require(faulty.body.range(of: #"/onboarding/[A-Za-z0-9_-]+/annotated/[0-9a-f-]+\.xlsx"#, options: .regularExpression).map { String(faulty.body[$0]) })
+            let (sheet, sheetResponse) = try await URLSession.shared.data(for: URLRequest(url: URL(string: base + link)!))
+            #expect((sheetResponse as! HTTPURLResponse).statusCode == 200)
+            let path = try temporaryFolder() + "/noted.xlsx"
+            try sheet.write(to: URL(fileURLWithPath: path))
+            let archive = try ZipArchive(path: path)
+            let notes = String(decoding: try archive.bytes(try #require(archive.member("xl/comments1.xml")), limit: 1 << 20), as: UTF8.self)
+            #expect(notes.contains(#"<comment ref="F4" authorId="0"><text><t xml:space="preserve">Warning: the cell's formula gives #DIV/0!; the value is left empty"#))
+            #expect(notes.contains(#"<comment ref="H6" authorId="0">"#))
+            let values = try Format.xlsx.makeReader(path: path, source: "t", findings: FindingLog())
+            let first = try #require(try values.next())
+            #expect(first.provenance.line == 2 && first.value.objectValue?["Nome"]?.stringValue == "Doposcuola \"Il Ponte\"")
+            #expect(try await ServeTests.get(base + "/onboarding/" + token + "/annotated/00000000-0000-0000-0000-000000000000.xlsx").status == 404)
 
             // Refused: another site's post, a closed or unknown link, a body over the limit.
             #expect(try await Self.post(base + "/onboarding/" + token, formToken: String(repeating: "0", count: 64), file: csv, filename: "a.csv").status == 403)

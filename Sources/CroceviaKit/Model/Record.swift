@@ -63,8 +63,13 @@ public struct SheetPlace: Sendable, Equatable {
     public var name: String
     /// Each column's index (0 for A), by the record's key for it.
     public var columns: [String: Int]
+    /// The header's row number.
+    public var headerRow = 1
+    /// The sheet's name as the workbook has it (`name` may be quoted).
+    public var plainName: String
 
     public init(name: String, columns: [String: Int]) {
+        plainName = name
         self.name = name.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "_" }) ? "'\(name.replacingOccurrences(of: "'", with: "''"))'" : name
         self.columns = columns
     }

@@ -15,6 +15,9 @@ public struct UploadReport: Sendable {
     public let html: String
     /// The findings, one per row: cell (or line), column, severity, rule, message, value.
     public let findingsCSV: String
+    /// For a workbook: its sheet given back (the values as read, in their cells) with a note on
+    /// each cell a finding names, the cell filled yellow.
+    public let annotated: [UInt8]?
 
     /// Reads `file` (its format told by its content), suggests a profile for it, and checks it
     /// through that profile. `shownAs` is the name the partner gave the file, for the report; the
@@ -37,8 +40,46 @@ public struct UploadReport: Sendable {
         }
         // The upload's path is the server's business: the partner's own name for it instead.
         let hide = { (text: String) in text.replacingOccurrences(of: file, with: shownAs).replacingOccurrences(of: profilePath, with: "profile.yaml") }
+        let annotated = Format.sheetFormat(of: file).flatMap { $0.isWorkbook ? try? annotatedSheet(file, format: $0, findings: findings.findings, language: language) : nil }
         return UploadReport(records: summary.records, invalid: summary.invalidRecords, errors: findings.errorCount, warnings: findings.warningCount,
-                            profile: suggestion.yaml.replacingOccurrences(of: file, with: shownAs), html: hide(html), findingsCSV: hide(csv.string))
+                            profile: suggestion.yaml.replacingOccurrences(of: file, with: shownAs), html: hide(html), findingsCSV: hide(csv.string),
+                            annotated: annotated)
+    }
+
+    /// The sheet the report read, rebuilt from its records (each value in its own cell, the
+    /// header in its row), with the findings as notes on the cells they name (a finding about
+    /// a whole row goes on its first cell).
+    static func annotatedSheet(_ file: String, format: Format, findings: [Finding], language: HTMLReport.Language) throws -> [UInt8]? {
+        let reader = try format.makeReader(path: file, source: "upload", findings: FindingLog())
+        var cells: [Int: [Int: String]] = [:]
+        var sheet: SheetPlace?
+        while let record = try reader.next() {
+            guard let place = record.provenance.sheet, let object = record.value.objectValue else { continue }
+            if sheet == nil {
+                sheet = place
+                for (key, column) in place.columns { cells[place.headerRow, default: [:]][column] = key }
+            }
+            for (key, value) in object.members {
+                if let column = place.columns[key] { cells[record.provenance.line, default: [:]][column] = value.cellText }
+            }
+        }
+        guard let sheet, let last = cells.keys.max() else { return nil }
+        var notes: [String: String] = [:]
+        for finding in findings {
+            guard let cell = finding.cell, let bang = cell.lastIndex(of: "!") else { continue }
+            let reference = String(cell[cell.index(after: bang)...])
+            let place = reference.contains(":") ? "A" + (reference.split(separator: ":").first.map(String.init) ?? "") : reference
+            guard CellReference.parse(place)?.row != nil else { continue }
+            let severity = finding.severity == .error ? (language == .it ? "Errore" : "Error") : (language == .it ? "Avviso" : "Warning")
+            let note = "\(severity): \(finding.message)" + (finding.hint.map { " (\($0))" } ?? "")
+            notes[place] = notes[place].map { $0 + "\n" + note } ?? note
+        }
+        let width = (cells.values.flatMap(\.keys).max() ?? 0) + 1
+        let rows = (1...last).map { number in (0..<width).map { cells[number]?[$0] ?? "" } }
+        var out = XLSXWriter.Sheet(name: sheet.plainName, rows: rows, widths: Array(repeating: 18, count: width))
+        out.headerRow = sheet.headerRow
+        out.comments = notes
+        return XLSXWriter.workbook([out])
     }
 
     private static func csvField(_ text: String) -> String {

@@ -170,6 +170,7 @@ public final class WorkbookRecordReader: RecordReader {
         }
         let row = buffered[position]
         headerRowNumber = row.number
+        place.headerRow = row.number
         if position > 0 {
             let titles = buffered[..<position].flatMap { $0.cells.map(\.text) }.filter { !$0.isEmpty }.prefix(3).map { "\"\(Finding.shorten($0, limit: 40))\"" }
             findings.add(Finding(.info, rule: "workbook.title-rows",
