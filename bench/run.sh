@@ -19,13 +19,7 @@ for tool in mlr hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y miller hyperfine time)" >&2; exit 2; }
 done
 
-# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build -c release --product crocevia >/dev/null
-  crocevia=$(swift build -c release --show-bin-path)/crocevia
-fi
+source bench/release-binary.sh
 mkdir -p bench/data
 data=bench/data/directory-$rows.csv
 [ -s "$data" ] || python3 bench/generate_directory_csv.py "$rows" "$data"

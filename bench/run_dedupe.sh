@@ -13,13 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-5000}
 large=${2:-200000}
-# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build -c release --product crocevia >/dev/null
-  crocevia=$PWD/.build/release/crocevia
-fi
+source bench/release-binary.sh
 data=bench/data
 mkdir -p "$data"
 

@@ -8,13 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
-# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build -c release --product crocevia >/dev/null
-  crocevia=$(swift build -c release --show-bin-path)/crocevia
-fi
+source bench/release-binary.sh
 mkdir -p bench/data
 csv=bench/data/directory-$rows.csv
 [ -s "$csv" ] || python3 bench/generate_directory_csv.py "$rows" "$csv"

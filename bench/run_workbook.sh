@@ -11,12 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-200000}
 runs=${RUNS:-3}
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build -c release --product crocevia >/dev/null
-  crocevia=$(swift build -c release --show-bin-path)/crocevia
-fi
+source bench/release-binary.sh
 mkdir -p bench/data
 csv=bench/data/directory-$rows.csv
 [ -s "$csv" ] || python3 bench/generate_directory_csv.py "$rows" "$csv"

@@ -15,13 +15,7 @@ runs=${RUNS:-3}
 for tool in xmllint hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y libxml2-utils hyperfine time)" >&2; exit 2; }
 done
-# CROCEVIA_BIN measures a given build (another commit's, an installed one) instead of this checkout's.
-if [ -n "${CROCEVIA_BIN:-}" ]; then
-  crocevia=$CROCEVIA_BIN
-else
-  swift build -c release --product crocevia >/dev/null
-  crocevia=$(swift build -c release --show-bin-path)/crocevia
-fi
+source bench/release-binary.sh
 mkdir -p bench/data
 data=bench/data/directory-$mb.xml
 [ -s "$data" ] || python3 bench/generate_directory_xml.py "$mb" "$data"

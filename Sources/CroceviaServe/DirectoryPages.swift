@@ -15,15 +15,9 @@ struct DirectoryPages: Sendable {
     static let perPage = 20
 
     init() throws {
-        func library(_ content: String) throws -> MustacheLibrary {
-            var library = MustacheLibrary()
-            try library.register(PageTemplates.layout, named: "layout")
-            try library.register(content, named: "content")
-            return library
-        }
-        search = try library(PageTemplates.search)
-        service = try library(PageTemplates.service)
-        problem = try library(PageTemplates.problem)
+        search = try PageTemplates.library(PageTemplates.search)
+        service = try PageTemplates.library(PageTemplates.service)
+        problem = try PageTemplates.library(PageTemplates.problem)
     }
 
     func answer(path: String, query: [(name: String, value: String)], snapshot: DirectorySnapshot) -> (status: Int, html: String) {

@@ -27,14 +27,8 @@ final class OnboardingPages: Sendable {
     static let keptFor: TimeInterval = 30 * 60
 
     init() throws {
-        func library(_ content: String) throws -> MustacheLibrary {
-            var library = MustacheLibrary()
-            try library.register(PageTemplates.layout, named: "layout")
-            try library.register(content, named: "content")
-            return library
-        }
-        form = try library(Self.formTemplate)
-        problem = try library(PageTemplates.problem)
+        form = try PageTemplates.library(Self.formTemplate)
+        problem = try PageTemplates.library(PageTemplates.problem)
         var result = MustacheLibrary()
         try result.register(Self.resultTemplate, named: "content")
         self.result = result

@@ -1,7 +1,17 @@
+import Mustache
+
 /// The pages' templates (swift-mustache). In the source rather than in files beside the binary,
 /// so a release build copied anywhere serves them. Every value goes in with `{{ }}`, which
 /// escapes it for HTML; there is no `{{{ }}}` here. No JavaScript: a form, links, a list.
 enum PageTemplates {
+    /// A page's templates: the layout, with `content` inside it.
+    static func library(_ content: String) throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        try library.register(layout, named: "layout")
+        try library.register(content, named: "content")
+        return library
+    }
+
     static let layout = """
         <!doctype html>
         <html lang="{{lang}}">

@@ -20,7 +20,8 @@ struct ServeCommand: ParsableCommand {
 
             Then: http://127.0.0.1:8080/services?search=anziani&municipality=Torino, \
             /service_at_locations?lat=45.07&lng=7.68&radius=2000&sort=distance, \
-            /openapi.json, and /directory for people.
+            /openapi.json, /directory for people, and /onboarding/TOKEN for partners \
+            (links from crocevia partner add).
             """
     )
 

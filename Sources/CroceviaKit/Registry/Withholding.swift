@@ -28,18 +28,9 @@ public enum Withholding {
     /// The ids of the locations a record marks withheld, wherever they are nested.
     public static func withheldLocations(in value: JSONValue) -> [String] {
         var ids: [String] = []
-        func visit(_ value: JSONValue) {
-            switch value {
-            case .object(let object):
-                if isWithheld(object), let id = object["id"]?.stringValue { ids.append(id) }
-                for member in object.members { visit(member.value) }
-            case .array(let items):
-                items.forEach(visit)
-            default:
-                break
-            }
+        forEachWithheld(in: value) { object in
+            if let id = object["id"]?.stringValue { ids.append(id) }
         }
-        visit(value)
         return ids
     }
 
@@ -47,23 +38,25 @@ public enum Withholding {
     /// that an output carries none of them.
     public static func withheldStreets(in value: JSONValue) -> [String] {
         var streets: [String] = []
-        func visit(_ value: JSONValue) {
-            switch value {
-            case .object(let object):
-                if isWithheld(object) {
-                    for case .object(let address) in object["addresses"]?.arrayValue ?? [] {
-                        if let street = address["address_1"]?.stringValue, !street.trimmingSpaces.isEmpty { streets.append(street) }
-                    }
-                }
-                for member in object.members { visit(member.value) }
-            case .array(let items):
-                items.forEach(visit)
-            default:
-                break
+        forEachWithheld(in: value) { object in
+            for case .object(let address) in object["addresses"]?.arrayValue ?? [] {
+                if let street = address["address_1"]?.stringValue, !street.trimmingSpaces.isEmpty { streets.append(street) }
             }
         }
-        visit(value)
         return streets
+    }
+
+    /// Each object marked withheld in `value`, wherever it is nested, in order.
+    private static func forEachWithheld(in value: JSONValue, _ body: (JSONObject) -> Void) {
+        switch value {
+        case .object(let object):
+            if isWithheld(object) { body(object) }
+            for member in object.members { forEachWithheld(in: member.value, body) }
+        case .array(let items):
+            for item in items { forEachWithheld(in: item, body) }
+        default:
+            break
+        }
     }
 
     /// The value with every location whose id is in `ids`, or that is marked, withheld, and

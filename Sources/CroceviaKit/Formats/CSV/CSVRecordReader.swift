@@ -137,6 +137,16 @@ public final class CSVRecordReader: RecordReader {
     }
 
     static func cleanHeader(_ raw: [String], file: String, findings: FindingLog) -> [String] {
+        cleanHeader(raw) { index, name, renamed in
+            findings.add(Finding(.warning, rule: "csv.duplicate-column", message: "column \"\(name)\" appears more than once; column \(index + 1) is read as \"\(renamed)\"",
+                                 file: file, line: 1, field: name))
+        }
+    }
+
+    /// Header names trimmed, an empty one named `column_N` (N from 1), a repeated one given
+    /// `_2`, `_3`; `repeated` is told the column's index, its name and what it is read as. CSV
+    /// files and workbooks' sheets name their columns alike.
+    static func cleanHeader(_ raw: [String], repeated: (Int, String, String) -> Void) -> [String] {
         var seen: Set<String> = []
         var names: [String] = []
         for (index, rawName) in raw.enumerated() {
@@ -145,8 +155,7 @@ public final class CSVRecordReader: RecordReader {
             if seen.contains(name) {
                 var n = 2
                 while seen.contains("\(name)_\(n)") { n += 1 }
-                findings.add(Finding(.warning, rule: "csv.duplicate-column", message: "column \"\(name)\" appears more than once; column \(index + 1) is read as \"\(name)_\(n)\"",
-                                     file: file, line: 1, field: name))
+                repeated(index, name, "\(name)_\(n)")
                 name = "\(name)_\(n)"
             }
             seen.insert(name)

@@ -97,11 +97,10 @@ enum FlatHSDS {
     }
 
     /// The fields of a service the flat sheet does not carry (`service_areas[].name`,
-    /// `service_at_locations[].location.phones[].number`): those of `service` that its rows,
-    /// read back, do not give.
-    static func uncarried(_ service: JSONObject) -> [String] {
+    /// `service_at_locations[].location.phones[].number`): those of `service` that its rows
+    /// (`rows(of:)`), read back, do not give.
+    static func uncarried(_ service: JSONObject, rows: [[String]]) -> [String] {
         var assembler = Assembler(file: "", findings: FindingLog())
-        let rows = rows(of: service)
         for (index, row) in rows.enumerated() { assembler.add(row, line: index + 2, record: 1) }
         guard let back = assembler.finish().first?.value.objectValue else { return [] }
         var missing: [String] = []

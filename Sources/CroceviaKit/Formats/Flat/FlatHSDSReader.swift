@@ -68,9 +68,10 @@ public final class FlatHSDSWriter: RecordWriter {
 
     public func write(_ record: Record) throws {
         guard let service = record.value.objectValue else { return }
+        let rows = FlatHSDS.rows(of: service)
         // A list beyond its slots is one part (`schedules`), a field with no column another.
         var parts: [String] = []
-        for field in FlatHSDS.uncarried(service) {
+        for field in FlatHSDS.uncarried(service, rows: rows) {
             let part = FlatHSDS.slots(of: field).map { "\($0.list)[]" } ?? field
             if !parts.contains(part) { parts.append(part) }
         }
@@ -78,7 +79,7 @@ public final class FlatHSDSWriter: RecordWriter {
             if uncarried[part] == nil { order.append(part) }
             uncarried[part] = (count: (uncarried[part]?.count ?? 0) + 1, first: uncarried[part]?.first ?? record.provenance)
         }
-        for row in FlatHSDS.rows(of: service) {
+        for row in rows {
             try csv.write(Record(value: .object(JSONObject(zip(FlatHSDS.names, row).map { ($0.0, .string($0.1)) })), provenance: record.provenance))
         }
     }

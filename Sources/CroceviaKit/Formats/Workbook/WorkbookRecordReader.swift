@@ -200,27 +200,15 @@ public final class WorkbookRecordReader: RecordReader {
         place.columns = columns
     }
 
-    /// Header names trimmed, an empty one named `column_N` (N from 1, as CSV does), a repeated
-    /// one given `_2`, `_3` (a header merged across columns, or typed twice).
+    /// The header's names as CSV cleans them; a repeated one (a header merged across columns,
+    /// or typed twice) is a warning naming its cell.
     private func cleanHeader(_ raw: [String], row: Int) -> [String] {
-        var seen: Set<String> = []
-        var names: [String] = []
-        for (index, rawName) in raw.enumerated() {
-            var name = rawName.trimmingWhitespace()
-            if name.isEmpty { name = "column_\(index + 1)" }
-            if seen.contains(name) {
-                var n = 2
-                while seen.contains("\(name)_\(n)") { n += 1 }
-                findings.add(Finding(.warning, rule: "workbook.duplicate-column",
-                                     message: "column \(CellReference.letters(index)) is headed \"\(name)\" too (a merged header, or one typed twice); it is read as \"\(name)_\(n)\"",
-                                     hint: "give each column a name of its own", file: self.name, line: row, field: name,
-                                     cell: "\(place.name)!\(CellReference.letters(index))\(row)"))
-                name = "\(name)_\(n)"
-            }
-            seen.insert(name)
-            names.append(name)
+        CSVRecordReader.cleanHeader(raw) { index, name, renamed in
+            findings.add(Finding(.warning, rule: "workbook.duplicate-column",
+                                 message: "column \(CellReference.letters(index)) is headed \"\(name)\" too (a merged header, or one typed twice); it is read as \"\(renamed)\"",
+                                 hint: "give each column a name of its own", file: self.name, line: row, field: name,
+                                 cell: "\(place.name)!\(CellReference.letters(index))\(row)"))
         }
-        return names
     }
 
     private func nextRow() throws -> SheetRow? {
