@@ -97,6 +97,11 @@ public struct ProfileSuggestion: Sendable {
             taken[role] = columns[index].name
             columns[index].path = role.path
         }
+        // An organization's tax code alone makes no organization (HSDS wants its name).
+        if taken[.organizationName] == nil, let index = columns.firstIndex(where: { $0.path == ColumnGuess.Role.taxID.path }) {
+            columns[index].path = nil
+            columns[index].note = "looks like organization.tax_id, but no column names the organization: map organization.name first"
+        }
     }
 
     private func column(for role: ColumnGuess.Role) -> Column? {
@@ -124,6 +129,8 @@ public struct ProfileSuggestion: Sendable {
         } else if let name {
             let parts = [name, organization].compactMap { $0 }.map { Self.quoted($0.name) }
             lines.append("  id: { uuid: [\(parts.joined(separator: ", "))] }  # no key column found: the name makes the id")
+        } else if let anchor = organization ?? columns.first(where: { $0.path != nil }) {
+            lines.append("  id: { uuid: \(Self.quoted(anchor.name)) }  # neither a key nor a name column found: \(Self.quoted(anchor.name)) makes the id; give the service a key")
         }
         if name == nil, let organization {
             lines.append("  name: { column: \(Self.quoted(organization.name)), transforms: [squash], required: true }  # no column names the service: the organization's name stands in")
@@ -132,7 +139,14 @@ public struct ProfileSuggestion: Sendable {
             guard let role = column.guess.role, let path = column.path else { continue }
             var spec = "column: \(Self.quoted(column.name))"
             if let transforms = role.transforms { spec += ", transforms: \(transforms)" }
-            if role == .status, let map = statusMap(column.values) { spec += ", transforms: [{ map: { values: { \(map) }, default: active } }]" }
+            if role == .status {
+                guard let map = statusMap(column.values) else {
+                    let seen = Set(column.values.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }).sorted().prefix(4).map(Self.quoted)
+                    lines.append("  status: { const: active }  # \(Self.quoted(column.name)) looks like the status, but its values (\(seen.joined(separator: ", "))) are not words for one: map them to active, inactive, defunct or temporarily closed")
+                    continue
+                }
+                spec += ", transforms: [{ map: { values: { \(map) }, default: active } }]"
+            }
             if role == .name { spec += ", required: true" }
             lines.append("  \(path): { \(spec) }  # \(Self.confidence(column.guess))")
         }
@@ -148,26 +162,30 @@ public struct ProfileSuggestion: Sendable {
             if let owner = key ?? name { lines.append("  schedules[0].id: { uuid: \(Self.quoted(owner.name)) }") }
             lines.append("  schedules[0].freq: { const: WEEKLY }")
         }
+        if column(for: .language) != nil, let owner = key ?? name {
+            lines.append("  languages[].id: { uuid: \(Self.quoted(owner.name)) }")
+        }
         let phones = columns.compactMap { $0.path?.hasPrefix("phones[") == true ? $0.path : nil }
         for path in phones {
             let element = path.replacingOccurrences(of: ".number", with: "")
             // Each phone's place in the record goes into its id, so two phones of one row differ.
             if let owner = key ?? name { lines.append("  \(element).id: { uuid: \(Self.quoted(owner.name)) }") }
         }
-        // The place: its name, else its address, makes its id.
-        let place = [ColumnGuess.Role.locationName, .address, .city].lazy.compactMap { column(for: $0) }.first
-        if let place {
+        // The place: its name and its address make its id, so a row with either has one.
+        let placeColumns = [ColumnGuess.Role.locationName, .address, .city].compactMap { column(for: $0) }
+        if let place = placeColumns.first {
+            let placeKey = "[" + placeColumns.prefix(2).map { Self.quoted($0.name) }.joined(separator: ", ") + "]"
             let serviceKey = (key ?? name).map { Self.quoted($0.name) } ?? Self.quoted(place.name)
             lines += [
-                "  service_at_locations[0].id: { uuid: [\(serviceKey), \(Self.quoted(place.name))] }",
+                "  service_at_locations[0].id: { uuid: [\(serviceKey), \(placeColumns.prefix(2).map { Self.quoted($0.name) }.joined(separator: ", "))] }",
                 "  service_at_locations[0].service_id: { copy: id }",
                 "  service_at_locations[0].location_id: { copy: \"service_at_locations[0].location.id\" }",
-                "  service_at_locations[0].location.id: { uuid: \(Self.quoted(place.name)) }",
+                "  service_at_locations[0].location.id: { uuid: \(placeKey) }",
                 "  service_at_locations[0].location.location_type: { const: physical }",
             ]
             if column(for: .address) != nil || column(for: .city) != nil || column(for: .postalCode) != nil {
                 lines += [
-                    "  service_at_locations[0].location.addresses[0].id: { uuid: \(Self.quoted(place.name)) }",
+                    "  service_at_locations[0].location.addresses[0].id: { uuid: \(placeKey) }",
                     "  service_at_locations[0].location.addresses[0].country: { const: IT }",
                 ]
                 if column(for: .city) == nil {
@@ -214,7 +232,8 @@ public struct ProfileSuggestion: Sendable {
             let status: String? = folded.contains("tempor") ? "temporarily closed"
                 : folded.contains("chius") || folded.contains("cessat") || folded.contains("closed") || folded.contains("defunct") ? "defunct"
                 : folded.contains("sospes") || folded.contains("inattiv") || folded.contains("non attiv") || folded.contains("inactive") ? "inactive"
-                : folded.contains("attiv") || folded.contains("active") || folded.contains("apert") || folded == "si" ? "active" : nil
+                : folded.contains("attiv") || folded.contains("active") || folded.contains("apert") || ["si", "s", "yes", "y", "true", "1"].contains(folded) ? "active"
+                : ["no", "n", "false", "0"].contains(folded) ? "inactive" : nil
             return status.map { "\(Self.quoted(value)): \($0 == "temporarily closed" ? "\"temporarily closed\"" : $0)" }
         }
         return pairs.isEmpty ? nil : pairs.joined(separator: ", ")

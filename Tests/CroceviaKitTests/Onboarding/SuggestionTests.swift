@@ -52,6 +52,23 @@ struct SuggestionTests {
         #expect(suggested.yaml.contains(#"  service_at_locations[0].location.addresses[0].state_province: { const: TO }  # HSDS requires it: the province of most values of "Comune""#))
     }
 
+    @Test("what HSDS needs is made or said: a yes/no status mapped, a tax code with no organization left out, a place's id from its name and address")
+    func requiredParts() throws {
+        let rows = [("Sportello", "S", "09123450018", "Casa Aurora", "Via Cecchi 17"), ("Mensa", "N", "97812340012", "", "Via Roma 1")]
+        let records = rows.enumerated().map { index, row in
+            Record(value: .object(JSONObject([("Servizio", .string(row.0)), ("Stato", .string(row.1)), ("Partita IVA", .string(row.2)),
+                                              ("Sede", .string(row.3)), ("Indirizzo", .string(row.4))])),
+                   provenance: Provenance(source: "t", file: "t.csv", line: index + 2, record: index + 1))
+        }
+        let yaml = ProfileSuggestion(records: records, format: .csv, source: "t").yaml
+        #expect(yaml.contains(#"  status: { column: "Stato", transforms: [{ map: { values: { "s": active, "n": inactive }, default: active } }] }"#))
+        #expect(!yaml.contains("organization.tax_id:"))
+        #expect(yaml.contains(#"#   "Partita IVA": looks like organization.tax_id, but no column names the organization: map organization.name first"#))
+        #expect(yaml.contains(#"  service_at_locations[0].location.id: { uuid: ["Sede", "Indirizzo"] }"#))
+        let path = try temporaryFile(yaml, name: "suggested.yaml")
+        #expect(throws: Never.self) { try ProfileLoader.load(path: path, schemas: schemas) }
+    }
+
     @Test("a column's guess: its header's words, its values, both; values overrule a header that says otherwise")
     func guesses() {
         func role(_ header: String, _ values: [String], context: String? = nil) -> ColumnGuess.Role? {
