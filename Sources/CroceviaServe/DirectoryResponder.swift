@@ -110,7 +110,7 @@ struct DirectoryResponder: HTTPResponder {
         let answer: OnboardingPages.Answer
         switch request.method {
         case .get where parts.count == 3 && parts[1] == "annotated", .head where parts.count == 3 && parts[1] == "annotated":
-            guard let bytes = onboarding.annotatedSheet(partner: partner, id: parts[2]) else {
+            guard let bytes = onboarding.annotatedSheet(partner: partner, name: parts[2]) else {
                 let message = lang == "en" ? "This sheet is no longer kept: upload the file again." : "Questo foglio non è più disponibile: carica di nuovo il file."
                 return html(OnboardingPages.Answer(status: 404, html: onboarding.refusalPage(404, message, lang: lang)))
             }
@@ -133,11 +133,13 @@ struct DirectoryResponder: HTTPResponder {
                 return html(OnboardingPages.Answer(status: 413, html: onboarding.refusalPage(413, "\(labels["too_large"]!) (\(OnboardingPages.maximumUpload >> 20) MB)", lang: lang)))
             }
             answer = await onboarding.upload(token: token, partner: partner, lang: lang, contentType: request.headers[.contentType] ?? "",
-                                             body: Array(buffer: body)) { work in
-                // Reading and checking a file takes a while: not on the event loops.
-                await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(returning: work()) }
-                }
+                                             body: Array(buffer: body), run: Self.offTheEventLoops)
+        case .post where parts.count == 3 && parts[1] == "send":
+            // The send form carries only its form token.
+            let sent = try? await request.body.collect(upTo: 4096)
+            let form = sent.flatMap { try? Self.parameters(String(buffer: $0)) } ?? []
+            answer = await onboarding.send(token: token, partner: partner, id: parts[2], lang: lang, fields: form, run: Self.offTheEventLoops) {
+                [store] upload, bytes in try store.write(wait: 10) { try PartnerUploads.add(upload, bytes: bytes, in: $0) }
             }
         default:
             var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: the onboarding page is read with GET and sent with POST").body, status: 405)
@@ -145,6 +147,13 @@ struct DirectoryResponder: HTTPResponder {
             return response
         }
         return html(answer)
+    }
+
+    /// Reading and checking a file, or waiting for the registry, takes a while: not on the event loops.
+    private static func offTheEventLoops(_ work: @escaping @Sendable () -> OnboardingPages.Answer) async -> OnboardingPages.Answer {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
     }
 
     private func html(_ answer: OnboardingPages.Answer) -> Response {

@@ -300,8 +300,8 @@ extension RegistryTests.CaseDataTests {
         #expect(try RegistrySchema.tables(in: db).isDisjoint(with: caseTables))
         #expect(try db.rows(indexQuery).isEmpty)
         try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
-        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "4")
-        #expect(try RegistrySchema.tables(in: db).contains("partner_access"))
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "5")
+        #expect(try RegistrySchema.tables(in: db).isSuperset(of: ["partner_access", "partner_upload"]))
         #expect(try RegistrySchema.tables(in: db).isSuperset(of: caseTables))
         #expect(try db.rows(indexQuery).map { $0[0].text } == ["source_record_hash", "source_record_key"])
         // The record kept, its hash made again (MurmurHash3; Python: mmh3.hash64(b'{}', signed=False)).

@@ -75,6 +75,107 @@ struct OnboardingTests {
         #expect(try Self.uploadsLeft() == before)
     }
 
+    @Test("a partner sends a checked file; a coordinator accepts it (imported as their feed, its profile stored and used for their next file) or rejects it",
+          arguments: Backend.allCases)
+    func sendAndAccept(_ backend: Backend) async throws {
+        let url = try ServeTests.sampleRegistry(backend)
+        var db = try backend.reopen(url)
+        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        db.close()
+        let csv = try Array(Data(contentsOf: Self.root.appendingPathComponent("Samples/portinerie-torino/servizi.csv")))
+        let sentPage = try await ServeTests.serving(url, backend: backend) { base in
+            let formToken = try #require(Self.formToken(in: try await ServeTests.get(base + "/onboarding/" + token).body))
+            let report = try await Self.post(base + "/onboarding/" + token, formToken: formToken, file: csv, filename: "servizi giugno.csv")
+            #expect(report.body.contains("<summary>Come Crocevia legge il file (profilo proposto)</summary>"))
+            let send = try #require(Self.sendAction(in: report.body))
+            #expect(try await Self.postForm(base + send, ["form_token": String(repeating: "0", count: 64)]).status == 403)
+            let sent = try await Self.postForm(base + send, ["form_token": formToken])
+            // Sent once: the same form again finds nothing kept.
+            #expect(try await Self.postForm(base + send, ["form_token": formToken]).status == 404)
+            return sent
+        }
+        #expect(sentPage.status == 200)
+        #expect(sentPage.body.contains("Il file è stato inviato al coordinamento della rete"))
+        db = try backend.reopen(url)
+        defer { db.close() }
+        let waiting = try PartnerUploads.list(in: db)
+        #expect(waiting.map { [$0.partner, $0.fileName, $0.fileExtension, "\($0.records)"] } == [["cooperativa-il-ponte", "servizi giugno.csv", "csv", "9"]])
+        let upload = try #require(waiting.first)
+        #expect(try PartnerUploads.find(upload.id, in: db)?.bytes == csv)
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = 'cooperativa-il-ponte'").integer == 0)
+
+        let findings = FindingLog()
+        let (accepted, summary) = try PartnerUploads.accept(upload.id, profile: nil, in: db, findings: findings, wait: 0)
+        #expect(accepted == upload)
+        #expect(summary.source == "cooperativa-il-ponte" && summary.added == 9 && summary.rejected == 0, "\(summary)")
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = 'cooperativa-il-ponte' AND status = 'active'").integer == 9)
+        #expect(try db.scalar("SELECT file FROM source_record WHERE source = 'cooperativa-il-ponte' LIMIT 1").text?
+                    .hasSuffix("/crocevia-upload-\(upload.id)/servizi-giugno.csv") == true)
+        #expect(try PartnerUploads.list(in: db).isEmpty)
+        #expect(try PartnerAccess.list(in: db).first { $0.name == "cooperativa-il-ponte" }?.profile == upload.profile)
+        #expect(throws: CroceviaError.self) { try PartnerUploads.accept(upload.id, profile: nil, in: db, findings: FindingLog(), wait: 0) }
+        // A new link keeps the stored profile.
+        let token2 = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        #expect(try PartnerAccess.list(in: db).first { $0.name == "cooperativa-il-ponte" }?.profile == upload.profile)
+        db.close()
+
+        // The next file is read through the stored profile; this one is sent and rejected.
+        try await ServeTests.serving(url, backend: backend) { base in
+            let formToken = try #require(Self.formToken(in: try await ServeTests.get(base + "/onboarding/" + token2).body))
+            let report = try await Self.post(base + "/onboarding/" + token2, formToken: formToken, file: csv, filename: "servizi.csv")
+            #expect(report.body.contains("<summary>Come Crocevia legge il file (il profilo concordato con il coordinamento)</summary>"))
+            #expect(try await Self.postForm(base + (try #require(Self.sendAction(in: report.body))), ["form_token": formToken]).status == 200)
+        }
+        db = try backend.reopen(url)
+        let second = try #require(try PartnerUploads.list(in: db).first)
+        #expect(try PartnerAccess.withRegistry(db) { try PartnerUploads.remove(second.id, in: db) })
+        #expect(try PartnerUploads.list(in: db).isEmpty)
+        #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = 'cooperativa-il-ponte' AND status = 'active'").integer == 9)
+        // At most five files wait per partner.
+        let made = try PartnerAccess.withRegistry(db) {
+            try (0..<6).map { index in
+                try PartnerUploads.add(PartnerUploads.Upload(partner: "p", fileName: "f\(index).csv", fileExtension: "csv", profile: "", records: 0, errors: 0, warnings: 0),
+                                       bytes: [1, 2, 3], in: db)
+            }
+        }
+        #expect(made == [true, true, true, true, true, false])
+    }
+
+    @Test("a registry of version 4 is brought to 5: its partners' links kept, a profile column and the uploads' table added", arguments: Backend.allCases)
+    func migrationFromVersion4(_ backend: Backend) throws {
+        let (db, _) = try backend.fresh()
+        defer { db.close() }
+        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("portinerie-torino", in: db) }
+        try db.exclusive(wait: 0) {
+            try db.execute("DROP TABLE partner_upload")
+            try db.execute("DROP TABLE partner_access")
+            try db.execute("""
+                CREATE TABLE partner_access (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+                    created_at TEXT NOT NULL, revoked_at TEXT)
+                """)
+            try db.execute("INSERT INTO partner_access VALUES ('portinerie-torino', ?, 'partner', '2026-11-30T10:00:00Z', NULL)", [.text(PartnerAccess.hash(token))])
+            try db.execute("UPDATE registry_meta SET value = '4' WHERE key = 'schema_version'")
+        }
+        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.partner(token: token, in: db) }
+                == PartnerAccess.Partner(name: "portinerie-torino", role: "partner", createdAt: "2026-11-30T10:00:00Z", revokedAt: nil, profile: nil))
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "5")
+        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile("source: {}", for: "portinerie-torino", in: db) })
+        #expect(try PartnerAccess.partner(token: token, in: db)?.profile == "source: {}")
+        #expect(try PartnerUploads.list(in: db).isEmpty)
+    }
+
+    @Test("a report stops reading at its time limit and says how much it read")
+    func timeLimit() throws {
+        let folder = try temporaryFolder()
+        let file = folder + "/servizi.csv"
+        try FileManager.default.copyItem(atPath: Self.root.appendingPathComponent("Samples/portinerie-torino/servizi.csv").path, toPath: file)
+        let report = try UploadReport.make(file: file, shownAs: "servizi.csv", partner: "p", language: .en, timeLimit: 0)
+        #expect(report.records == 1)
+        #expect(report.findingsCSV.contains(",2,,error,input.unreadable,\"reading stopped here, at the limit of 0 s for the input; 1 record of the file was checked, the rest was not\","),
+                "\(report.findingsCSV)")
+        #expect(try UploadReport.make(file: file, shownAs: "servizi.csv", partner: "p", language: .en, timeLimit: 60).records == 9)
+    }
+
     @Test("multipart bodies: parts, a quoted boundary, a body cut short")
     func multipart() {
         #expect(Multipart.boundary(of: "multipart/form-data; boundary=\"abc def\"") == "abc def")
@@ -102,6 +203,22 @@ struct OnboardingTests {
         request.timeoutInterval = 60
         request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Where the report's send form posts to.
+    static func sendAction(in page: String) -> String? {
+        guard let range = page.range(of: #"action="/onboarding/[A-Za-z0-9_-]+/send/[0-9a-f-]+\?lang=(it|en)""#, options: .regularExpression) else { return nil }
+        return String(page[range].dropFirst(#"action=""#.count).dropLast())
+    }
+
+    static func postForm(_ address: String, _ fields: [String: String]) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: address)!)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 60
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(fields.map { "\($0.key)=\($0.value)" }.joined(separator: "&").utf8)
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }

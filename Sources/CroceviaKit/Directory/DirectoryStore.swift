@@ -3,8 +3,8 @@ import Foundation
 /// The snapshot the server answers from, and the registry it comes from. `refresh` asks the
 /// registry which run last published and reads the directory again when a newer one has
 /// committed; requests in flight keep the snapshot they started with. It also holds the
-/// partners' open onboarding links, read again at each refresh. The registry is only read, and
-/// only by `refresh`, one call at a time.
+/// partners' open onboarding links, read again at each refresh. The registry is read by `refresh`
+/// and written by `write` (a file a partner sends), one call at a time.
 public final class DirectoryStore: @unchecked Sendable {
     private let lock = NSLock()
     private let refreshing = NSLock()
@@ -55,6 +55,15 @@ public final class DirectoryStore: @unchecked Sendable {
         current = next
         lock.unlock()
         return next
+    }
+
+    /// Runs `body` in a transaction of the registry (waiting `wait` seconds for another run that
+    /// holds it): the server's only writes, a partner's file sent for the coordinators. Not on
+    /// an event loop: it waits for the database.
+    public func write<T>(wait: Double, _ body: (RegistryDatabase) throws -> T) throws -> T {
+        refreshing.lock()
+        defer { refreshing.unlock() }
+        return try PartnerAccess.withRegistry(db, wait: wait) { try body(db) }
     }
 
     public func close() {

@@ -234,6 +234,9 @@ public struct ReaderOptions: Sendable {
     /// JSON, XML and tabular packages: records say where their members start
     /// (`Provenance.places`), so a finding names the member's line and file.
     public var places = false
+    /// Seconds an input may be read for (the onboarding page's limit on a report): past it the
+    /// run stops reading that input, with an error finding that says how much was read.
+    public var timeLimit: Double?
 
     public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, recordsPath: [String] = [], recordElement: String? = nil) {
         self.delimiter = delimiter

@@ -9,8 +9,10 @@ public struct UploadReport: Sendable {
     public let invalid: Int
     public let errors: Int
     public let warnings: Int
-    /// The suggested profile, as YAML.
+    /// The profile the file was read through, as YAML: the partner's stored one, else one suggested.
     public let profile: String
+    /// Whether `profile` is the partner's stored profile (not a suggestion).
+    public let storedProfile: Bool
     /// The validation report, a whole HTML page.
     public let html: String
     /// The findings, one per row: cell (or line), column, severity, rule, message, value.
@@ -19,18 +21,25 @@ public struct UploadReport: Sendable {
     /// each cell a finding names, the cell filled yellow.
     public let annotated: [UInt8]?
 
-    /// Reads `file` (its format told by its content), suggests a profile for it, and checks it
-    /// through that profile. `shownAs` is the name the partner gave the file, for the report; the
-    /// file's own path never appears in what is returned.
-    public static func make(file: String, shownAs: String, partner: String, language: HTMLReport.Language) throws -> UploadReport {
-        let suggestion = try ProfileSuggestion.suggest(file: file, from: nil, encoding: nil, options: ReaderOptions(), sample: 200, source: partner)
+    /// Reads `file` (its format told by its content) through `profile` (the partner's stored one,
+    /// YAML) or, without one, a profile suggested from the file, and checks it. Reading stops
+    /// after `timeLimit` seconds, said as an error finding. `shownAs` is the name the partner gave
+    /// the file, for the report; the file's own path never appears in what is returned.
+    public static func make(file: String, shownAs: String, partner: String, language: HTMLReport.Language, profile stored: String? = nil,
+                            timeLimit: Double? = nil) throws -> UploadReport {
+        var reading = ReaderOptions()
+        reading.timeLimit = timeLimit
+        let yaml = try stored ?? ProfileSuggestion.suggest(file: file, from: nil, encoding: nil, options: reading, sample: 200, source: partner).yaml
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         let profilePath = folder.appendingPathComponent("profile.yaml").path
-        try suggestion.yaml.write(toFile: profilePath, atomically: true, encoding: .utf8)
+        try yaml.write(toFile: profilePath, atomically: true, encoding: .utf8)
         let findings = FindingLog()
-        let summary = try Validation(options: ValidateOptions(inputs: [file], target: .profile(path: profilePath)), findings: findings).run()
-        let html = HTMLReport.html(summary: summary, findings: findings, inputs: [shownAs], schema: language == .it ? "profilo suggerito" : "suggested profile",
-                                   language: language)
+        var options = ValidateOptions(inputs: [file], target: .profile(path: profilePath))
+        options.reader = reading
+        let summary = try Validation(options: options, findings: findings).run()
+        let profileName = stored != nil ? (language == .it ? "profilo del partner" : "the partner's profile")
+            : (language == .it ? "profilo suggerito" : "suggested profile")
+        let html = HTMLReport.html(summary: summary, findings: findings, inputs: [shownAs], schema: profileName, language: language)
         var csv = ByteBuffer()
         csv.append("cell,line,column,severity,rule,message,value\n")
         for finding in findings.findings {
@@ -42,8 +51,8 @@ public struct UploadReport: Sendable {
         let hide = { (text: String) in text.replacingOccurrences(of: file, with: shownAs).replacingOccurrences(of: profilePath, with: "profile.yaml") }
         let annotated = Format.sheetFormat(of: file).flatMap { $0.isWorkbook ? try? annotatedSheet(file, format: $0, findings: findings.findings, language: language) : nil }
         return UploadReport(records: summary.records, invalid: summary.invalidRecords, errors: findings.errorCount, warnings: findings.warningCount,
-                            profile: suggestion.yaml.replacingOccurrences(of: file, with: shownAs), html: hide(html), findingsCSV: hide(csv.string),
-                            annotated: annotated)
+                            profile: yaml.replacingOccurrences(of: file, with: shownAs), storedProfile: stored != nil, html: hide(html),
+                            findingsCSV: hide(csv.string), annotated: annotated)
     }
 
     /// The sheet the report read, rebuilt from its records (each value in its own cell, the

@@ -4,10 +4,12 @@ import Foundation
 /// The partners' links to the onboarding page (`crocevia partner add|revoke|list`): each a secret
 /// token, of which the registry keeps only the SHA-256, so a copy of the registry opens no page.
 /// Adding a partner again gives a new link and the old one stops working; revoking closes it.
+/// A partner may also have a stored profile (`crocevia partner profile`, or the one a coordinator
+/// accepted an upload with): the page reads their files through it instead of suggesting one.
 public enum PartnerAccess {
     static let ddl = """
         CREATE TABLE partner_access (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
-            created_at TEXT NOT NULL, revoked_at TEXT)
+            created_at TEXT NOT NULL, revoked_at TEXT, profile TEXT)
         """
 
     public struct Partner: Sendable, Equatable {
@@ -15,12 +17,15 @@ public enum PartnerAccess {
         public let role: String
         public let createdAt: String
         public let revokedAt: String?
+        /// The profile their files are read through, as YAML; nil to suggest one from each file.
+        public var profile: String? = nil
     }
 
-    /// Runs `body` in the registry's transaction, the registry made or brought up to date first.
-    public static func withRegistry<T>(_ db: RegistryDatabase, _ body: () throws -> T) throws -> T {
+    /// Runs `body` in the registry's transaction, the registry made or brought up to date first;
+    /// another run holding the registry is waited for `wait` seconds.
+    public static func withRegistry<T>(_ db: RegistryDatabase, wait: Double = 60, _ body: () throws -> T) throws -> T {
         let tabular = try TabularSchema.bundled(schemas: try HSDSSchemas.standard())
-        return try db.exclusive(wait: 60) {
+        return try db.exclusive(wait: wait) {
             try RegistrySchema.prepare(db, schema: tabular)
             return try body()
         }
@@ -35,9 +40,11 @@ public enum PartnerAccess {
         var generator = SystemRandomNumberGenerator()
         let token = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // A new link for a partner already known keeps their stored profile.
+        let profile = try db.scalar("SELECT profile FROM partner_access WHERE name = ?", [.text(trimmed)])
         try db.execute("DELETE FROM partner_access WHERE name = ?", [.text(trimmed)])
-        try db.execute("INSERT INTO partner_access (name, token_hash, role, created_at) VALUES (?, ?, ?, ?)",
-                       [.text(trimmed), .text(hash(token)), .text(role), .text(Importer.timestamp())])
+        try db.execute("INSERT INTO partner_access (name, token_hash, role, created_at, profile) VALUES (?, ?, ?, ?, ?)",
+                       [.text(trimmed), .text(hash(token)), .text(role), .text(Importer.timestamp()), profile])
         return token
     }
 
@@ -50,17 +57,25 @@ public enum PartnerAccess {
 
     public static func list(in db: RegistryDatabase) throws -> [Partner] {
         guard try RegistrySchema.tables(in: db).contains("partner_access") else { return [] }
-        return try db.rows("SELECT name, role, created_at, revoked_at FROM partner_access ORDER BY name").map {
-            Partner(name: $0[0].text ?? "", role: $0[1].text ?? "", createdAt: $0[2].text ?? "", revokedAt: $0[3].text)
+        return try db.rows("SELECT name, role, created_at, revoked_at, profile FROM partner_access ORDER BY name").map {
+            Partner(name: $0[0].text ?? "", role: $0[1].text ?? "", createdAt: $0[2].text ?? "", revokedAt: $0[3].text, profile: $0[4].text)
         }
+    }
+
+    /// Stores `profile` (YAML, checked by the caller) as the one `name`'s files are read through,
+    /// or forgets it (nil); false when the registry has no such partner.
+    public static func setProfile(_ profile: String?, for name: String, in db: RegistryDatabase) throws -> Bool {
+        guard try db.scalar("SELECT COUNT(*) FROM partner_access WHERE name = ?", [.text(name)]).integer ?? 0 > 0 else { return false }
+        try db.execute("UPDATE partner_access SET profile = ? WHERE name = ?", [profile.map { .text($0) } ?? .null, .text(name)])
+        return true
     }
 
     /// The partner a token opens the page for; nil for an unknown or revoked token.
     public static func partner(token: String, in db: RegistryDatabase) throws -> Partner? {
         guard token.count >= 20, token.count <= 100, try RegistrySchema.tables(in: db).contains("partner_access") else { return nil }
-        return try db.rows("SELECT name, role, created_at, revoked_at FROM partner_access WHERE token_hash = ? AND revoked_at IS NULL",
+        return try db.rows("SELECT name, role, created_at, profile FROM partner_access WHERE token_hash = ? AND revoked_at IS NULL",
                            [.text(hash(token))]).first.map {
-            Partner(name: $0[0].text ?? "", role: $0[1].text ?? "", createdAt: $0[2].text ?? "", revokedAt: nil)
+            Partner(name: $0[0].text ?? "", role: $0[1].text ?? "", createdAt: $0[2].text ?? "", revokedAt: nil, profile: $0[3].text)
         }
     }
 
@@ -69,8 +84,9 @@ public enum PartnerAccess {
     public static func open(in db: RegistryDatabase) throws -> [String: Partner] {
         guard try RegistrySchema.tables(in: db).contains("partner_access") else { return [:] }
         var found: [String: Partner] = [:]
-        for row in try db.rows("SELECT token_hash, name, role, created_at FROM partner_access WHERE revoked_at IS NULL") {
-            found[row[0].text ?? ""] = Partner(name: row[1].text ?? "", role: row[2].text ?? "", createdAt: row[3].text ?? "", revokedAt: nil)
+        for row in try db.rows("SELECT token_hash, name, role, created_at, profile FROM partner_access WHERE revoked_at IS NULL") {
+            found[row[0].text ?? ""] = Partner(name: row[1].text ?? "", role: row[2].text ?? "", createdAt: row[3].text ?? "", revokedAt: nil,
+                                               profile: row[4].text)
         }
         return found
     }

@@ -17,8 +17,9 @@ enum RegistrySchema {
     static let format = "crocevia-registry"
     /// 2 added the case tables and `source_record_hash`; 3 keys `source_record` by a unique index
     /// instead of a primary key (so that a first import can build it at the end). An older
-    /// registry is brought up to date when a run first opens it.
-    static let version = "4"
+    /// registry is brought up to date when a run first opens it. 4 added `partner_access`; 5 its
+    /// `profile` and `partner_upload` (files sent from the onboarding page).
+    static let version = "5"
 
     static let sourceRecordTable = """
         CREATE TABLE source_record (source TEXT NOT NULL, id TEXT NOT NULL, object_type TEXT NOT NULL,
@@ -138,11 +139,16 @@ enum RegistrySchema {
             guard format == Self.format else {
                 throw CroceviaError.io("\(db.location) is not a Crocevia registry (its registry_meta says format \(format ?? "nothing")); name another database")
             }
-            if version == "1" || version == "2" || version == "3" {
+            if version == "1" || version == "2" || version == "3" || version == "4" {
                 if version == "1" { for statement in CaseTables.ddl { try db.execute(statement) } }
-                if version != "3" { try rebuildSourceRecord(db) }
-                // Version 4: the partners' links to the onboarding page.
-                if !existing.contains("partner_access") { try db.execute(PartnerAccess.ddl) }
+                if version == "1" || version == "2" { try rebuildSourceRecord(db) }
+                // Version 4: the partners' links to the onboarding page; 5: their stored profiles and the files they sent.
+                if !existing.contains("partner_access") {
+                    try db.execute(PartnerAccess.ddl)
+                } else if version == "4" {
+                    try db.execute("ALTER TABLE partner_access ADD COLUMN profile TEXT")
+                }
+                if !existing.contains("partner_upload") { try db.execute(PartnerUploads.ddl) }
                 try db.execute("UPDATE registry_meta SET value = ? WHERE key = 'schema_version'", [.text(Self.version)])
                 return
             }
@@ -155,7 +161,7 @@ enum RegistrySchema {
             let some = existing.sorted().prefix(5).joined(separator: ", ")
             throw CroceviaError.io("\(db.location) is a database but not a Crocevia registry (it holds other tables: \(some)); name a new file or an empty database")
         }
-        for statement in ownDDL + sourceRecordIndexes + hsdsDDL(schema) + CaseTables.ddl + [PartnerAccess.ddl] { try db.execute(statement) }
+        for statement in ownDDL + sourceRecordIndexes + hsdsDDL(schema) + CaseTables.ddl + [PartnerAccess.ddl, PartnerUploads.ddl] { try db.execute(statement) }
         try db.execute("INSERT INTO registry_meta (key, value) VALUES ('format', ?), ('schema_version', ?)", [.text(format), .text(version)])
     }
 }
