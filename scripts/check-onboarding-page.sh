@@ -2,7 +2,9 @@
 # The onboarding page in a real browser: headless Chromium driven by Selenium (Debian's chromium
 # and chromium-driver, selenium from PyPI) opens a partner's link, uploads a sample workbook under
 # a hostile file name, reads the verdict, checks the findings CSV link and that no script element
-# reached the page, on a phone's width and a desktop's; screenshots to look at in OUT_DIR.
+# reached the page, on a phone's width and a desktop's; on the desktop it sends the file to the
+# coordinators, and the coordinator's `crocevia partner uploads` and `accept` then import it.
+# Screenshots to look at in OUT_DIR.
 #
 #   scripts/check-onboarding-page.sh [OUT_DIR]   (apt-get install -y chromium chromium-driver; pip install selenium)
 set -euo pipefail
@@ -53,10 +55,23 @@ try:
         if rows[0] != "cell,line,column,severity,rule,message,value":
             failures.append(f"{name}: the findings CSV starts {rows[0]!r}")
         print(f"{name}: {heading}; findings CSV of {len(rows) - 1} rows")
+        if name == "desktop":
+            driver.find_element(By.CSS_SELECTOR, "form[action*='/send/'] button").click()
+            WebDriverWait(driver, 30).until(lambda d: "inviato" in d.page_source or d.find_elements(By.CSS_SELECTOR, "p.error"))
+            driver.save_screenshot(f"{out}/onboarding-sent-{name}.png")
+            if "Il file è stato inviato al coordinamento" not in driver.page_source:
+                failures.append(f"{name}: sending the file did not say it was sent")
 finally:
     driver.quit()
 if failures:
     print("\n".join(failures), file=sys.stderr)
     sys.exit(1)
 PY
+# The coordinator's side: the file sent from the desktop is waiting, and accepting imports it.
+registry="sqlite:$work/registry.sqlite"
+waiting=$("$crocevia" partner uploads --registry "$registry")
+echo "$waiting"
+[ "$(printf '%s\n' "$waiting" | grep -c .)" = 1 ] || { echo "check-onboarding-page: expected one file waiting" >&2; exit 1; }
+"$crocevia" partner accept "${waiting%%$'\t'*}" --registry "$registry" --quiet
+[ -z "$("$crocevia" partner uploads --registry "$registry" 2>/dev/null)" ] || { echo "check-onboarding-page: the accepted file is still waiting" >&2; exit 1; }
 echo "screenshots: $out/onboarding-*.png"

@@ -11,6 +11,7 @@ struct DirectoryPages: Sendable {
     private let search: MustacheLibrary
     private let service: MustacheLibrary
     private let problem: MustacheLibrary
+    private let corrected: MustacheLibrary
 
     static let perPage = 20
 
@@ -18,6 +19,7 @@ struct DirectoryPages: Sendable {
         search = try PageTemplates.library(PageTemplates.search)
         service = try PageTemplates.library(PageTemplates.service)
         problem = try PageTemplates.library(PageTemplates.problem)
+        corrected = try PageTemplates.library(PageTemplates.corrected)
     }
 
     func answer(path: String, query: [(name: String, value: String)], snapshot: DirectorySnapshot) -> (status: Int, html: String) {
@@ -79,11 +81,30 @@ struct DirectoryPages: Sendable {
                     } ?? false,
                 ] as [String: Any]
             }
+            context["correction_action"] = "/directory/services/\(parts[2])/correction?lang=\(lang)"
+            context["fields"] = Corrections.correctableFields(snapshot, serviceID: parts[2]).map { field in
+                ["path": field.path, "shown": field.path + ": " + String(field.value.prefix(60))]
+            }
             return (200, service.render(context, withTemplate: "layout") ?? "")
         }
         context["title"] = labels["not_found"]
         context["error"] = labels["not_found_text"]
         return (404, problem.render(context, withTemplate: "layout") ?? "")
+    }
+
+    /// The page a service page's "report a mistake" form gets back: thanks, or what was wrong.
+    func correctionAnswer(_ answer: CorrectionIntake.Answer, serviceID: String, lang: String, snapshot: DirectorySnapshot) -> (status: Int, html: String) {
+        let labels = lang == "en" ? Self.english : Self.italian
+        var context: [String: Any] = ["lang": lang, "label": labels, "switch_lang": lang == "en" ? "it" : "en", "service_id": serviceID,
+                                      "switch_url": Self.url("/directory/services/\(serviceID)", [("lang", lang == "en" ? "it" : "en")])]
+        if answer.status == 201 {
+            context["title"] = labels["report_thanks_title"]
+            context["thanks"] = labels["report_thanks"]
+            return (200, corrected.render(context, withTemplate: "layout") ?? "")
+        }
+        context["title"] = labels["report_refused"]
+        context["error"] = (labels["problem_report"] as? String ?? "") + (answer.body.objectValue?["message"]?.stringValue ?? "")
+        return (answer.status, corrected.render(context, withTemplate: "layout") ?? "")
     }
 
     private static func card(_ card: DirectoryListing.Card, labels: [String: any Sendable]) -> [String: Any] {
@@ -149,6 +170,12 @@ struct DirectoryPages: Sendable {
         "email": "E-mail", "website": "Sito", "getting_there": "Come arrivare", "map": "Vedi sulla mappa",
         "closed": "Temporaneamente chiuso", "not_found": "Pagina non trovata", "not_found_text": "Questo servizio non è (più) nell'elenco.",
         "problem": "La ricerca non è valida (in inglese): ",
+        "report": "Segnala un errore", "report_intro": "Un dato è sbagliato o è cambiato? La segnalazione va a chi gestisce questi dati. La nota e il contatto non vengono pubblicati.",
+        "report_field": "Il dato sbagliato", "report_offered": "Il valore giusto", "report_note": "Nota (facoltativa)",
+        "report_contact": "Un contatto per chiarimenti (facoltativo)", "report_send": "Invia la segnalazione",
+        "report_thanks_title": "Grazie", "report_thanks": "La segnalazione è stata registrata e va a chi gestisce questi dati.",
+        "report_refused": "La segnalazione non è stata registrata", "problem_report": "La segnalazione non è valida (in inglese): ",
+        "back_to_service": "Torna al servizio",
         "days": ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
     ]
 
@@ -161,6 +188,12 @@ struct DirectoryPages: Sendable {
         "ages": "Ages", "fees": "Fees", "how_to_apply": "How to apply", "hours": "Opening hours", "phones": "Phones",
         "email": "E-mail", "website": "Website", "getting_there": "Getting there", "map": "See on the map",
         "closed": "Temporarily closed", "not_found": "Page not found", "not_found_text": "This service is not (or no longer) in the directory.",
+        "report": "Report a mistake", "report_intro": "Is something wrong or out of date? The report goes to whoever keeps these data. The note and the contact are not published.",
+        "report_field": "What is wrong", "report_offered": "The right value", "report_note": "Note (optional)",
+        "report_contact": "A contact for questions (optional)", "report_send": "Send the report",
+        "report_thanks_title": "Thank you", "report_thanks": "The report was recorded and goes to whoever keeps these data.",
+        "report_refused": "The report was not recorded", "problem_report": "The report is not valid: ",
+        "back_to_service": "Back to the service",
         "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     ]
 }

@@ -4,17 +4,31 @@ import Hummingbird
 import Logging
 import NIOCore
 
+/// What a request carries beside itself: the address it came from (corrections are limited per
+/// address).
+struct DirectoryContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
 /// Answers each request: the method and the query string checked, then the API, its OpenAPI
-/// document or a page. Every answer carries `Access-Control-Allow-Origin: *` (the directory is
-/// public) and is logged with its status and time.
+/// document or a page; reports of mistakes (`POST /corrections`, a service page's form) taken.
+/// Every answer but the onboarding page's carries `Access-Control-Allow-Origin: *` (the
+/// directory is public) and is logged with its status and time (never a body).
 struct DirectoryResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = DirectoryContext
 
     let store: DirectoryStore
     let logger: Logger
     let openAPI: NIOCore.ByteBuffer
     let pages: DirectoryPages
     let onboarding: OnboardingPages
+    let corrections = CorrectionIntake()
 
     init(store: DirectoryStore, logger: Logger) throws {
         self.store = store
@@ -32,6 +46,9 @@ struct DirectoryResponder: HTTPResponder {
             response = await onboard(request)
             response.headers[.cacheControl] = "no-store"
             response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        } else if request.uri.path == "/corrections" || Self.isCorrectionForm(request.uri.path) {
+            response = await correct(request, from: context.remoteAddress)
+            response.headers[.accessControlAllowOrigin] = "*"
         } else {
             response = answer(request)
             response.headers[.accessControlAllowOrigin] = "*"
@@ -99,6 +116,81 @@ struct DirectoryResponder: HTTPResponder {
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
         }
+    }
+
+    /// `/directory/services/{id}/correction`: where a service page's form posts.
+    static func isCorrectionForm(_ path: String) -> Bool {
+        path.hasPrefix("/directory/services/") && path.hasSuffix("/correction")
+    }
+
+    /// `POST /corrections` (JSON, answered in JSON) and a service page's form (answered with a page).
+    private func correct(_ request: Request, from address: String) async -> Response {
+        let form = Self.isCorrectionForm(request.uri.path)
+        let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
+        func answered(_ answer: CorrectionIntake.Answer, serviceID: String = "") -> Response {
+            guard form else { return json(answer.body, status: answer.status) }
+            let page = pages.correctionAnswer(answer, serviceID: serviceID, lang: lang, snapshot: store.snapshot)
+            return Response(status: HTTPResponse.Status(code: page.status), headers: [.contentType: "text/html; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: page.html)))
+        }
+        switch request.method {
+        case .post:
+            break
+        case .options where !form:
+            var response = Response(status: .noContent)
+            response.headers[.accessControlAllowMethods] = "POST, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Content-Type"
+            response.headers[.accessControlMaxAge] = "86400"
+            return response
+        default:
+            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: a correction is sent with POST").body, status: 405)
+            response.headers[.allow] = form ? "POST" : "POST, OPTIONS"
+            return response
+        }
+        let body: NIOCore.ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: CorrectionIntake.maximumBody)
+        } catch {
+            return answered(CorrectionIntake.problem(413, "the body is over \(CorrectionIntake.maximumBody / 1024) KiB; a correction is a few fields"))
+        }
+        let type = (request.headers[.contentType] ?? "").lowercased()
+        let parsed: Result<CorrectionRequest, CorrectionRequest.Problem>
+        var serviceID = ""
+        if form {
+            serviceID = String(request.uri.path.dropFirst("/directory/services/".count).dropLast("/correction".count))
+            // The form's text fields, read as the API's members are.
+            let fields = (try? Self.parameters(String(buffer: body))) ?? []
+            var members: [(key: String, value: JSONValue)] = [("id", .string(serviceID))]
+            for name in ["field", "offered", "note", "contact"] {
+                if let value = fields.last(where: { $0.name == name })?.value, !value.isEmpty { members.append((name, .string(value))) }
+            }
+            parsed = Result { () throws(CorrectionRequest.Problem) in try CorrectionRequest.parse(.object(JSONObject(members))) }
+        } else if type.hasPrefix("application/json") {
+            parsed = CorrectionIntake.request(fromJSON: Array(buffer: body))
+        } else {
+            return answered(CorrectionIntake.problem(415, "send the correction as JSON (Content-Type: application/json)"))
+        }
+        guard corrections.admit(address) else {
+            var response = answered(CorrectionIntake.problem(429, "this address sent \(CorrectionIntake.perHour) corrections in the last hour; try again later"),
+                                    serviceID: serviceID)
+            response.headers[.retryAfter] = "3600"
+            return response
+        }
+        let checkedRequest: CorrectionRequest
+        switch parsed {
+        case .success(let given): checkedRequest = given
+        case .failure(let problem): return answered(CorrectionIntake.problem(400, problem.message), serviceID: serviceID)
+        }
+        let snapshot = store.snapshot
+        let answer = await withCheckedContinuation { continuation in
+            // Checking reads schemas and storing waits for the registry: not on the event loops.
+            DispatchQueue.global().async { [corrections, store] in
+                continuation.resume(returning: corrections.take(checkedRequest, snapshot: snapshot, reportedBy: form ? "page" : "api") { checked in
+                    try store.write(wait: 10) { try Corrections.add(checked, reportedBy: form ? "page" : "api", in: $0) }
+                })
+            }
+        }
+        return answered(answer, serviceID: serviceID)
     }
 
     /// `/onboarding/{token}`: the upload form (GET) and the report on a file posted to it (POST).

@@ -105,6 +105,23 @@ enum PageTemplates {
         {{#map}}<p><a href="{{map}}" rel="nofollow">{{label.map}}</a></p>{{/map}}
         </section>
         {{/places}}
+        <details class="correction"><summary>{{label.report}}</summary>
+        <form method="post" action="{{correction_action}}">
+        <p class="muted">{{label.report_intro}}</p>
+        <label class="wide">{{label.report_field}}<select name="field" required>{{#fields}}<option value="{{path}}">{{shown}}</option>{{/fields}}</select></label>
+        <label class="wide">{{label.report_offered}}<input name="offered" required maxlength="1000"></label>
+        <label class="wide">{{label.report_note}}<textarea name="note" maxlength="2000" rows="3"></textarea></label>
+        <label class="wide">{{label.report_contact}}<input name="contact" maxlength="200"></label>
+        <button type="submit">{{label.report_send}}</button>
+        </form>
+        </details>
+        """
+
+    static let corrected = """
+        <h1>{{title}}</h1>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#thanks}}<p>{{thanks}}</p>{{/thanks}}
+        <p><a href="/directory/services/{{service_id}}?lang={{lang}}">← {{label.back_to_service}}</a></p>
         """
 
     static let problem = """

@@ -24,7 +24,7 @@ struct Crocevia: ParsableCommand {
             profile or schema; 3 I/O or internal failure.
             """,
         version: "crocevia \(version) (HSDS \(HSDSSchemas.version), schemas built in; libxml2 \(XMLLibrary.version), libyaml \(YAMLLoader.libraryVersion))",
-        subcommands: [ConvertCommand.self, ValidateCommand.self, DedupeCommand.self, ImportCommand.self, PipelineCommand.self, ExportCommand.self, ReportCommand.self, ServeCommand.self, SuggestCommand.self, TemplateCommand.self, PartnerCommand.self]
+        subcommands: [ConvertCommand.self, ValidateCommand.self, DedupeCommand.self, ImportCommand.self, PipelineCommand.self, ExportCommand.self, ReportCommand.self, ServeCommand.self, SuggestCommand.self, TemplateCommand.self, PartnerCommand.self, CorrectionCommand.self, CorrectionsCommand.self]
     )
 
     static func main() {

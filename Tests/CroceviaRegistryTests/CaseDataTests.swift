@@ -300,8 +300,8 @@ extension RegistryTests.CaseDataTests {
         #expect(try RegistrySchema.tables(in: db).isDisjoint(with: caseTables))
         #expect(try db.rows(indexQuery).isEmpty)
         try db.exclusive(wait: 0) { try RegistrySchema.prepare(db, schema: schema) }
-        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "5")
-        #expect(try RegistrySchema.tables(in: db).isSuperset(of: ["partner_access", "partner_upload"]))
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "6")
+        #expect(try RegistrySchema.tables(in: db).isSuperset(of: ["partner_access", "partner_upload", "correction"]))
         #expect(try RegistrySchema.tables(in: db).isSuperset(of: caseTables))
         #expect(try db.rows(indexQuery).map { $0[0].text } == ["source_record_hash", "source_record_key"])
         // The record kept, its hash made again (MurmurHash3; Python: mmh3.hash64(b'{}', signed=False)).
@@ -310,7 +310,7 @@ extension RegistryTests.CaseDataTests {
         // The key still refuses a second row with the same source and id.
         var refusal = ""
         do {
-            try db.exclusive(wait: 0) { try db.execute("INSERT INTO source_record VALUES ('a', '1', 'service', 'h', '{}', 'active', 'f', 3, 2, 2, NULL)") }
+            try db.exclusive(wait: 0) { try db.execute("INSERT INTO source_record VALUES ('a', '1', 'service', 'h', '{}', 'active', 'f', 3, 2, 2, NULL, NULL)") }
         } catch {
             refusal = "\(error)"
         }

@@ -141,13 +141,15 @@ struct OnboardingTests {
         #expect(made == [true, true, true, true, true, false])
     }
 
-    @Test("a registry of version 4 is brought to 5: its partners' links kept, a profile column and the uploads' table added", arguments: Backend.allCases)
+    @Test("a registry of version 4 is brought to 6: its partners' links kept, a profile column, the uploads' and corrections' tables added", arguments: Backend.allCases)
     func migrationFromVersion4(_ backend: Backend) throws {
         let (db, _) = try backend.fresh()
         defer { db.close() }
         let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("portinerie-torino", in: db) }
         try db.exclusive(wait: 0) {
             try db.execute("DROP TABLE partner_upload")
+            try db.execute("DROP TABLE correction")
+            try db.execute("ALTER TABLE source_record DROP COLUMN source_key")
             try db.execute("DROP TABLE partner_access")
             try db.execute("""
                 CREATE TABLE partner_access (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
@@ -158,7 +160,8 @@ struct OnboardingTests {
         }
         #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.partner(token: token, in: db) }
                 == PartnerAccess.Partner(name: "portinerie-torino", role: "partner", createdAt: "2026-11-30T10:00:00Z", revokedAt: nil, profile: nil))
-        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "5")
+        #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "6")
+        #expect(try Corrections.list(in: db).isEmpty)
         #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile("source: {}", for: "portinerie-torino", in: db) })
         #expect(try PartnerAccess.partner(token: token, in: db)?.profile == "source: {}")
         #expect(try PartnerUploads.list(in: db).isEmpty)

@@ -27,7 +27,9 @@ public struct DirectoryError: Error, Sendable, Equatable {
         case 404: return "not found"
         case 405: return "method not allowed"
         case 413: return "request too large"
+        case 415: return "unsupported media type"
         case 429: return "too many requests"
+        case 503: return "service unavailable"
         default: return "error"
         }
     }

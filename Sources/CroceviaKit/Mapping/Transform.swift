@@ -25,6 +25,27 @@ public enum Transform: Sendable {
     /// An age in years (`67`) as the network's age band (`65-74`).
     case ageBand
 
+    /// The step's name as a profile writes it (`phone`, `date`, `map`).
+    public var name: String {
+        switch self {
+        case .trim: "trim"
+        case .upper: "upper"
+        case .lower: "lower"
+        case .title: "title"
+        case .squash: "squash"
+        case .split: "split"
+        case .join: "join"
+        case .replace: "replace"
+        case .map: "map"
+        case .date: "date"
+        case .number: "number"
+        case .integer: "integer"
+        case .drop: "drop"
+        case .normalize(let normalizer, _, _): normalizer.rawValue
+        case .ageBand: "age_band"
+        }
+    }
+
     /// A literal separator or a regular expression.
     public enum Splitter: Sendable {
         case text(String)

@@ -45,7 +45,7 @@ public struct UploadReport: Sendable {
         for finding in findings.findings {
             let cells = [finding.cell ?? "", finding.line.map(String.init) ?? "", finding.field ?? "", finding.severity.rawValue, finding.rule,
                          finding.message, finding.value ?? ""]
-            csv.append(cells.map(Self.csvField).joined(separator: ",") + "\n")
+            csv.append(CSVText.line(cells))
         }
         // The upload's path is the server's business: the partner's own name for it instead.
         let hide = { (text: String) in text.replacingOccurrences(of: file, with: shownAs).replacingOccurrences(of: profilePath, with: "profile.yaml") }
@@ -89,10 +89,5 @@ public struct UploadReport: Sendable {
         out.headerRow = sheet.headerRow
         out.comments = notes
         return XLSXWriter.workbook([out])
-    }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -62,6 +62,8 @@ public final class PipelineRun {
         public var exitCode: Int32
         public var feeds: [FeedOutcome]
         public var publish: PublishSummary?
+        /// The corrections routed to each source, after the run.
+        public var corrections: [String: Corrections.Counts] = [:]
         public var failure: String?
     }
 
@@ -94,6 +96,16 @@ public final class PipelineRun {
                                        ("locations", .number(String(publish.locations))), ("services", .number(String(publish.services))),
                                        ("review_pairs", .number(String(publish.reviewPairs))), ("dangling_keys", .number(String(publish.danglingKeys))),
                                        ("withheld_locations", .number(String(publish.withheldLocations)))]))
+            outcome.corrections = try Corrections.counts(in: db)
+            if !outcome.corrections.isEmpty {
+                let all = outcome.corrections.values.reduce(into: Corrections.Counts()) {
+                    $0.open += $1.open; $0.applied += $1.applied; $0.rejected += $1.rejected; $0.stale += $1.stale
+                }
+                log(PipelineEvent(level: all.stale > 0 ? .warning : .info, event: "corrections",
+                                  message: "corrections: \(all.open) open (\(all.stale) older than 30 days), \(all.applied) applied, \(all.rejected) rejected",
+                                  fields: [("open", .number(String(all.open))), ("older_than_30_days", .number(String(all.stale))),
+                                           ("applied", .number(String(all.applied))), ("rejected", .number(String(all.rejected)))]))
+            }
         } catch {
             outcome.failure = String(describing: error)
             outcome.exitCode = 3

@@ -41,6 +41,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var unchanged = 0
     public var removed = 0
     public var rejected = 0
+    /// Corrections routed to the source that its feed now carries (applied and closed).
+    public var correctionsApplied = 0
     public var unreadableInputs = 0
     /// A full feed that could not be read to its end removes nothing.
     public var removalSkipped = false
@@ -147,6 +149,8 @@ public final class Importer {
                     }
                 }
                 if object.isCase { try CaseTables.rebuild(db, source: source) }
+                // The corrections this feed now carries are applied.
+                if !object.isCase { load.summary.correctionsApplied = try Corrections.closeApplied(source: source, runID: load.summary.runID, in: db) }
                 load.summary.mode = options.mode
                 load.summary.object = object.name
                 try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,

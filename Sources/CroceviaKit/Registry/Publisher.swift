@@ -11,6 +11,8 @@ public struct PublishSummary: Sendable, Equatable {
     public var danglingKeys = 0
     /// Places published without their street and position (`Withholding`).
     public var withheldLocations = 0
+    /// Corrections shown: accepted ones as overlays, accepted and applied ones as `metadata`.
+    public var corrections = 0
 
     public init() {}
 }
@@ -100,6 +102,7 @@ public final class Publisher {
                 }
                 directory = directory.map { entry in (entry.type, Withholding.applied(.object(entry.object), ids: withheld).objectValue ?? entry.object) }
                 summary.withheldLocations = withheld.count
+                summary.corrections = try Corrections.show(in: &directory, withheld: withheld, in: db)
 
                 let rows = publishedRows(directory, schema: tabular, summary: &summary)
                 for resource in RegistrySchema.ordered(tabular).reversed() { try db.execute("DELETE FROM \(quoted(resource.name))") }

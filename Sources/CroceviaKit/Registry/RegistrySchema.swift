@@ -18,13 +18,14 @@ enum RegistrySchema {
     /// 2 added the case tables and `source_record_hash`; 3 keys `source_record` by a unique index
     /// instead of a primary key (so that a first import can build it at the end). An older
     /// registry is brought up to date when a run first opens it. 4 added `partner_access`; 5 its
-    /// `profile` and `partner_upload` (files sent from the onboarding page).
-    static let version = "5"
+    /// `profile` and `partner_upload` (files sent from the onboarding page); 6 `correction` and
+    /// `source_record.source_key` (the partner's own key for the record, for corrections).
+    static let version = "6"
 
     static let sourceRecordTable = """
         CREATE TABLE source_record (source TEXT NOT NULL, id TEXT NOT NULL, object_type TEXT NOT NULL,
             content_hash TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, file TEXT, line BIGINT,
-            first_run BIGINT NOT NULL, changed_run BIGINT NOT NULL, removed_run BIGINT)
+            first_run BIGINT NOT NULL, changed_run BIGINT NOT NULL, removed_run BIGINT, source_key TEXT)
         """
 
     /// The indexes of `source_record`: its key, and the ids, hashes and statuses a re-import
@@ -139,7 +140,7 @@ enum RegistrySchema {
             guard format == Self.format else {
                 throw CroceviaError.io("\(db.location) is not a Crocevia registry (its registry_meta says format \(format ?? "nothing")); name another database")
             }
-            if version == "1" || version == "2" || version == "3" || version == "4" {
+            if let old = version, ["1", "2", "3", "4", "5"].contains(old) {
                 if version == "1" { for statement in CaseTables.ddl { try db.execute(statement) } }
                 if version == "1" || version == "2" { try rebuildSourceRecord(db) }
                 // Version 4: the partners' links to the onboarding page; 5: their stored profiles and the files they sent.
@@ -149,6 +150,11 @@ enum RegistrySchema {
                     try db.execute("ALTER TABLE partner_access ADD COLUMN profile TEXT")
                 }
                 if !existing.contains("partner_upload") { try db.execute(PartnerUploads.ddl) }
+                // Version 6: corrections, and the partners' keys (a rebuilt source_record has the column already).
+                try db.execute("INSERT INTO registry_meta (key, value) SELECT DISTINCT CAST(? AS TEXT) || source, '1' FROM source_record",
+                               [.text(ImportLoad.keysMissingMark)])
+                if version != "1" && version != "2" { try db.execute("ALTER TABLE source_record ADD COLUMN source_key TEXT") }
+                if !existing.contains("correction") { try db.execute(Corrections.ddl) }
                 try db.execute("UPDATE registry_meta SET value = ? WHERE key = 'schema_version'", [.text(Self.version)])
                 return
             }
@@ -161,7 +167,7 @@ enum RegistrySchema {
             let some = existing.sorted().prefix(5).joined(separator: ", ")
             throw CroceviaError.io("\(db.location) is a database but not a Crocevia registry (it holds other tables: \(some)); name a new file or an empty database")
         }
-        for statement in ownDDL + sourceRecordIndexes + hsdsDDL(schema) + CaseTables.ddl + [PartnerAccess.ddl, PartnerUploads.ddl] { try db.execute(statement) }
+        for statement in ownDDL + sourceRecordIndexes + hsdsDDL(schema) + CaseTables.ddl + [PartnerAccess.ddl, PartnerUploads.ddl, Corrections.ddl] { try db.execute(statement) }
         try db.execute("INSERT INTO registry_meta (key, value) VALUES ('format', ?), ('schema_version', ?)", [.text(format), .text(version)])
     }
 }

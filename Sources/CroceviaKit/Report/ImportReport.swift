@@ -5,6 +5,7 @@ public enum ImportReport {
         var text = "run \(summary.runID), \(summary.source) (\(summary.mode.rawValue)): \(plural(summary.records, "record")) read; "
             + "\(summary.added) added, \(summary.changed) changed, \(summary.unchanged) unchanged, \(summary.removed) removed, \(summary.rejected) rejected"
         if summary.removalSkipped { text += " (nothing removed: the feed was not read to its end)" }
+        if summary.correctionsApplied > 0 { text += "; \(plural(summary.correctionsApplied, "correction")) applied" }
         return text
     }
 

@@ -37,7 +37,7 @@ public enum MonitoringReport {
     public static func writeCSV(_ report: Monitoring, folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func write(_ name: String, _ lines: [[String]]) throws {
-            let text = lines.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+            let text = lines.map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
             try HTMLReport.write(text, to: "\(folder)/\(name).csv")
         }
         for table in report.tables {
@@ -114,10 +114,6 @@ public enum MonitoringReport {
     static func format(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
         return String(format: "%.2f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
-    }
-
-    static func csvField(_ text: String) -> String {
-        text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }
 

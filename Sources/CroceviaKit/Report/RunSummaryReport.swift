@@ -37,6 +37,11 @@ struct RunSummaryReport {
                 ("review_pairs", number(publish.reviewPairs)), ("dangling_keys", number(publish.danglingKeys)),
             ]))))
         }
+        members.append(("corrections", .array(outcome.corrections.keys.sorted().map { source in
+            let counts = outcome.corrections[source]!
+            return .object(JSONObject([("source", .string(source)), ("open", number(counts.open)), ("older_than_30_days", number(counts.stale)),
+                                       ("applied", number(counts.applied)), ("rejected", number(counts.rejected))]))
+        })))
         if let failure = outcome.failure { members.append(("failure", .string(failure))) }
         return .object(JSONObject(members))
     }
@@ -82,6 +87,17 @@ struct RunSummaryReport {
                 : [("Active records read", publish.records), ("Organizations (after deduplication)", publish.organizations), ("Locations", publish.locations),
                    ("Services", publish.services), ("Pairs to review", publish.reviewPairs), ("References without a target, emptied", publish.danglingKeys)]
             for (label, value) in rows { page += "<tr><th>\(e(label))</th><td class=\"n\">\(value)</td></tr>\n" }
+            page += "</table>\n"
+        }
+        if !outcome.corrections.isEmpty {
+            let heads = it ? ["Fonte", "Aperte", "Di cui da più di 30 giorni", "Applicate", "Respinte"]
+                           : ["Source", "Open", "Of which older than 30 days", "Applied", "Rejected"]
+            page += "<h2>\(it ? "Correzioni segnalate" : "Corrections reported")</h2>\n<table>\n<tr>" + heads.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
+            for source in outcome.corrections.keys.sorted() {
+                let counts = outcome.corrections[source]!
+                page += "<tr><td>\(e(source))</td>" + [counts.open, counts.stale, counts.applied, counts.rejected].map { "<td class=\"n\">\($0)</td>" }.joined()
+                    + "</tr>\n"
+            }
             page += "</table>\n"
         }
         page += "<footer>Crocevia · \(it ? "codice di uscita" : "exit code") \(outcome.exitCode)</footer>\n</body>\n</html>\n"

@@ -27,6 +27,10 @@ final class ImportLoad {
     /// Case data's own checks (see `CaseChecks`), with the directory's services as the
     /// registry holds them.
     private(set) var caseChecks: CaseChecks?
+    /// A source whose records were imported before the registry kept their keys (version 6):
+    /// this import writes the key of each unchanged record too, once.
+    private var keysMissing = false
+    private var keys: [[SQLValue]] = []
 
     init(db: RegistryDatabase, source: String, object: Target, runID: Int64, allowInvalid: Bool, validators: [Target: SchemaValidator],
          columns: [String: String], findings: FindingLog) {
@@ -47,7 +51,11 @@ final class ImportLoad {
         if try writer.startBulkIfEmpty() { return }
         snapshot = try RegistrySnapshot(db, source: source)
         seen = SeenIDs(known: snapshot.count)
+        keysMissing = try !db.rows("SELECT 1 FROM registry_meta WHERE key = ?", [.text(Self.keysMissingMark + source)]).isEmpty
     }
+
+    /// The mark in `registry_meta` of a source whose records have no `source_key` yet.
+    static let keysMissingMark = "source_key_missing:"
 
     func prepareCaseChecks() throws {
         var services: Set<String> = []
@@ -114,6 +122,7 @@ final class ImportLoad {
         }
         if ready.unchanged {
             summary.unchanged += 1
+            if keysMissing, let key = place.key { keys.append([.text(key), .text(source), .text(id)]) }
             return
         }
         // A record whose mapping left fields out has errors, as `validate` says: it is refused
@@ -154,6 +163,11 @@ final class ImportLoad {
     func flush() throws {
         try drain()
         try writer.finish()
+        if keysMissing {
+            for arguments in keys { try db.execute("UPDATE source_record SET source_key = ? WHERE source = ? AND id = ?", arguments) }
+            try db.execute("DELETE FROM registry_meta WHERE key = ?", [.text(Self.keysMissingMark + source)])
+            keys = []
+        }
     }
 
     /// Marks the source's active records that the feed no longer has as removed.

@@ -37,7 +37,7 @@ final class SourceRecordWriter {
     /// A new or changed record, active from this run.
     func add(id: String, type: Target, hash: ContentHash, content: [UInt8], place: Provenance) throws {
         records.append([.text(source), .text(id), .text(type.name), .text(hash.hex), .utf8(content), .text("active"),
-                        .text(place.file), SQLValue(place.line), .integer(runID), .integer(runID), .null])
+                        .text(place.file), SQLValue(place.line), .integer(runID), .integer(runID), .null, SQLValue(place.key)])
         if records.count >= 1000 { try write() }
     }
 
@@ -70,11 +70,12 @@ final class SourceRecordWriter {
     func write() throws {
         if !records.isEmpty {
             try db.insert(into: "source_record",
-                          columns: ["source", "id", "object_type", "content_hash", "content", "status", "file", "line", "first_run", "changed_run", "removed_run"],
+                          columns: ["source", "id", "object_type", "content_hash", "content", "status", "file", "line", "first_run", "changed_run", "removed_run",
+                                    "source_key"],
                           rows: records,
                           suffix: bulk ? "" : """
                           ON CONFLICT (source, id) DO UPDATE SET object_type = excluded.object_type, content_hash = excluded.content_hash,
-                          content = excluded.content, status = 'active', file = excluded.file, line = excluded.line,
+                          content = excluded.content, status = 'active', file = excluded.file, line = excluded.line, source_key = excluded.source_key,
                           changed_run = excluded.changed_run, removed_run = NULL
                           """)
             records.removeAll(keepingCapacity: true)
