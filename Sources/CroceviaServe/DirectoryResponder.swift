@@ -29,6 +29,7 @@ struct DirectoryResponder: HTTPResponder {
     let pages: DirectoryPages
     let onboarding: OnboardingPages
     let corrections = CorrectionIntake()
+    let coordination: CoordinationPages
 
     init(store: DirectoryStore, logger: Logger) throws {
         self.store = store
@@ -36,14 +37,15 @@ struct DirectoryResponder: HTTPResponder {
         openAPI = NIOCore.ByteBuffer(string: JSONText.compact(try OpenAPIDocument.served()))
         pages = try DirectoryPages()
         onboarding = try OnboardingPages()
+        coordination = try CoordinationPages()
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
         var response: Response
-        if request.uri.path.hasPrefix("/onboarding/") {
-            // A partner's own page: not for other sites (no CORS), not kept by caches.
-            response = await onboard(request)
+        if request.uri.path.hasPrefix("/onboarding/") || request.uri.path.hasPrefix("/coordination/") {
+            // A partner's or a coordinator's own page: not for other sites (no CORS), not kept by caches.
+            response = request.uri.path.hasPrefix("/onboarding/") ? await onboard(request) : await coordinate(request)
             response.headers[.cacheControl] = "no-store"
             response.headers[.init("Referrer-Policy")!] = "no-referrer"
         } else if request.uri.path == "/corrections" || Self.isCorrectionForm(request.uri.path) {
@@ -56,7 +58,7 @@ struct DirectoryResponder: HTTPResponder {
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         logger.info("request", metadata: [
             // An onboarding link's token is a secret: never logged.
-            "method": "\(request.method.rawValue)", "path": "\(request.uri.path.hasPrefix("/onboarding/") ? "/onboarding/…" : request.uri.path)",
+            "method": "\(request.method.rawValue)", "path": "\(Self.logged(request.uri.path))",
             "status": "\(response.status.code)",
             "ms": "\((milliseconds * 100).rounded() / 100)",
         ])
@@ -115,6 +117,40 @@ struct DirectoryResponder: HTTPResponder {
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+        }
+    }
+
+    /// The path as the log shows it: a link's token is a secret.
+    static func logged(_ path: String) -> String {
+        for prefix in ["/onboarding/", "/coordination/"] where path.hasPrefix(prefix) { return prefix + "…" }
+        return path
+    }
+
+    /// `/coordination/{token}`: the open corrections (GET), a decision on one (POST `…/decide`).
+    private func coordinate(_ request: Request) async -> Response {
+        let parts = request.uri.path.dropFirst("/coordination/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let token = parts[0]
+        let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
+        let coordinator = store.partner(token: token)
+        let pages = coordination, store = store
+        let read = { @Sendable (body: (RegistryDatabase) throws -> [(correction: Correction, note: String?, contact: String?)]) throws in
+            try store.read(body)
+        }
+        switch request.method {
+        case .get where parts.count == 1, .head where parts.count == 1:
+            return html(await Self.offTheEventLoops { pages.page(token: token, coordinator: coordinator, lang: lang, read: read) })
+        case .post where parts.count == 2 && parts[1] == "decide":
+            let sent = try? await request.body.collect(upTo: 4096)
+            let fields = sent.flatMap { try? Self.parameters(String(buffer: $0)) } ?? []
+            return html(await Self.offTheEventLoops {
+                pages.decide(token: token, coordinator: coordinator, lang: lang, fields: fields, decide: { id, state, who in
+                    try store.write(wait: 10) { try Corrections.decide(id, state, by: who, in: $0) }
+                }, read: read)
+            })
+        default:
+            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here").body, status: 405)
+            response.headers[.allow] = "GET, HEAD, POST"
+            return response
         }
     }
 
@@ -210,6 +246,28 @@ struct DirectoryResponder: HTTPResponder {
             buffer.writeBytes(bytes)
             return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                                    .contentDisposition: "attachment; filename=\"foglio-con-note.xlsx\""],
+                            body: ResponseBody(byteBuffer: buffer))
+        case .get where parts.count == 2 && parts[1] == "corrections.xlsx":
+            // The open corrections of the partner's data, in their columns (their stored profile).
+            guard let partner else { return html(onboarding.page(token: token, partner: nil, lang: lang)) }
+            let store = store
+            let made: [UInt8]? = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: try? store.read { db in
+                        let profile = try partner.profile.map { try ProfileLoader.load(text: $0, name: "profile", schemas: try HSDSSchemas.standard()) }
+                        let language: CorrectionSheet.Language = lang == "en" ? .en : .it
+                        return try CorrectionSheet.make(Corrections.list(in: db, source: partner.name, openOnly: true), profile: profile,
+                                                        language: language, in: db).workbook(language: language)
+                    })
+                }
+            }
+            guard let made else {
+                return html(OnboardingPages.Answer(status: 503, html: onboarding.refusalPage(503, lang == "en" ? "The registry is busy: try again later." : "Il registro è occupato: riprova più tardi.", lang: lang)))
+            }
+            var buffer = NIOCore.ByteBuffer()
+            buffer.writeBytes(made)
+            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                   .contentDisposition: "attachment; filename=\"\(lang == "en" ? "corrections" : "correzioni").xlsx\""],
                             body: ResponseBody(byteBuffer: buffer))
         case .get where parts.count == 1, .head where parts.count == 1:
             answer = onboarding.page(token: token, partner: partner, lang: lang)

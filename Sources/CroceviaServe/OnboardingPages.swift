@@ -20,6 +20,7 @@ final class OnboardingPages: Sendable {
     static let timeLimit = 60.0
 
     private let form: MustacheLibrary
+    private let sent: MustacheLibrary
     private let problem: MustacheLibrary
     private let result: MustacheLibrary
     /// Drawn when the server starts: a form from before a restart is asked for again.
@@ -39,9 +40,8 @@ final class OnboardingPages: Sendable {
     }
 
     init() throws {
-        var form = try PageTemplates.library(Self.formTemplate)
-        try form.register(Self.sentTemplate, named: "sent")
-        self.form = form
+        form = try PageTemplates.library(Self.formTemplate)
+        sent = try PageTemplates.library(Self.sentTemplate)
         problem = try PageTemplates.library(PageTemplates.problem)
         var result = MustacheLibrary()
         try result.register(Self.resultTemplate, named: "content")
@@ -162,7 +162,7 @@ final class OnboardingPages: Sendable {
             kept.withLock { kept in
                 if kept[partner.name]?.upload.id == id { kept[partner.name] = nil }
             }
-            return Answer(status: 200, html: render(form, template: "sent", lang: lang, labels: labels, token: token, extra: [
+            return Answer(status: 200, html: render(sent, lang: lang, labels: labels, token: token, extra: [
                 "partner": partner.name, "file": entry.upload.fileName,
             ]))
         }
@@ -211,6 +211,7 @@ final class OnboardingPages: Sendable {
         <button type="submit">{{label.send}}</button>
         </form>
         <p class="muted">{{label.nothing_imported}}</p>
+        <p><a href="/onboarding/{{token}}/corrections.xlsx?lang={{lang}}">{{label.corrections}}</a></p>
         """
 
     static let resultTemplate = """
@@ -244,6 +245,7 @@ final class OnboardingPages: Sendable {
         "no_file": "Scegli un file da caricare.", "busy": "Un altro tuo file è in controllo: attendi che finisca e riprova.",
         "too_large": "Il file supera il limite.", "unreadable": "Il file non si può leggere:", "failed": "Il controllo non è riuscito; riprova più tardi.",
         "stored_profile": "Come Crocevia legge il file (il profilo concordato con il coordinamento)",
+        "corrections": "Scarica le correzioni segnalate sui tuoi dati, nelle tue colonne (xlsx)",
         "send_intro": "Se la lettura è giusta, invia il file al coordinamento della rete: lo importerà dopo averlo guardato.",
         "send_errors": "Le righe con errori non verranno importate finché non sono corrette.",
         "send_file": "Invia il file al coordinamento",
@@ -265,6 +267,7 @@ final class OnboardingPages: Sendable {
         "no_file": "Choose a file to upload.", "busy": "Another of your files is being checked: wait for it to finish and try again.",
         "too_large": "The file is over the limit.", "unreadable": "The file cannot be read:", "failed": "The check failed; try again later.",
         "stored_profile": "How Crocevia reads the file (the profile agreed with the coordinators)",
+        "corrections": "Download the corrections reported on your data, in your columns (xlsx)",
         "send_intro": "If it reads right, send the file to the network's coordinators: they will import it once they have looked at it.",
         "send_errors": "Rows with errors will not be imported until they are fixed.",
         "send_file": "Send the file to the coordinators",

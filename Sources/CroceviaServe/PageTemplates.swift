@@ -106,8 +106,8 @@ enum PageTemplates {
         </section>
         {{/places}}
         <details class="correction"><summary>{{label.report}}</summary>
-        <form method="post" action="{{correction_action}}">
         <p class="muted">{{label.report_intro}}</p>
+        <form method="post" action="{{correction_action}}">
         <label class="wide">{{label.report_field}}<select name="field" required>{{#fields}}<option value="{{path}}">{{shown}}</option>{{/fields}}</select></label>
         <label class="wide">{{label.report_offered}}<input name="offered" required maxlength="1000"></label>
         <label class="wide">{{label.report_note}}<textarea name="note" maxlength="2000" rows="3"></textarea></label>

@@ -245,9 +245,6 @@ struct CorrectionsCommand: ParsableCommand {
         guard let stored = try PartnerAccess.list(in: db).first(where: { $0.name == source })?.profile else {
             throw CroceviaError.usage("no profile for \(source): give --profile FILE or --network FILE (none is stored for the partner)")
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-profile-\(UUID().uuidString).yaml").path
-        try stored.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ProfileLoader.load(path: path, schemas: schemas)
+        return try ProfileLoader.load(text: stored, name: "the profile stored for \(source)", schemas: schemas)
     }
 }

@@ -12,7 +12,8 @@ struct PartnerCommand: ParsableCommand {
               crocevia partner list
               crocevia partner revoke cooperativa-il-ponte
 
-            Adding a partner again gives a new link; the old one stops working.
+            Adding a partner again gives a new link; the old one stops working. A coordinator's \
+            link (--role coordinator) opens /coordination, the corrections to accept or reject.
 
             On the page the partner checks a file and may send it to you. Nothing is imported \
             until you accept it:
@@ -39,15 +40,20 @@ struct PartnerCommand: ParsableCommand {
         @Option(name: .customLong("base-url"), help: "Where crocevia serve is reached, for the link.")
         var baseURL = "http://127.0.0.1:8080"
 
-        @Argument(help: "The partner's name, as their feed is named (portinerie-torino).")
+        @Option(help: "partner: a link to the onboarding page; coordinator: a link to the corrections to decide (/coordination).")
+        var role = "partner"
+
+        @Argument(help: "The partner's name, as their feed is named (portinerie-torino), or the coordinator's.")
         var name: String
 
         func run() throws {
+            guard role == "partner" || role == "coordinator" else { throw CroceviaError.usage("--role is partner or coordinator, not \(role)") }
             let db = try RegistryURL.open(registry, create: true)
             defer { db.close() }
-            let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add(name, in: db) }
-            print("\(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)/onboarding/\(token)")
-            Terminal.line("crocevia: the link for \(name), shown only now: send it to the partner; crocevia partner revoke \(name) closes it")
+            let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add(name, role: role, in: db) }
+            let page = role == "coordinator" ? "coordination" : "onboarding"
+            print("\(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)/\(page)/\(token)")
+            Terminal.line("crocevia: the link for \(name), shown only now: send it to them; crocevia partner revoke \(name) closes it")
         }
     }
 

@@ -165,6 +165,48 @@ struct CorrectionTests {
         _ = renamed
     }
 
+    @Test("a coordinator's link shows the open corrections with their notes, escaped, and takes decisions; a partner's link gives their sheet",
+          arguments: Backend.allCases)
+    func pages(_ backend: Backend) async throws {
+        let url = try ServeTests.sampleRegistry(backend)
+        var db = try backend.reopen(url)
+        let coordinator = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("anna", role: "coordinator", in: db) }
+        let partner = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("torino-solidale", in: db) }
+        let profile = try String(contentsOf: Self.root.appendingPathComponent("Samples/torino-solidale/profile.yaml"), encoding: .utf8)
+        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile(profile, for: "torino-solidale", in: db) })
+        let snapshot = try DirectorySnapshot(db: db, municipalities: try Municipalities.standard())
+        let checked = try Corrections.check(CorrectionRequest(serviceID: Self.service, field: "phones[0].number", offered: .string("011 248 1633"),
+                                                              note: "<b>Bianchi</b> ha chiamato", contact: Self.contact), snapshot: snapshot)
+        let phone = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "api", in: db) }
+        db.close()
+        let result = try await ServeTests.serving(url, backend: backend) { base in
+            let page = try await ServeTests.get(base + "/coordination/" + coordinator)
+            let formToken = try #require(OnboardingTests.formToken(in: page.body))
+            let wrongRole = try await ServeTests.get(base + "/coordination/" + partner).status
+            let stale = try await OnboardingTests.postForm(base + "/coordination/\(coordinator)/decide", ["form_token": String(repeating: "0", count: 64), "id": phone.id, "decision": "accept"]).status
+            let decided = try await OnboardingTests.postForm(base + "/coordination/\(coordinator)/decide", ["form_token": formToken, "id": phone.id, "decision": "accept"])
+            let (sheet, response) = try await URLSession.shared.data(for: URLRequest(url: URL(string: base + "/onboarding/\(partner)/corrections.xlsx")!))
+            let (_, headers) = try await URLSession.shared.data(for: URLRequest(url: URL(string: base + "/coordination/" + coordinator)!))
+            return (page, wrongRole, stale, decided, sheet, (response as! HTTPURLResponse).statusCode, (headers as! HTTPURLResponse).value(forHTTPHeaderField: "Cache-Control"))
+        }
+        #expect(result.0.status == 200)
+        #expect(result.0.body.contains("<p>Nota: &lt;b&gt;Bianchi&lt;/b&gt; ha chiamato</p>") && result.0.body.contains("<p>Contatto: \(Self.contact)</p>"))
+        #expect(result.0.body.contains("<h2>phones[0].number <small>(da verificare)</small></h2>"))
+        #expect(result.1 == 404 && result.2 == 403)
+        #expect(result.3.status == 200 && result.3.body.contains("accolta: phones[0].number → 011 248 1633"))
+        #expect(result.3.body.contains("<h2>phones[0].number <small>(accolta)</small></h2>") && !result.3.body.contains("value=\"accept\""))
+        #expect(result.5 == 200 && result.6 == "no-store")
+        let path = try temporaryFolder() + "/correzioni.xlsx"
+        try result.4.write(to: URL(fileURLWithPath: path))
+        let reader = try Format.xlsx.makeReader(path: path, source: "t", findings: FindingLog())
+        let row = try #require(try reader.next()).value.objectValue
+        #expect(row?["chiave"]?.stringValue == "TS-0702" && row?["colonna"]?.stringValue == "telefono" && row?["stato"]?.stringValue == "accolta dal coordinamento")
+        #expect(try reader.next() == nil)
+        db = try backend.reopen(url)
+        defer { db.close() }
+        #expect(try Corrections.find(phone.id, in: db)?.state == .accepted && Corrections.find(phone.id, in: db)?.decidedBy == "anna")
+    }
+
     @Test("a body that is not a correction: not JSON, another type, too large, an unknown member; other methods")
     func badBodies() async throws {
         let url = try ServeTests.sampleRegistry(.sqlite)

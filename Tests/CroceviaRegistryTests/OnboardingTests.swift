@@ -95,7 +95,7 @@ struct OnboardingTests {
             return sent
         }
         #expect(sentPage.status == 200)
-        #expect(sentPage.body.contains("Il file è stato inviato al coordinamento della rete"))
+        #expect(sentPage.body.hasPrefix("<!doctype html>") && sentPage.body.contains("Il file è stato inviato al coordinamento della rete"))
         db = try backend.reopen(url)
         defer { db.close() }
         let waiting = try PartnerUploads.list(in: db)

@@ -17,7 +17,8 @@ public struct CorrectionSheet: Sendable {
         let line: Int?
     }
 
-    public static func make(_ corrections: [Correction], profile: Profile, language: Language, in db: RegistryDatabase) throws -> CorrectionSheet {
+    /// The sheet of `corrections` through `profile` (without one, each row gives the HSDS field and value only).
+    public static func make(_ corrections: [Correction], profile: Profile?, language: Language, in db: RegistryDatabase) throws -> CorrectionSheet {
         var places: [String: Place] = [:]
         for correction in corrections where places[correction.route.recordID] == nil {
             let row = try db.rows("SELECT source_key, file, line FROM source_record WHERE source = ? AND id = ?",
@@ -25,11 +26,11 @@ public struct CorrectionSheet: Sendable {
             places[correction.route.recordID] = Place(key: row?[0].text, file: row?[1].text, line: row?[2].integer.map { Int($0) })
         }
         let words = language == .it ? italian : english
-        let keyColumns = profile.source.key.map(\.name).joined(separator: " / ")
+        let keyColumns = profile?.source.key.map(\.name).joined(separator: " / ") ?? ""
         var rows = [words.header]
         for correction in corrections {
             let place = places[correction.route.recordID]
-            let origin = Self.origin(of: correction.route.recordField, in: profile, words: words)
+            let origin = profile.map { Self.origin(of: correction.route.recordField, in: $0, words: words) } ?? (columns: "", how: words.noProfile)
             rows.append([
                 correction.id, keyColumns, place?.key ?? "", place?.line.map(String.init) ?? "", origin.columns,
                 correction.previous?.plainText ?? "", correction.offered.plainText, origin.how, correction.field,
@@ -89,6 +90,7 @@ public struct CorrectionSheet: Sendable {
         let constant: String
         let made: String
         let unmapped: String
+        let noProfile: String
         let state: @Sendable (Correction.State) -> String
     }
 
@@ -102,6 +104,7 @@ public struct CorrectionSheet: Sendable {
         constant: "un valore fisso del profilo, non del tuo file: avvisa il coordinamento della rete",
         made: "un identificativo fatto dal profilo: avvisa il coordinamento della rete",
         unmapped: "nessuna colonna del profilo dà questo campo: aggiungilo o avvisa il coordinamento della rete",
+        noProfile: "correggi il dato nel tuo file: il campo HSDS e il valore giusto sono qui accanto",
         state: { $0 == .accepted ? "accolta dal coordinamento" : $0 == .pending ? "da verificare" : $0.rawValue })
 
     static let english = Words(
@@ -113,5 +116,6 @@ public struct CorrectionSheet: Sendable {
         constant: "a fixed value of the profile, not of your file: tell the network's coordinators",
         made: "an identifier the profile makes: tell the network's coordinators",
         unmapped: "no column of the profile gives this field: add one or tell the network's coordinators",
+        noProfile: "fix it in your file: the HSDS field and the right value are given here",
         state: { $0 == .accepted ? "accepted by the coordinators" : $0 == .pending ? "to check" : $0.rawValue })
 }

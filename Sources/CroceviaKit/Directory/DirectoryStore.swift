@@ -57,6 +57,13 @@ public final class DirectoryStore: @unchecked Sendable {
         return next
     }
 
+    /// Runs `body` on the registry, reading only (the coordinators' page). Not on an event loop.
+    public func read<T>(_ body: (RegistryDatabase) throws -> T) throws -> T {
+        refreshing.lock()
+        defer { refreshing.unlock() }
+        return try body(db)
+    }
+
     /// Runs `body` in a transaction of the registry (waiting `wait` seconds for another run that
     /// holds it): the server's only writes, a partner's file sent for the coordinators. Not on
     /// an event loop: it waits for the database.

@@ -10,6 +10,14 @@ public enum ProfileLoader {
     static let transformNames = ["trim", "upper", "lower", "title", "squash", "number", "decimal_comma", "integer",
                                  "split", "join", "replace", "map", "date", "drop", "age_band"] + Normalizer.allCases.map(\.rawValue)
 
+    /// A profile kept as text (a partner's stored profile), named `name` in messages.
+    public static func load(text: String, name: String, schemas: HSDSSchemas?) throws -> Profile {
+        guard let root = try YAMLLoader.load(text: text, name: name) else {
+            throw CroceviaError.configuration(file: name, line: nil, column: nil, message: "the profile is empty")
+        }
+        return try decode(root, file: name, schemas: schemas)
+    }
+
     public static func load(path: String, schemas: HSDSSchemas?) throws -> Profile {
         guard let root = try YAMLLoader.load(path: path) else {
             throw CroceviaError.configuration(file: path, line: nil, column: nil, message: "the profile is empty")
