@@ -25,7 +25,8 @@ struct CorrectionTests {
     func loop(_ backend: Backend) async throws {
         let url = try ServeTests.sampleRegistry(backend)
         let s = Self.service
-        let answers = try await ServeTests.serving(url, backend: backend) { base in
+        let serverLog = LogCapture()
+        let answers = try await ServeTests.serving(url, backend: backend, log: serverLog) { base in
             var answers: [String: (status: Int, body: String)] = [:]
             answers["phone"] = try await Self.post(base, ["id": s, "field": "phones[0].number", "seen": "011.2481632", "offered": "011 248 1633",
                                                           "note": Self.note, "contact": Self.contact])
@@ -143,7 +144,7 @@ struct CorrectionTests {
         var log = ""
         _ = PipelineRun(config: try sampleNetworkConfig(reports: reports, registry: url), open: { _ in try backend.reopen(url) }) { log += $0.json + "\n" }.run()
         var outputs: [(String, String)] = [("the API", served.0 + served.1 + served.2), ("the export", try String(contentsOfFile: export, encoding: .utf8)),
-                                           ("the pipeline's log", log), ("the sheet", sheet.csv)]
+                                           ("the pipeline's log", log), ("the sheet", sheet.csv), ("the server's log", serverLog.text)]
         for file in try FileManager.default.contentsOfDirectory(atPath: reports) {
             outputs.append((file, try String(contentsOfFile: reports + "/" + file, encoding: .utf8)))
         }
@@ -155,6 +156,7 @@ struct CorrectionTests {
         let leaks = outputs.filter { $0.1.contains("Bianchi") || $0.1.contains("bianchi.riservato") }.map(\.0)
         #expect(leaks == [])
         #expect(outputs.count > 20)
+        #expect(serverLog.text.contains("path=/corrections") && serverLog.text.contains("status=201") && serverLog.text.contains("status=429"))
         // The run's summary lists the corrections per source.
         let summaryJSON = try JSONDocument.load(path: reports + "/summary.json")
         #expect(summaryJSON["corrections"]?.arrayValue?.map { JSONText.compact($0) } == [

@@ -1,6 +1,8 @@
 import CroceviaPostgres
 import CroceviaSQLite
 import Foundation
+import Logging
+import Synchronization
 import Testing
 @testable import CroceviaKit
 
@@ -131,4 +133,27 @@ func sampleNetworkConfig(reports: String, registry: String) throws -> NetworkCon
     config.reports = reports
     config.registry = registry
     return config
+}
+
+/// What a server logged in a test, every message with its metadata, as text.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))") }
+        }
+    }
 }

@@ -244,11 +244,13 @@ struct ServeTests {
 
     /// A server on a port the system chooses, over the registry at `url`; `body` is given its
     /// base URL (`http://127.0.0.1:PORT`). The server stops when `body` returns.
-    static func serving<T: Sendable>(_ url: String, backend: Backend, refresh: Double = 60,
+    static func serving<T: Sendable>(_ url: String, backend: Backend, refresh: Double = 60, log: LogCapture? = nil,
                                      _ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
         let store = try DirectoryStore(db: try backend.reopen(url))
         defer { store.close() }
-        var server = DirectoryServer(store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        var server = DirectoryServer(store: store, logger: Logger(label: "test") { _ in
+            log.map { LogCapture.Handler(capture: $0) as LogHandler } ?? SwiftLogNoOpLogHandler()
+        })
         server.port = 0
         server.refreshInterval = refresh
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

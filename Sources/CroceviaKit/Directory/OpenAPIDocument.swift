@@ -102,8 +102,52 @@ public enum OpenAPIDocument {
             item["get"] = .object(get)
             paths.members[index].value = .object(item)
         }
+        paths["/corrections"] = correctionsPath
         document["paths"] = .object(paths)
         return .object(document)
+    }
+
+    /// `POST /corrections`, Crocevia's own: a report that a value the directory shows is wrong.
+    static var correctionsPath: JSONValue {
+        func text(_ limit: Int, _ description: String) -> JSONValue {
+            .object(JSONObject([("type", .string("string")), ("maxLength", .number(String(limit))), ("description", .string(description))]))
+        }
+        let request = JSONObject([
+            ("type", .string("object")), ("required", .array([.string("id"), .string("field"), .string("offered")])), ("additionalProperties", .bool(false)),
+            ("properties", .object(JSONObject([
+                ("id", .object(JSONObject([("type", .string("string")), ("format", .string("uuid")), ("description", .string("The published service's id"))]))),
+                ("field", text(300, "An HSDS path into the service as /services/{id} gives it: phones[0].number, organization.email")),
+                ("seen", text(CorrectionRequest.maximumValue, "The value shown, as the reporter saw it")),
+                ("offered", .object(JSONObject([("type", .array([.string("string"), .string("number"), .string("boolean")])),
+                                                ("description", .string("The right value: one the field's schema takes"))]))),
+                ("note", text(CorrectionRequest.maximumNote, "Free text: stored, never published")),
+                ("contact", text(CorrectionRequest.maximumContact, "Free text: stored, never published, deleted when the correction closes")),
+            ]))),
+        ])
+        let made = JSONObject([
+            ("type", .string("object")), ("required", .array(["id", "state", "service_id", "field", "offered"].map(JSONValue.string))),
+            ("properties", .object(JSONObject([
+                ("id", .object(JSONObject([("type", .string("string")), ("format", .string("uuid"))]))),
+                ("state", .object(JSONObject([("type", .string("string")), ("enum", .array([.string("pending")]))]))),
+                ("service_id", .object(JSONObject([("type", .string("string"))]))), ("field", .object(JSONObject([("type", .string("string"))]))),
+                ("offered", .object(JSONObject([("type", .array([.string("string"), .string("number"), .string("boolean")]))]))),
+            ]))),
+        ])
+        let error = JSONObject([("$ref", .string("#/components/schemas/Error"))])
+        var responses = JSONObject()
+        responses["201"] = response("Stored as pending and routed to the source whose feed carries the field", made)
+        for (status, description) in [("400", "Not a correction: the message says which member and why"), ("413", "The body is over 16 KiB"),
+                                      ("415", "The body is not JSON"), ("429", "Ten corrections from this address in the last hour"),
+                                      ("503", "The registry is busy; nothing was stored")] {
+            responses[status] = response(description, error)
+        }
+        return .object(JSONObject([("post", .object(JSONObject([
+            ("operationId", .string("reportCorrection")), ("summary", .string("Report a mistake in the directory")),
+            ("x-crocevia-extension", .bool(true)),
+            ("requestBody", .object(JSONObject([("required", .bool(true)),
+                                                ("content", .object(JSONObject([("application/json", .object(JSONObject([("schema", .object(request))])))])))]))),
+            ("responses", .object(responses)),
+        ])))]))
     }
 
     /// The HSDS object schemas the API's answers are made of.
