@@ -8,6 +8,11 @@ import Mustache
 /// the logs), to accept or reject. A decision is posted with the page's form token and recorded
 /// under the coordinator's name, as `crocevia correction accept|reject` does.
 final class CoordinationPages: Sendable {
+    /// An open correction with its note and contact, as this page shows it.
+    typealias Entry = (correction: Correction, note: String?, contact: String?)
+    /// Reads the registry off the event loops.
+    typealias Reader = ((RegistryDatabase) throws -> [Entry]) throws -> [Entry]
+
     private let list: MustacheLibrary
     private let problem: MustacheLibrary
     private let formKey = PartnerAccess.FormKey()
@@ -19,10 +24,10 @@ final class CoordinationPages: Sendable {
 
     /// The page: the open corrections as the registry holds them now (`read` runs off the event loops).
     func page(token: String, coordinator: PartnerAccess.Partner?, lang: String, notice: String? = nil,
-              read: ((RegistryDatabase) throws -> [(correction: Correction, note: String?, contact: String?)]) throws -> [(correction: Correction, note: String?, contact: String?)]) -> OnboardingPages.Answer {
+              read: Reader) -> OnboardingPages.Answer {
         let labels = lang == "en" ? Self.english : Self.italian
         guard let coordinator, coordinator.role == "coordinator" else { return refusal(404, labels["unknown"]!, lang: lang) }
-        let open: [(correction: Correction, note: String?, contact: String?)]
+        let open: [Entry]
         do {
             open = try read { db in
                 try Corrections.list(in: db, openOnly: true).map { correction in
@@ -37,7 +42,7 @@ final class CoordinationPages: Sendable {
             let correction = entry.correction
             return [
                 "id": correction.id, "source": correction.route.source, "service": correction.serviceID, "field": correction.field,
-                "shown": correction.previous.map(Self.text) ?? "", "offered": Self.text(correction.offered), "state": labels[correction.state.rawValue] ?? "",
+                "shown": correction.previous?.plainText ?? "", "offered": correction.offered.plainText, "state": labels[correction.state.rawValue] ?? "",
                 "pending": correction.state == .pending, "note": entry.note ?? false, "contact": entry.contact ?? false,
                 "reported": String(correction.createdAt.prefix(10)) + " · " + correction.reportedBy,
             ]
@@ -54,7 +59,7 @@ final class CoordinationPages: Sendable {
     /// A decision posted: checked, then `decide` (off the event loops) records it; the page again, with what was done.
     func decide(token: String, coordinator: PartnerAccess.Partner?, lang: String, fields: [(name: String, value: String)],
                 decide: (String, Correction.State, String) throws -> Correction,
-                read: ((RegistryDatabase) throws -> [(correction: Correction, note: String?, contact: String?)]) throws -> [(correction: Correction, note: String?, contact: String?)]) -> OnboardingPages.Answer {
+                read: Reader) -> OnboardingPages.Answer {
         let labels = lang == "en" ? Self.english : Self.italian
         guard let coordinator, coordinator.role == "coordinator" else { return refusal(404, labels["unknown"]!, lang: lang) }
         func field(_ name: String) -> String { fields.last { $0.name == name }?.value ?? "" }
@@ -69,9 +74,10 @@ final class CoordinationPages: Sendable {
         do {
             let decided = try decide(id, state, coordinator.name)
             return page(token: token, coordinator: coordinator, lang: lang,
-                        notice: "\(labels[decided.state.rawValue]!): \(decided.field) → \(Self.text(decided.offered))", read: read)
-        } catch let error as CroceviaError {
-            return refusal(409, error.description, lang: lang)
+                        notice: "\(labels[decided.state.rawValue]!): \(decided.field) → \(decided.offered.plainText)", read: read)
+        } catch CroceviaError.usage(let message) {
+            // Decided already, or no such correction.
+            return refusal(409, message, lang: lang)
         } catch {
             return refusal(503, labels["busy"]!, lang: lang)
         }
@@ -82,11 +88,6 @@ final class CoordinationPages: Sendable {
         let context: [String: Any] = ["lang": lang, "label": labels, "title": labels["title"]!, "error": message,
                                       "switch_lang": lang == "en" ? "it" : "en", "switch_url": "?lang=\(lang == "en" ? "it" : "en")"]
         return OnboardingPages.Answer(status: status, html: problem.render(context, withTemplate: "layout") ?? "")
-    }
-
-    private static func text(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return JSONText.compact(value)
     }
 
     static let listTemplate = """

@@ -18,26 +18,41 @@ final class CorrectionIntake: Sendable {
         let body: JSONValue
     }
 
-    /// Whether `address` may report one more now (and counts it).
+    /// The most addresses remembered; past it the quiet ones are forgotten, and if all are busy
+    /// the table starts again (memory stays bounded under a flood from many addresses).
+    static let maximumAddresses = 10_000
+
+    /// Whether `address` may report one more now (and counts it). An IPv6 address counts by its
+    /// /64, the block one subscriber is given. Behind a reverse proxy every request comes from
+    /// the proxy: limit there too (see docs/corrections.md).
     func admit(_ address: String, now: Date = Date()) -> Bool {
-        recent.withLock { recent in
+        let key = Self.subscriber(address)
+        return recent.withLock { recent in
             let hourAgo = now.addingTimeInterval(-3600)
-            var times = (recent[address] ?? []).filter { $0 > hourAgo }
-            // Forget addresses that went quiet, so the table stays small.
-            if recent.count > 10_000 { recent = recent.filter { $0.value.last.map { $0 > hourAgo } ?? false } }
+            if recent.count >= Self.maximumAddresses {
+                recent = recent.filter { $0.value.last.map { $0 > hourAgo } ?? false }
+                if recent.count >= Self.maximumAddresses { recent = [:] }
+            }
+            var times = (recent[key] ?? []).filter { $0 > hourAgo }
             guard times.count < Self.perHour else {
-                recent[address] = times
+                recent[key] = times
                 return false
             }
             times.append(now)
-            recent[address] = times
+            recent[key] = times
             return true
         }
     }
 
+    /// An IPv4 address as it is; an IPv6 address as its first 64 bits.
+    static func subscriber(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        return bytes.prefix(8).map { String(format: "%02x", $0) }.joined() + "/64"
+    }
+
     /// A request's correction checked and stored: 201 with its id, or what was wrong.
-    func take(_ request: CorrectionRequest, snapshot: DirectorySnapshot, reportedBy: String,
-              save: @Sendable (Corrections.Checked) throws -> Correction) -> Answer {
+    func take(_ request: CorrectionRequest, snapshot: DirectorySnapshot, save: @Sendable (Corrections.Checked) throws -> Correction) -> Answer {
         let checked: Corrections.Checked
         do {
             checked = try Corrections.check(request, snapshot: snapshot)

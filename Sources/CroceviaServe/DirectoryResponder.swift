@@ -133,9 +133,7 @@ struct DirectoryResponder: HTTPResponder {
         let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
         let coordinator = store.partner(token: token)
         let pages = coordination, store = store
-        let read = { @Sendable (body: (RegistryDatabase) throws -> [(correction: Correction, note: String?, contact: String?)]) throws in
-            try store.read(body)
-        }
+        let read = { @Sendable (body: (RegistryDatabase) throws -> [CoordinationPages.Entry]) throws in try store.read(body) }
         switch request.method {
         case .get where parts.count == 1, .head where parts.count == 1:
             return html(await Self.offTheEventLoops { pages.page(token: token, coordinator: coordinator, lang: lang, read: read) })
@@ -195,7 +193,12 @@ struct DirectoryResponder: HTTPResponder {
         if form {
             serviceID = String(request.uri.path.dropFirst("/directory/services/".count).dropLast("/correction".count))
             // The form's text fields, read as the API's members are.
-            let fields = (try? Self.parameters(String(buffer: body))) ?? []
+            let fields: [(name: String, value: String)]
+            do throws(DirectoryError) {
+                fields = try Self.parameters(String(buffer: body), limit: CorrectionIntake.maximumBody)
+            } catch {
+                return answered(CorrectionIntake.problem(400, "the form is not valid: its fields are not percent-encoded UTF-8"), serviceID: serviceID)
+            }
             var members: [(key: String, value: JSONValue)] = [("id", .string(serviceID))]
             for name in ["field", "offered", "note", "contact"] {
                 if let value = fields.last(where: { $0.name == name })?.value, !value.isEmpty { members.append((name, .string(value))) }
@@ -217,13 +220,10 @@ struct DirectoryResponder: HTTPResponder {
         case .success(let given): checkedRequest = given
         case .failure(let problem): return answered(CorrectionIntake.problem(400, problem.message), serviceID: serviceID)
         }
-        let snapshot = store.snapshot
-        let answer = await withCheckedContinuation { continuation in
-            // Checking reads schemas and storing waits for the registry: not on the event loops.
-            DispatchQueue.global().async { [corrections, store] in
-                continuation.resume(returning: corrections.take(checkedRequest, snapshot: snapshot, reportedBy: form ? "page" : "api") { checked in
-                    try store.write(wait: 10) { try Corrections.add(checked, reportedBy: form ? "page" : "api", in: $0) }
-                })
+        let (snapshot, intake, registry) = (self.store.snapshot, corrections, self.store)
+        let answer = await Self.offTheEventLoops {
+            intake.take(checkedRequest, snapshot: snapshot) { checked in
+                try registry.write(wait: 10) { try Corrections.add(checked, reportedBy: form ? "page" : "api", in: $0) }
             }
         }
         return answered(answer, serviceID: serviceID)
@@ -234,7 +234,8 @@ struct DirectoryResponder: HTTPResponder {
         let parts = request.uri.path.dropFirst("/onboarding/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let token = parts[0]
         let lang = (try? Self.parameters(request.uri.query ?? ""))?.last { $0.name == "lang" }?.value == "en" ? "en" : "it"
-        let partner = store.partner(token: token)
+        // A partner's link: a coordinator's opens /coordination, not this.
+        let partner = store.partner(token: token).flatMap { $0.role == "partner" ? $0 : nil }
         let answer: OnboardingPages.Answer
         switch request.method {
         case .get where parts.count == 3 && parts[1] == "annotated", .head where parts.count == 3 && parts[1] == "annotated":
@@ -242,33 +243,23 @@ struct DirectoryResponder: HTTPResponder {
                 let message = lang == "en" ? "This sheet is no longer kept: upload the file again." : "Questo foglio non è più disponibile: carica di nuovo il file."
                 return html(OnboardingPages.Answer(status: 404, html: onboarding.refusalPage(404, message, lang: lang)))
             }
-            var buffer = NIOCore.ByteBuffer()
-            buffer.writeBytes(bytes)
-            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                   .contentDisposition: "attachment; filename=\"foglio-con-note.xlsx\""],
-                            body: ResponseBody(byteBuffer: buffer))
+            return Self.workbook(bytes, named: "foglio-con-note.xlsx")
         case .get where parts.count == 2 && parts[1] == "corrections.xlsx":
             // The open corrections of the partner's data, in their columns (their stored profile).
             guard let partner else { return html(onboarding.page(token: token, partner: nil, lang: lang)) }
             let store = store
-            let made: [UInt8]? = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: try? store.read { db in
-                        let profile = try partner.profile.map { try ProfileLoader.load(text: $0, name: "profile", schemas: try HSDSSchemas.standard()) }
-                        let language: CorrectionSheet.Language = lang == "en" ? .en : .it
-                        return try CorrectionSheet.make(Corrections.list(in: db, source: partner.name, openOnly: true), profile: profile,
-                                                        language: language, in: db).workbook(language: language)
-                    })
+            let made: [UInt8]? = await Self.offTheEventLoops {
+                try? store.read { db in
+                    let profile = try partner.profile.map { try ProfileLoader.load(text: $0, name: "profile", schemas: try HSDSSchemas.standard()) }
+                    let language: CorrectionSheet.Language = lang == "en" ? .en : .it
+                    return try CorrectionSheet.make(Corrections.list(in: db, source: partner.name, openOnly: true), profile: profile,
+                                                    language: language, in: db).workbook(language: language)
                 }
             }
             guard let made else {
                 return html(OnboardingPages.Answer(status: 503, html: onboarding.refusalPage(503, lang == "en" ? "The registry is busy: try again later." : "Il registro è occupato: riprova più tardi.", lang: lang)))
             }
-            var buffer = NIOCore.ByteBuffer()
-            buffer.writeBytes(made)
-            return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                   .contentDisposition: "attachment; filename=\"\(lang == "en" ? "corrections" : "correzioni").xlsx\""],
-                            body: ResponseBody(byteBuffer: buffer))
+            return Self.workbook(made, named: lang == "en" ? "corrections.xlsx" : "correzioni.xlsx")
         case .get where parts.count == 1, .head where parts.count == 1:
             answer = onboarding.page(token: token, partner: partner, lang: lang)
         case .get, .head:
@@ -300,10 +291,19 @@ struct DirectoryResponder: HTTPResponder {
     }
 
     /// Reading and checking a file, or waiting for the registry, takes a while: not on the event loops.
-    private static func offTheEventLoops(_ work: @escaping @Sendable () -> OnboardingPages.Answer) async -> OnboardingPages.Answer {
+    private static func offTheEventLoops<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work()) }
         }
+    }
+
+    /// A workbook to download.
+    private static func workbook(_ bytes: [UInt8], named name: String) -> Response {
+        var buffer = NIOCore.ByteBuffer()
+        buffer.writeBytes(bytes)
+        return Response(status: .ok, headers: [.contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                               .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: ResponseBody(byteBuffer: buffer))
     }
 
     private func html(_ answer: OnboardingPages.Answer) -> Response {
@@ -318,9 +318,10 @@ struct DirectoryResponder: HTTPResponder {
 
     /// The query string's parameters, decoded as a form sends them (`+` a space, `%XX` a byte);
     /// one too long, or not UTF-8 once decoded, is a 400.
-    static func parameters(_ query: String) throws(DirectoryError) -> [(name: String, value: String)] {
-        guard query.utf8.count <= DirectoryAPI.maximumQueryLength else {
-            throw DirectoryError("the query string is \(query.utf8.count) bytes long; at most \(DirectoryAPI.maximumQueryLength) are read")
+    /// A form's body is read the same way, up to `limit` bytes.
+    static func parameters(_ query: String, limit: Int = DirectoryAPI.maximumQueryLength) throws(DirectoryError) -> [(name: String, value: String)] {
+        guard query.utf8.count <= limit else {
+            throw DirectoryError("the query string is \(query.utf8.count) bytes long; at most \(limit) are read")
         }
         var pairs: [(name: String, value: String)] = []
         for part in query.split(separator: "&", omittingEmptySubsequences: true) {

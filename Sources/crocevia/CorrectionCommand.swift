@@ -89,7 +89,7 @@ struct CorrectionCommand: ParsableCommand {
             let corrections = try Corrections.list(in: db, source: source, openOnly: open)
             for correction in corrections {
                 print([correction.id, correction.state.rawValue, correction.route.source, correction.serviceID, correction.field,
-                       (correction.previous.map { CorrectionCommand.shown($0) } ?? "") + " → " + CorrectionCommand.shown(correction.offered),
+                       (correction.previous?.plainText ?? "") + " → " + correction.offered.plainText,
                        String(correction.createdAt.prefix(10))].joined(separator: "\t"))
             }
             if corrections.isEmpty { Terminal.line("crocevia: no correction") }
@@ -114,8 +114,8 @@ struct CorrectionCommand: ParsableCommand {
             let (note, contact) = try Corrections.privateText(id, in: db)
             let route = correction.route
             for (label, value) in [("id", correction.id), ("state", correction.state.rawValue), ("service", correction.serviceID),
-                                   ("field", correction.field), ("shown", correction.previous.map { CorrectionCommand.shown($0) } ?? ""),
-                                   ("seen", correction.seen ?? ""), ("offered", CorrectionCommand.shown(correction.offered)),
+                                   ("field", correction.field), ("shown", correction.previous?.plainText ?? ""),
+                                   ("seen", correction.seen ?? ""), ("offered", correction.offered.plainText),
                                    ("source", "\(route.source), record \(route.recordID), \(route.recordField)"),
                                    ("shown in", "\(route.targetType) \(route.targetID), \(route.targetField)"),
                                    ("reported", "\(correction.createdAt) by \(correction.reportedBy)"),
@@ -167,11 +167,6 @@ struct CorrectionCommand: ParsableCommand {
         let correction = try PartnerAccess.withRegistry(db) { try Corrections.decide(id, state, by: who, in: db) }
         Terminal.line("crocevia: the correction \(id) is \(correction.state.rawValue)"
                       + (state == .accepted ? "; the next publish shows it" : ""))
-    }
-
-    static func shown(_ value: JSONValue) -> String {
-        if case .string(let text) = value { return text }
-        return JSONText.compact(value)
     }
 }
 
@@ -242,7 +237,7 @@ struct CorrectionsCommand: ParsableCommand {
             guard let path = feed.profile else { throw CroceviaError.usage("the feed \(source) in \(network) has no profile: its records are HSDS already") }
             return try ProfileLoader.load(path: path, schemas: schemas)
         }
-        guard let stored = try PartnerAccess.list(in: db).first(where: { $0.name == source })?.profile else {
+        guard let stored = try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }).first(where: { $0.name == source })?.profile else {
             throw CroceviaError.usage("no profile for \(source): give --profile FILE or --network FILE (none is stored for the partner)")
         }
         return try ProfileLoader.load(text: stored, name: "the profile stored for \(source)", schemas: schemas)

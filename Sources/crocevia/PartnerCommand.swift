@@ -31,6 +31,12 @@ struct PartnerCommand: ParsableCommand {
         subcommands: [Add.self, Revoke.self, List.self, Uploads.self, Accept.self, Reject.self, StoredProfile.self]
     )
 
+    /// A profile's text, once it has loaded and checked.
+    static func checkedProfile(_ path: String) throws -> String {
+        _ = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a partner's link (printed once).")
 
@@ -85,7 +91,7 @@ struct PartnerCommand: ParsableCommand {
         func run() throws {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
-            for partner in try PartnerAccess.list(in: db) {
+            for partner in try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }) {
                 print("\(partner.name)\t\(partner.role)\tcreated \(partner.createdAt)\t\(partner.revokedAt.map { "revoked \($0)" } ?? "open")"
                       + (partner.profile == nil ? "" : "\tstored profile"))
             }
@@ -130,10 +136,7 @@ struct PartnerCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let text = try profile.map { path in
-                _ = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
-                return try String(contentsOfFile: path, encoding: .utf8)
-            }
+            let text = try profile.map(PartnerCommand.checkedProfile)
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
             let printer = FindingPrinter { Terminal.line($0) }
@@ -188,7 +191,7 @@ struct PartnerCommand: ParsableCommand {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
             if file == nil && !forget {
-                guard let partner = try PartnerAccess.list(in: db).first(where: { $0.name == name }) else {
+                guard let partner = try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }).first(where: { $0.name == name }) else {
                     throw CroceviaError.usage("\(registry) has no partner \(name); crocevia partner list shows the partners")
                 }
                 guard let profile = partner.profile else {
@@ -198,10 +201,7 @@ struct PartnerCommand: ParsableCommand {
                 print(profile, terminator: profile.hasSuffix("\n") ? "" : "\n")
                 return
             }
-            let text = try file.map { path in
-                _ = try ProfileLoader.load(path: path, schemas: try HSDSSchemas.standard())
-                return try String(contentsOfFile: path, encoding: .utf8)
-            }
+            let text = try file.map(PartnerCommand.checkedProfile)
             guard try PartnerAccess.withRegistry(db, { try PartnerAccess.setProfile(forget ? nil : text, for: name, in: db) }) else {
                 throw CroceviaError.usage("\(registry) has no partner \(name); crocevia partner add \(name) makes one")
             }

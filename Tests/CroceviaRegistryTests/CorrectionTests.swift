@@ -209,6 +209,37 @@ struct CorrectionTests {
         #expect(try Corrections.find(phone.id, in: db)?.state == .accepted && Corrections.find(phone.id, in: db)?.decidedBy == "anna")
     }
 
+    @Test("an organization's phone, a union of its records' phones, goes to the record that has it, at its own position")
+    func unionRouting() throws {
+        let url = try ServeTests.sampleRegistry(.sqlite)
+        let db = try Backend.sqlite.reopen(url)
+        defer { db.close() }
+        let snapshot = try DirectorySnapshot(db: db, municipalities: try Municipalities.standard())
+        let checked = try Corrections.check(CorrectionRequest(serviceID: Self.service, field: "organization.phones[0].number",
+                                                              offered: .string("+39 011 248 1633")), snapshot: snapshot)
+        let made = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "api", in: db) }
+        #expect(made.previous == .string("+39 011 248 16 32"))
+        #expect(made.route == CorrectionRoute(source: "portale-dei-saperi", recordID: "7db45e02-bb33-5a07-b878-c1de32807b27", recordField: "phones[0].number",
+                                              targetType: "organization", targetID: "a6b6d756-e516-5639-b8c8-9d84eb5650d3", targetField: "phones[0].number"))
+    }
+
+    @Test("values compared as a person would; a form's number read as one; cells made inert for Excel; an IPv6 address counted by its /64")
+    func comparisons() {
+        #expect(JSONValue.string("011-248-1633").says(.string("011 248 1633")) && JSONValue.string("+39 011 2481633").says(.string("+39 (011) 248.1633")))
+        #expect(!JSONValue.string("Via roma").says(.string("Via Roma")) && !JSONValue.string("mario.rossi@x.it").says(.string("mariorossi@x.it")))
+        #expect(JSONValue.string(" Buoni  spesa ").says(.string("Buoni spesa")) && !JSONValue.string("10152").says(.string("10 152")))
+        #expect(Corrections.coerced(.string("12"), like: .number("10")) == .number("12"))
+        #expect(Corrections.coerced(.string("2,5"), like: .number("10")) == .number("2.5"))
+        #expect(Corrections.coerced(.string("nan"), like: .number("10")) == .string("nan"))
+        #expect(Corrections.coerced(.string("1,000.5"), like: .number("10")) == .string("1,000.5"))
+        #expect(CorrectionSheet.inert("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" && CorrectionSheet.inert("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CorrectionSheet.inert("+39 011 248 1633") == "+39 011 248 1633" && CorrectionSheet.inert("-2+cmd|' /C calc'!A0") == "'-2+cmd|' /C calc'!A0")
+        #expect(CorrectionIntake.subscriber("2001:db8:1:2::5") == CorrectionIntake.subscriber("2001:db8:1:2:ffff::6"))
+        #expect(CorrectionIntake.subscriber("2001:db8:1:2::5") == "20010db800010002/64" && CorrectionIntake.subscriber("192.0.2.7") == "192.0.2.7")
+        let intake = CorrectionIntake()
+        #expect((0..<11).map { _ in intake.admit("2001:db8:1:2::\(Int.random(in: 1...9999))") } == Array(repeating: true, count: 10) + [false])
+    }
+
     @Test("a body that is not a correction: not JSON, another type, too large, an unknown member; other methods")
     func badBodies() async throws {
         let url = try ServeTests.sampleRegistry(.sqlite)

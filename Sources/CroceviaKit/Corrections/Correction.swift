@@ -116,6 +116,24 @@ struct FieldPath: Sendable, Equatable {
         return .object(object)
     }
 
+    /// This path in `root` if it holds a value that says `shown`; else, where the path names an
+    /// element of a list, the same path at the element that does (the record's phones may be in
+    /// another order than the merged object's). Nil when none does.
+    func locating(_ shown: JSONValue, in root: JSONValue) -> FieldPath? {
+        if value(in: root)?.says(shown) == true { return self }
+        guard let listed = path.segments.firstIndex(where: { if case .fixed? = $0.index { return true } else { return false } }) else { return nil }
+        var probe = path
+        probe.segments[listed].index = nil
+        let prefix = FieldPath(TargetPath(probe.segments[...listed].map(Self.text).joined(separator: "."))!)
+        guard case .array(let elements)? = prefix.value(in: root) else { return nil }
+        for position in elements.indices {
+            probe.segments[listed].index = .fixed(position)
+            let candidate = FieldPath(probe.segments.map(Self.text).joined(separator: "."))!
+            if candidate.value(in: root)?.says(shown) == true { return candidate }
+        }
+        return nil
+    }
+
     /// The JSON Pointer of the path (`/phones/0/number`).
     var pointer: String {
         path.segments.map { segment in
@@ -136,14 +154,28 @@ struct FieldPath: Sendable, Equatable {
 
 extension JSONValue {
     /// The value as a person reads it: a string as it is, anything else as compact JSON.
-    var plainText: String {
+    public var plainText: String {
         if case .string(let text) = self { return text }
         return JSONText.compact(self)
     }
 
-    /// What two values are compared by when a feed is checked for an offered value: letters and
-    /// digits only, without case (`011 248 1632` is `011.2481632`).
-    var looseText: String {
-        String(plainText.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    /// Whether two values say the same thing, as a correction is compared with what a feed
+    /// carries or the directory shows: texts with their spaces trimmed and runs of spaces made
+    /// one, case kept (`Via roma` is not `Via Roma`); a phone number by its digits and leading
+    /// `+` only (`011-248-1633` is `011 248 1633`).
+    func says(_ other: JSONValue) -> Bool {
+        let mine = plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let theirs = other.plainText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if mine == theirs { return true }
+        guard let a = Self.dialled(mine), let b = Self.dialled(theirs) else { return false }
+        return a == b
+    }
+
+    /// A text written as a phone number (digits, spaces, `+ . - / ( )`, at least six digits)
+    /// as its leading `+` and digits; nil for any other text.
+    private static func dialled(_ text: String) -> String? {
+        let allowed = Set("0123456789 +.-/()")
+        guard text.allSatisfy({ allowed.contains($0) }), text.filter(\.isNumber).count >= 6 else { return nil }
+        return (text.hasPrefix("+") ? "+" : "") + text.filter(\.isNumber)
     }
 }

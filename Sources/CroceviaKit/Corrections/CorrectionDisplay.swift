@@ -37,7 +37,7 @@ extension Corrections {
             /// sent another value (the source's word stands: nothing is shown).
             func amend(_ object: JSONObject) -> JSONObject? {
                 var value = JSONValue.object(object)
-                if applied, field.value(in: value)?.looseText != correction.offered.looseText { return nil }
+                if applied, field.value(in: value)?.says(correction.offered) != true { return nil }
                 if !applied, field.parentExists(in: value) { value = field.setting(correction.offered, in: value) }
                 var amended = value.objectValue ?? object
                 amended["metadata"] = .array((amended["metadata"]?.arrayValue ?? []) + [entry])

@@ -1,13 +1,14 @@
 /// Which source a correction goes to, and which object of the directory shows the field:
 ///
 /// - a field of the service itself: the source of the service's record, the same path;
-/// - `organization.X`: the merged organization; the source and record its `_provenance` names for
-///   `X` (the source whose value won; where it names none, the first merged record that has the
-///   value shown), the path `organization.X` in that record (`X` in an organization's own);
-/// - `service_at_locations[i].location.X`: the merged place the link names; the source and record
-///   its `_provenance` names for `X`, and in that record the link whose place went into the same
+/// - `organization.X`: the merged organization; the record its `_provenance` names for `X` (whose
+///   value won), or else the first of the merged records (`_merged_from`) that has the value
+///   shown, in a list at whichever element holds it (`phones` are the union of the records'); the
+///   path `organization.X` in that record (`X` in an organization's own);
+/// - `service_at_locations[i].location.X`: the merged place the link names; the record its
+///   `_provenance` names for `X`, and in that record the link or place that went into the same
 ///   merged place (`cluster_member`);
-/// - where the provenance says nothing of the field, the service's own record.
+/// - otherwise, and where none of that is found, the service's own record, the same path.
 enum CorrectionRouting {
     static func route(_ path: FieldPath, served: JSONValue, in db: RegistryDatabase) throws -> CorrectionRoute {
         let serviceID = served.objectValue?["id"]?.stringValue ?? ""
@@ -23,17 +24,19 @@ enum CorrectionRouting {
             var route = own
             (route.targetType, route.targetID, route.targetField) = ("organization", organizationID, rest.description)
             guard let organization = try published(organizationID, in: db) else { return route }
-            // The record whose value won, else the first merged record that has the value shown.
-            var candidates = winner(of: segments[1].name, in: organization).map { [$0] } ?? []
-            if candidates.isEmpty { candidates = merged(organization) }
-            let shown = path.value(in: served)?.looseText
-            for (index, candidate) in candidates.enumerated() {
-                guard let (type, content) = try record(candidate.source, candidate.record, in: db) else { continue }
+            // The record whose value won, then each merged record: the first that has the value
+            // shown (in a list such as phones, at whichever element it is), else the winner.
+            let won = winner(of: segments[1].name, in: organization)
+            let shown = path.value(in: served)
+            for candidate in (won.map { [$0] } ?? []) + merged(organization) {
+                guard let shown, let (type, content) = try record(candidate.source, candidate.record, in: db) else { continue }
                 // An organization's own record holds the field at its top.
-                let field = type == "organization" ? rest : path
-                guard index == 0 && candidates.count == 1 || field.value(in: .object(content))?.looseText == shown else { continue }
+                guard let field = (type == "organization" ? rest : path).locating(shown, in: .object(content)) else { continue }
                 (route.source, route.recordID, route.recordField) = (candidate.source, candidate.record, field.description)
-                break
+                return route
+            }
+            if let won, let (type, _) = try record(won.source, won.record, in: db) {
+                (route.source, route.recordID, route.recordField) = (won.source, won.record, (type == "organization" ? rest : path).description)
             }
             return route
         }
@@ -44,29 +47,31 @@ enum CorrectionRouting {
             (route.targetType, route.targetID, route.targetField) = ("location", placeID, rest.description)
             let organizationID = served.objectValue?["organization_id"]?.stringValue ?? ""
             let place = try published(organizationID, in: db)?["locations"]?.arrayValue?.first { $0.objectValue?["id"]?.stringValue == placeID }
-            if let won = place.flatMap({ winner(of: segments[2].name, in: $0) }) {
-                route.source = won.source
-                route.recordID = won.record
-            }
-            // In that record, the place that went into this merged place: a service's link's, an
-            // organization's place, or a place's own record.
-            if let (type, content) = try record(route.source, route.recordID, in: db) {
-                switch type {
-                case "location":
-                    route.recordField = rest.description
-                case "organization":
-                    if let position = try position(in: content["locations"], source: route.source, record: route.recordID, mergedPlace: placeID, in: db) {
-                        route.recordField = "locations[\(position)]." + rest.description
-                    }
-                default:
-                    if let position = try position(in: content["service_at_locations"], source: route.source, record: route.recordID, mergedPlace: placeID, in: db) {
-                        route.recordField = "service_at_locations[\(position)].location." + rest.description
-                    }
-                }
+            // The record whose value won, in which the place that went into this merged place is
+            // found (a service's link, an organization's place, or a place's own record); else
+            // the service's own record, as served.
+            if let won = place.flatMap({ winner(of: segments[2].name, in: $0) }),
+               let field = try placeField(rest, source: won.source, record: won.record, mergedPlace: placeID, in: db) {
+                (route.source, route.recordID, route.recordField) = (won.source, won.record, field)
             }
             return route
         }
         return own
+    }
+
+    /// The path of a merged place's field `rest` in a source's record: nil when the record holds
+    /// no place that went into `mergedPlace`.
+    private static func placeField(_ rest: FieldPath, source: String, record id: String, mergedPlace: String, in db: RegistryDatabase) throws -> String? {
+        guard let (type, content) = try record(source, id, in: db) else { return nil }
+        switch type {
+        case "location":
+            return rest.description
+        case "organization":
+            return try position(in: content["locations"], source: source, record: id, mergedPlace: mergedPlace, in: db).map { "locations[\($0)]." + rest.description }
+        default:
+            return try position(in: content["service_at_locations"], source: source, record: id, mergedPlace: mergedPlace, in: db)
+                .map { "service_at_locations[\($0)].location." + rest.description }
+        }
     }
 
     /// A published organization as the registry keeps it (with `_provenance`).
@@ -103,7 +108,9 @@ enum CorrectionRouting {
         guard !places.isEmpty, case .array(let elements)? = list else { return nil }
         return elements.firstIndex { element in
             guard let object = element.objectValue else { return false }
-            let id = object["location_id"]?.stringValue ?? object["location"]?.objectValue?["id"]?.stringValue ?? object["id"]?.stringValue ?? ""
+            // A place without an id matches nothing.
+            guard let id = object["location_id"]?.stringValue ?? object["location"]?.objectValue?["id"]?.stringValue ?? object["id"]?.stringValue,
+                  !id.isEmpty else { return false }
             return places.contains(id)
         }
     }

@@ -74,7 +74,17 @@ public struct CorrectionSheet: Sendable {
         }
     }
 
-    public var csv: String { rows.map(CSVText.line).joined() }
+    /// The rows as CSV. A cell a spreadsheet would take for a formula (`=…`, `@…`, `+` or `-`
+    /// before anything but a phone number) gets a leading `'`: the values come from anyone who
+    /// reports a mistake, and the partner opens the file in Excel.
+    public var csv: String { rows.map { CSVText.line($0.map(Self.inert)) }.joined() }
+
+    static func inert(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        let phoneLike = text.dropFirst().allSatisfy { $0.isNumber || " ./()-".contains($0) }
+        if "=@\t\r".contains(first) || ("+-".contains(first) && !phoneLike) { return "'" + text }
+        return text
+    }
 
     public func workbook(language: Language) -> [UInt8] {
         let widths: [Double] = [38, 18, 18, 8, 22, 30, 30, 50, 28, 12, 12]

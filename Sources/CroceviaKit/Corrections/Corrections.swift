@@ -31,7 +31,7 @@ public enum Corrections {
         let path = try checkedPath(request.field, in: served)
         let previous = path.value(in: served)
         let offered = coerced(request.offered, like: previous)
-        if let previous, previous.looseText == offered.looseText {
+        if let previous, previous.says(offered) {
             throw CorrectionRequest.Problem("\"offered\": the directory already shows \(previous.plainText) for \(request.field)")
         }
         let pointer = path.pointer
@@ -79,11 +79,14 @@ public enum Corrections {
         return path
     }
 
-    /// A form sends text: a number or a truth value where the directory shows one.
+    /// A form sends text: a number or a truth value where the directory shows one. A number is
+    /// what JSON calls one (`12`, `2.5`), or one decimal comma the Italian way (`2,5`).
     static func coerced(_ offered: JSONValue, like previous: JSONValue?) -> JSONValue {
         guard case .string(let text) = offered else { return offered }
         switch previous {
-        case .number?: return Double(text.replacingOccurrences(of: ",", with: ".")) != nil ? .number(text.replacingOccurrences(of: ",", with: ".")) : offered
+        case .number?:
+            let written = text.filter { $0 == "," }.count == 1 && !text.contains(".") ? text.replacingOccurrences(of: ",", with: ".") : text
+            return written.wholeMatch(of: /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/) != nil ? .number(written) : offered
         case .bool?: return text == "true" ? .bool(true) : text == "false" ? .bool(false) : offered
         default: return offered
         }
@@ -116,7 +119,7 @@ public enum Corrections {
     public static func decide(_ id: String, _ state: Correction.State, by who: String, in db: RegistryDatabase) throws -> Correction {
         precondition(state == .accepted || state == .rejected)
         guard let correction = try find(id, in: db) else {
-            throw CroceviaError.usage("\(db.location) has no correction \(id); crocevia correction list shows them")
+            throw CroceviaError.usage("there is no correction \(id); crocevia correction list shows them")
         }
         guard correction.state.isOpen else {
             throw CroceviaError.usage("the correction \(id) is \(correction.state.rawValue) already: it is closed")
@@ -136,7 +139,7 @@ public enum Corrections {
             guard let content = try db.scalar("SELECT content FROM source_record WHERE source = ? AND id = ? AND status = 'active'",
                                               [.text(source), .text(correction.route.recordID)]).text,
                   let record = JSONText.parse(content), let path = FieldPath(correction.route.recordField),
-                  let carried = path.value(in: record), carried.looseText == correction.offered.looseText else { continue }
+                  let carried = path.value(in: record), carried.says(correction.offered) else { continue }
             try db.execute("UPDATE correction SET state = 'applied', decided_at = ?, decided_by = ?, applied_run = ?, contact = NULL WHERE id = ?",
                            [.text(Importer.timestamp()), .text(source), .integer(runID), .text(correction.id)])
             applied += 1

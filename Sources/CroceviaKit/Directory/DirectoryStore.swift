@@ -19,6 +19,8 @@ public final class DirectoryStore: @unchecked Sendable {
     /// directory (the server says so on `/`), not an error.
     public init(db: RegistryDatabase) throws {
         self.db = db
+        // An older registry brought up to date first, as any run does (the server writes uploads and corrections).
+        try PartnerAccess.withRegistry(db) {}
         municipalities = try Municipalities.standard()
         current = try DirectorySnapshot(db: db, municipalities: municipalities)
         partnerLinks = try PartnerAccess.open(in: db)

@@ -234,9 +234,9 @@ public struct ReaderOptions: Sendable {
     /// JSON, XML and tabular packages: records say where their members start
     /// (`Provenance.places`), so a finding names the member's line and file.
     public var places = false
-    /// Seconds an input may be read for (the onboarding page's limit on a report): past it the
-    /// run stops reading that input, with an error finding that says how much was read.
-    public var timeLimit: Double?
+    /// When reading must stop (the onboarding page's limit on a report): past it the run stops
+    /// reading the input, with an error finding that says how much was read.
+    public var deadline: Deadline?
 
     public init(delimiter: UInt8? = nil, maxFieldBytes: Int = 64 << 20, recordsPath: [String] = [], recordElement: String? = nil) {
         self.delimiter = delimiter
@@ -244,6 +244,19 @@ public struct ReaderOptions: Sendable {
         self.recordsPath = recordsPath
         self.recordElement = recordElement
     }
+}
+
+/// A moment given as so many seconds from when it was made.
+public struct Deadline: Sendable {
+    let at: UInt64
+    public let seconds: Double
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+        at = DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0) * 1e9)
+    }
+
+    public var isPast: Bool { DispatchTime.now().uptimeNanoseconds > at }
 }
 
 /// Options that shape an output, whatever its format.

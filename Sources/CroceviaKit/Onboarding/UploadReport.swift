@@ -27,9 +27,10 @@ public struct UploadReport: Sendable {
     /// the file, for the report; the file's own path never appears in what is returned.
     public static func make(file: String, shownAs: String, partner: String, language: HTMLReport.Language, profile stored: String? = nil,
                             timeLimit: Double? = nil) throws -> UploadReport {
+        // The limit counts from here: the suggestion's time too.
         var reading = ReaderOptions()
-        reading.timeLimit = timeLimit
-        let yaml = try stored ?? ProfileSuggestion.suggest(file: file, from: nil, encoding: nil, options: reading, sample: 200, source: partner).yaml
+        reading.deadline = timeLimit.map(Deadline.init(seconds:))
+        let yaml = try stored ?? ProfileSuggestion.suggest(file: file, from: nil, encoding: nil, options: ReaderOptions(), sample: 200, source: partner).yaml
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         let profilePath = folder.appendingPathComponent("profile.yaml").path
         try yaml.write(toFile: profilePath, atomically: true, encoding: .utf8)
@@ -49,7 +50,9 @@ public struct UploadReport: Sendable {
         }
         // The upload's path is the server's business: the partner's own name for it instead.
         let hide = { (text: String) in text.replacingOccurrences(of: file, with: shownAs).replacingOccurrences(of: profilePath, with: "profile.yaml") }
-        let annotated = Format.sheetFormat(of: file).flatMap { $0.isWorkbook ? try? annotatedSheet(file, format: $0, findings: findings.findings, language: language) : nil }
+        let annotated = Format.sheetFormat(of: file).flatMap {
+            $0.isWorkbook ? try? annotatedSheet(file, format: $0, findings: findings.findings, language: language, rows: summary.records) : nil
+        }
         return UploadReport(records: summary.records, invalid: summary.invalidRecords, errors: findings.errorCount, warnings: findings.warningCount,
                             profile: yaml.replacingOccurrences(of: file, with: shownAs), storedProfile: stored != nil, html: hide(html),
                             findingsCSV: hide(csv.string), annotated: annotated)
@@ -57,12 +60,15 @@ public struct UploadReport: Sendable {
 
     /// The sheet the report read, rebuilt from its records (each value in its own cell, the
     /// header in its row), with the findings as notes on the cells they name (a finding about
-    /// a whole row goes on its first cell).
-    static func annotatedSheet(_ file: String, format: Format, findings: [Finding], language: HTMLReport.Language) throws -> [UInt8]? {
+    /// a whole row goes on its first cell). Only the `rows` records the check read (within its
+    /// time limit) are read again.
+    static func annotatedSheet(_ file: String, format: Format, findings: [Finding], language: HTMLReport.Language, rows limit: Int) throws -> [UInt8]? {
         let reader = try format.makeReader(path: file, source: "upload", findings: FindingLog())
         var cells: [Int: [Int: String]] = [:]
         var sheet: SheetPlace?
-        while let record = try reader.next() {
+        var read = 0
+        while read < limit, let record = try reader.next() {
+            read += 1
             guard let place = record.provenance.sheet, let object = record.value.objectValue else { continue }
             if sheet == nil {
                 sheet = place

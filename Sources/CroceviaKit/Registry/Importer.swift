@@ -24,6 +24,9 @@ public struct ImportOptions: Sendable {
     public var wait = 0.0
     /// The network secret's key file, for case data profiles (else the environment's).
     public var secretFile: String?
+    /// Run in the import's transaction once its records are in (an accepted upload deleted with
+    /// it): a failure there undoes the import.
+    public var inTransaction: (@Sendable (RegistryDatabase) throws -> Void)?
 
     public init(inputs: [String]) { self.inputs = inputs }
 }
@@ -146,6 +149,8 @@ public final class Importer {
                                              file: options.inputs.joined(separator: ", ")))
                     } else {
                         try load.removeMissing()
+                        // A whole feed: every record has its key now.
+                        try load.keysWritten()
                     }
                 }
                 if object.isCase { try CaseTables.rebuild(db, source: source) }
@@ -153,6 +158,7 @@ public final class Importer {
                 if !object.isCase { load.summary.correctionsApplied = try Corrections.closeApplied(source: source, runID: load.summary.runID, in: db) }
                 load.summary.mode = options.mode
                 load.summary.object = object.name
+                try options.inTransaction?(db)
                 try RunLog.insert(db, id: load.summary.runID, kind: "import", source: source, mode: options.mode.rawValue,
                                   inputs: options.inputs, started: started, summary: load.summary, status: "succeeded", message: nil)
                 return load.summary

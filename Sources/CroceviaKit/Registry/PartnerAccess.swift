@@ -40,6 +40,10 @@ public enum PartnerAccess {
         var generator = SystemRandomNumberGenerator()
         let token = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // One name is one partner or one coordinator.
+        if let other = try db.rows("SELECT role FROM partner_access WHERE name = ? AND revoked_at IS NULL", [.text(trimmed)]).first?[0].text, other != role {
+            throw CroceviaError.usage("\(trimmed) has an open \(other)'s link; a name is one partner or one coordinator: choose another, or revoke that link first")
+        }
         // A new link for a partner already known keeps their stored profile.
         let profile = try db.scalar("SELECT profile FROM partner_access WHERE name = ?", [.text(trimmed)])
         try db.execute("DELETE FROM partner_access WHERE name = ?", [.text(trimmed)])

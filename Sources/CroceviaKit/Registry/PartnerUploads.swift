@@ -81,14 +81,14 @@ public enum PartnerUploads {
 
     /// Imports the file waiting under `id` as its partner's feed (the source named as the partner,
     /// `--mode full`: it is all that partner has) through `profile` (YAML; the one it was checked
-    /// through when nil), then deletes it and stores that profile as the partner's, so their next
-    /// files are read the same way. The import is the registry's usual one: records with errors
+    /// through when nil), and in the same transaction deletes it and stores that profile as the
+    /// partner's, so their next files are read the same way. The import is the registry's usual one: records with errors
     /// are rejected into `rejected_record`, and a run that fails leaves the registry as it was
     /// (the file stays waiting). The file is saved for reading in a folder of its own, under a name
     /// made of the partner's with only ASCII letters, digits, `-` and `_` kept.
     public static func accept(_ id: String, profile: String?, in db: RegistryDatabase, findings: FindingLog, wait: Double,
                               progress: ProgressReporter? = nil) throws -> (upload: Upload, summary: ImportSummary) {
-        guard let (upload, bytes) = try PartnerAccess.withRegistry(db, { try find(id, in: db) }) else {
+        guard let (upload, bytes) = try PartnerAccess.withRegistry(db, wait: wait, { try find(id, in: db) }) else {
             throw CroceviaError.usage("\(db.location) has no upload \(id) waiting; crocevia partner uploads lists them")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-upload-\(upload.id)")
@@ -105,11 +105,15 @@ public enum PartnerUploads {
         options.source = upload.partner
         options.mode = .full
         options.wait = wait
-        let summary = try Importer(options: options, findings: findings, progress: progress).run(into: db)
-        try PartnerAccess.withRegistry(db) {
-            _ = try remove(id, in: db)
+        // In the import's transaction: imported, deleted and the profile stored, or none of it
+        // (a second coordinator's accept of the same file then finds nothing to import).
+        options.inTransaction = { db in
+            guard try remove(id, in: db) else {
+                throw CroceviaError.usage("the upload \(id) was accepted or rejected meanwhile; nothing was imported")
+            }
             _ = try PartnerAccess.setProfile(profileText, for: upload.partner, in: db)
         }
+        let summary = try Importer(options: options, findings: findings, progress: progress).run(into: db)
         return (upload, summary)
     }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// One input read for a run (`convert`, `validate`): the reader opened, a CSV header checked
 /// against the profile's columns, each record handed on, progress shown. Input that cannot be
 /// read any further is an error finding that says how many of the file's records were handled
@@ -19,14 +17,13 @@ struct InputRun {
                 let header = try csv.readHeader()
                 if !header.isEmpty { try mapper.check(header: header, inputName: input) }
             }
-            let deadline = options.timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64(max($0, 0) * 1e9) }
             while let record = try reader.next() {
                 try handle(record)
                 handled += 1
                 progress?.tick(records: handled, reader: reader)
-                if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
+                if let deadline = options.deadline, deadline.isPast {
                     throw CroceviaError.unreadableInput(file: record.provenance.file, line: record.provenance.line,
-                                                        message: "reading stopped here, at the limit of \(Self.seconds(options.timeLimit ?? 0)) for the input",
+                                                        message: "reading stopped here, at the limit of \(Self.seconds(deadline.seconds)) for the input",
                                                         hint: "a smaller file, or the same split in parts, is read whole")
                 }
             }

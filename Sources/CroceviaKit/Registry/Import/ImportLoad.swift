@@ -163,11 +163,13 @@ final class ImportLoad {
     func flush() throws {
         try drain()
         try writer.finish()
-        if keysMissing {
-            for arguments in keys { try db.execute("UPDATE source_record SET source_key = ? WHERE source = ? AND id = ?", arguments) }
-            try db.execute("DELETE FROM registry_meta WHERE key = ?", [.text(Self.keysMissingMark + source)])
-            keys = []
-        }
+        for arguments in keys { try db.execute("UPDATE source_record SET source_key = ? WHERE source = ? AND id = ?", arguments) }
+        keys = []
+    }
+
+    /// After a full feed read to its end: the source's records all have their keys.
+    func keysWritten() throws {
+        if keysMissing { try db.execute("DELETE FROM registry_meta WHERE key = ?", [.text(Self.keysMissingMark + source)]) }
     }
 
     /// Marks the source's active records that the feed no longer has as removed.
