@@ -162,6 +162,11 @@ struct OnboardingTests {
                 == PartnerAccess.Partner(name: "portinerie-torino", role: "partner", createdAt: "2026-11-30T10:00:00Z", revokedAt: nil, profile: nil))
         #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "6")
         #expect(try Corrections.list(in: db).isEmpty)
+        if backend == .postgres {
+            // Version 6 made PostgreSQL's two indexes of source_record one, with included columns.
+            #expect(try db.rows("SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'source_record' ORDER BY indexname").map { $0.map(\.text) }
+                    == [["source_record_key", "CREATE UNIQUE INDEX source_record_key ON public.source_record USING btree (source, id) INCLUDE (content_hash, status)"]])
+        }
         #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile("source: {}", for: "portinerie-torino", in: db) })
         #expect(try PartnerAccess.partner(token: token, in: db)?.profile == "source: {}")
         #expect(try PartnerUploads.list(in: db).isEmpty)

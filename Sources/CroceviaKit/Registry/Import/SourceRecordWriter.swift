@@ -30,7 +30,7 @@ final class SourceRecordWriter {
     func startBulkIfEmpty() throws -> Bool {
         guard try db.rows("SELECT 1 FROM source_record LIMIT 1").isEmpty else { return false }
         bulk = true
-        for name in RegistrySchema.sourceRecordIndexNames { try db.execute("DROP INDEX \(name)") }
+        for name in RegistrySchema.sourceRecordIndexNames(db.dialect) { try db.execute("DROP INDEX \(name)") }
         return true
     }
 
@@ -91,7 +91,10 @@ final class SourceRecordWriter {
     func finish() throws {
         try write()
         if bulk {
-            for statement in RegistrySchema.sourceRecordIndexes { try db.execute(statement) }
+            // PostgreSQL sorts the index in memory with room for it (its default, 64 MB, spills a
+            // million records' keys to disk).
+            if db.dialect == .postgres { try db.execute("SET LOCAL maintenance_work_mem = '512MB'") }
+            for statement in RegistrySchema.sourceRecordIndexes(db.dialect) { try db.execute(statement) }
             bulk = false
         }
     }
