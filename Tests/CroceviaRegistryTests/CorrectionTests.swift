@@ -219,6 +219,21 @@ struct CorrectionTests {
                                                               offered: .string("+39 011 248 1633")), snapshot: snapshot)
         let made = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "api", in: db) }
         #expect(made.previous == .string("+39 011 248 16 32"))
+        // Fields a correction cannot name, with why.
+        for (field, message) in [
+            ("organization", "\"field\": \"organization\" is an object in the HSDS; name one of its fields (organization.…)"),
+            ("x_custom", "\"field\": the service has no x_custom; an extension field (x_…) is corrected only where the service has one"),
+            ("organization_id", "\"field\": organization_id is an id, which the sources' own keys make; say what is wrong in the note of another field"),
+            ("phones[].number", "\"field\": phones[].number names no one element; write the element's number, such as phones[0].number"),
+        ] {
+            var said = ""
+            do {
+                _ = try Corrections.check(CorrectionRequest(serviceID: Self.service, field: field, offered: .string("z")), snapshot: snapshot)
+            } catch let problem as CorrectionRequest.Problem {
+                said = problem.message
+            }
+            #expect(said == message)
+        }
         #expect(made.route == CorrectionRoute(source: "portale-dei-saperi", recordID: "7db45e02-bb33-5a07-b878-c1de32807b27", recordField: "phones[0].number",
                                               targetType: "organization", targetID: "a6b6d756-e516-5639-b8c8-9d84eb5650d3", targetField: "phones[0].number"))
     }

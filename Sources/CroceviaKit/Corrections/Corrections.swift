@@ -66,13 +66,18 @@ public enum Corrections {
             throw CorrectionRequest.Problem("\"field\": \(field) names no one element; write the element's number, such as phones[0].number")
         }
         if let problem = try HSDSSchemas.standard().problem(with: parsed, root: .service) {
-            throw CorrectionRequest.Problem("\"field\": \(problem)")
+            // The schema's words are a profile's: a correction names a field, it maps none.
+            throw CorrectionRequest.Problem("\"field\": " + problem.replacingOccurrences(of: "map its fields", with: "name one of its fields"))
         }
         let last = parsed.segments.last!.name
         guard last != "id", !last.hasSuffix("_id") else {
             throw CorrectionRequest.Problem("\"field\": \(field) is an id, which the sources' own keys make; say what is wrong in the note of another field")
         }
         let path = FieldPath(parsed)
+        // An extension field (x_…) HSDS does not define is corrected only where the service has it.
+        if last.hasPrefix("x_"), path.value(in: served) == nil {
+            throw CorrectionRequest.Problem("\"field\": the service has no \(field); an extension field (x_…) is corrected only where the service has one")
+        }
         guard path.parentExists(in: served) else {
             throw CorrectionRequest.Problem("\"field\": the service has no \(field) (what it has: GET /services/\(served.objectValue?["id"]?.stringValue ?? ""))")
         }
