@@ -228,6 +228,29 @@ struct DedupeRecordBuilder: Sendable {
         let text: String
     }
 
+    /// A street's word written as a Roman numeral up to 39 (`xx` in `Via XX Settembre`, `iv`
+    /// in `Via IV Novembre`) as its number, so that it meets `Via 20 Settembre`; other words as
+    /// they are.
+    static func arabic(_ word: String) -> String {
+        let values: [Character: Int] = ["i": 1, "v": 5, "x": 10]
+        guard !word.isEmpty, word.count <= 6, word.allSatisfy({ values[$0] != nil }) else { return word }
+        var total = 0, previous = 0
+        for character in word.reversed() {
+            let value = values[character]!
+            total += value < previous ? -value : value
+            previous = max(previous, value)
+        }
+        // Only a well-formed numeral: written back the canonical way it is the same word.
+        return roman(total) == word ? String(total) : word
+    }
+
+    private static func roman(_ number: Int) -> String {
+        guard number > 0, number < 40 else { return "" }
+        let tens = String(repeating: "x", count: number / 10)
+        let units = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"][number % 10]
+        return tens + units
+    }
+
     private func buildLocation(_ place: JSONObject, memo: NormalizationMemo) -> (DedupeLocation, (name: [String], street: [String])) {
         let address = place["addresses"]?.arrayValue?.first?.objectValue ?? JSONObject()
         // The whole address may be in one cell (`Corso Francia, 285, 10139 Torino (TO)`), the
@@ -240,7 +263,7 @@ struct DedupeRecordBuilder: Sendable {
             let split = Address.split(text)
             let street = split.street.isEmpty ? nil : Street.normalize(split.street, display: false)
             parts = NormalizationMemo.AddressParts(
-                streetWords: street.map { ([$0.type] + TextFold.words($0.name)).filter { !$0.isEmpty } } ?? [],
+                streetWords: street.map { ([$0.type] + TextFold.words($0.name).map(Self.arabic)).filter { !$0.isEmpty } } ?? [],
                 number: street?.number.lowercased() ?? "", town: split.town, postalCode: split.postalCode)
             if memo.addresses.count >= NormalizationMemo.limit { memo.addresses.removeAll(keepingCapacity: true) }
             memo.addresses[text] = parts
