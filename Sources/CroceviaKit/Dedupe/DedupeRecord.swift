@@ -228,9 +228,26 @@ struct DedupeRecordBuilder: Sendable {
         let text: String
     }
 
-    /// A street's word written as a Roman numeral up to 39 (`xx` in `Via XX Settembre`, `iv`
-    /// in `Via IV Novembre`) as its number, so that it meets `Via 20 Settembre`; other words as
-    /// they are.
+    /// A street named after a date with its day in Roman numerals (`Via XX Settembre`, `Piazza
+    /// IV Novembre`) with the day as a number, so that it meets `Via 20 Settembre`. Only before a
+    /// month (even one mistyped: `Settember`, one or two letters off): a ruler's numeral
+    /// (`Vittorio Emanuele II`) stays a word, as partners write it so.
+    static func datesInFigures(_ words: [String]) -> [String] {
+        var words = words
+        for index in words.indices.dropLast() where words[index].first.map({ "ivx".contains($0) }) == true && isMonth(words[index + 1]) {
+            words[index] = arabic(words[index])
+        }
+        return words
+    }
+
+    static func isMonth(_ word: String) -> Bool {
+        months.contains(word) || (word.count >= 4 && months.contains { TextFold.withinEdits(word, $0, limit: $0.count >= 7 ? 2 : 1) })
+    }
+
+    static let months: Set<String> = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                                      "ottobre", "novembre", "dicembre"]
+
+    /// A Roman numeral up to 39 (`xx`, `iv`) as its number; any other word as it is.
     static func arabic(_ word: String) -> String {
         let values: [Character: Int] = ["i": 1, "v": 5, "x": 10]
         guard !word.isEmpty, word.count <= 6, word.allSatisfy({ values[$0] != nil }) else { return word }
@@ -263,7 +280,7 @@ struct DedupeRecordBuilder: Sendable {
             let split = Address.split(text)
             let street = split.street.isEmpty ? nil : Street.normalize(split.street, display: false)
             parts = NormalizationMemo.AddressParts(
-                streetWords: street.map { ([$0.type] + TextFold.words($0.name).map(Self.arabic)).filter { !$0.isEmpty } } ?? [],
+                streetWords: street.map { ([$0.type] + Self.datesInFigures(TextFold.words($0.name))).filter { !$0.isEmpty } } ?? [],
                 number: street?.number.lowercased() ?? "", town: split.town, postalCode: split.postalCode)
             if memo.addresses.count >= NormalizationMemo.limit { memo.addresses.removeAll(keepingCapacity: true) }
             memo.addresses[text] = parts
