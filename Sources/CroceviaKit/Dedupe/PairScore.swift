@@ -76,6 +76,11 @@ struct PairScorer {
         if let p = x.bodyKind, let q = y.bodyKind, p != q {
             adjust("kind", -3, "kinds of body differ: \(p), \(q)")
         }
+        // Bodies named after people (`Associazione Bruna Martini`, `… Chiara Martini`): another
+        // person's first name is another body, whatever the surname shares.
+        if let p = firstName(x.nameWords), let q = firstName(y.nameWords), p != q, !TextFold.withinOneEdit(p, q) {
+            adjust("name", -3, "named after different people: \(p), \(q)")
+        }
         if !x.nameWords.isEmpty && !y.nameWords.isEmpty {
             let level: UInt8 = switch similarity {
             case 0.95...: 1
@@ -158,6 +163,19 @@ struct PairScorer {
         }
         return next == letters.count
     }
+
+    /// The first of a name's words that is a person's first name followed by another word (a
+    /// surname), as bodies named after someone are written; nil for other names.
+    func firstName(_ words: [Int32]) -> String? {
+        for (position, word) in words.enumerated().dropLast() {
+            let text = vocabulary.words[Int(word)]
+            if Self.firstNames.contains(text), !Self.littleWords.contains(vocabulary.words[Int(words[position + 1])]) { return text }
+        }
+        return nil
+    }
+
+    /// Common Italian first names.
+    static let firstNames: Set<String> = ["alberto", "alessandro", "alessandra", "andrea", "angela", "angelo", "anna", "antonella", "antonio", "arianna", "beatrice", "benedetta", "bruna", "bruno", "carla", "carlo", "carlotta", "caterina", "cesare", "chiara", "claudia", "claudio", "cristina", "daniela", "daniele", "dario", "davide", "domenico", "elena", "elisa", "emanuela", "enrico", "enza", "ettore", "federica", "federico", "filippo", "francesca", "francesco", "franco", "gabriele", "gabriella", "giacomo", "gianluca", "gianni", "giorgio", "giovanna", "giuliana", "giulia", "giulio", "giuseppe", "giuseppina", "grazia", "guido", "ilaria", "laura", "leonardo", "lorenzo", "luca", "lucia", "luciano", "luigi", "luisa", "manuela", "marco", "margherita", "maria", "marina", "mario", "marta", "martina", "massimo", "matteo", "mauro", "michela", "michele", "monica", "nadia", "nicola", "paola", "paolo", "patrizia", "piera", "piero", "pietro", "raffaele", "renato", "riccardo", "rita", "roberta", "roberto", "rosa", "rosanna", "sabrina", "sandro", "sara", "serena", "sergio", "silvia", "silvio", "simona", "simone", "sofia", "stefania", "stefano", "teresa", "tiziana", "tommaso", "valentina", "valerio", "vincenzo", "vittoria", "vittorio"]
 
     static let littleWords: Set<String> = ["di", "del", "della", "dello", "dei", "degli", "delle", "d", "e", "ed", "per", "la", "il", "lo", "l", "i", "gli", "le", "a", "al", "alla", "in", "con"]
 

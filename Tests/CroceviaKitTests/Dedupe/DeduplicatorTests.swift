@@ -82,6 +82,25 @@ import Testing
         #expect(DedupeRecordBuilder.datesInFigures(["vittorio", "emanuele", "ii"]) == ["vittorio", "emanuele", "ii"])
     }
 
+    @Test("bodies named after two people with one surname stay apart; one person's body written two ways is one")
+    func namedAfterPeople() throws {
+        let result = try Self.run([
+            ("csv", [Self.organization("a", "Associazione Bruna Martini", phone: "011 5512872", places: [("a-l", "Corso della Repubblica 136", "Torino")]),
+                     Self.organization("c", "Associazione Carlo Favro - APS", phone: "011 2732290", places: [("c-l", "Piazza Pietro Micca 17/A", "Torino")])]),
+            ("portale", [Self.organization("b", "Associazione Chiara Martini", phone: "011 5512872", places: [("b-l", "Corso della Repubblica 136", "Torino")]),
+                         Self.organization("d", "Carlo Favro Associazione aps", phone: "(011) 273 22 90", places: [("d-l", "P.za P. Micca 17 A", "Torino")])]),
+        ])
+        let organizations = Self.organizations(result)
+        #expect(organizations["a"] != organizations["b"] && organizations["c"] == organizations["d"])
+        let records = result.deduplicator.records.map(\.recordID)
+        var evidence: [Evidence]? = []
+        _ = result.scorer.score(records.firstIndex(of: "a")!, records.firstIndex(of: "b")!, evidence: &evidence)
+        #expect(evidence?.contains { $0.field == "name" && $0.detail == "named after different people: bruna, chiara" && $0.points == -3 } == true)
+        evidence = []
+        _ = result.scorer.score(records.firstIndex(of: "c")!, records.firstIndex(of: "d")!, evidence: &evidence)
+        #expect(evidence?.contains { $0.detail.hasPrefix("named after different people") } == false)
+    }
+
     @Test func branchesAreOneOrganizationWithTwoPlaces() throws {
         let result = try Self.run([
             ("portinerie", [Self.organization("a1", "Ass.ne Il Ponte ONLUS", tax: "IT 09123450018", phone: "011 436 1234",
