@@ -25,15 +25,9 @@ extension DirectoryResponder {
         case .post:
             break
         case .options where !form:
-            var response = Response(status: .noContent)
-            response.headers[.accessControlAllowMethods] = "POST, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "Content-Type"
-            response.headers[.accessControlMaxAge] = "86400"
-            return response
+            return Self.preflight(methods: "POST, OPTIONS", headers: "Content-Type")
         default:
-            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: a correction is sent with POST").body, status: 405)
-            response.headers[.allow] = form ? "POST" : "POST, OPTIONS"
-            return response
+            return notAllowed(request, "a correction is sent with POST", allow: form ? "POST" : "POST, OPTIONS")
         }
         let body: NIOCore.ByteBuffer
         do {
@@ -103,9 +97,7 @@ extension DirectoryResponder {
                 }, read: read)
             })
         default:
-            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here").body, status: 405)
-            response.headers[.allow] = "GET, HEAD, POST"
-            return response
+            return notAllowed(request, "the coordinators' page is read with GET and decided with POST", allow: "GET, HEAD, POST")
         }
     }
 }

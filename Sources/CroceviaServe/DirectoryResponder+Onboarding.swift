@@ -60,9 +60,7 @@ extension DirectoryResponder {
                 [store] upload, bytes in try store.write(wait: 10) { try PartnerUploads.add(upload, bytes: bytes, in: $0) }
             }
         default:
-            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: the onboarding page is read with GET and sent with POST").body, status: 405)
-            response.headers[.allow] = "GET, HEAD, POST"
-            return response
+            return notAllowed(request, "the onboarding page is read with GET and sent with POST", allow: "GET, HEAD, POST")
         }
         return html(answer)
     }

@@ -70,15 +70,9 @@ struct DirectoryResponder: HTTPResponder {
         case .get, .head:
             break
         case .options:
-            var response = Response(status: .noContent)
-            response.headers[.accessControlAllowMethods] = "GET, HEAD, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "*"
-            response.headers[.accessControlMaxAge] = "86400"
-            return response
+            return Self.preflight(methods: "GET, HEAD, OPTIONS", headers: "*")
         default:
-            var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: the directory is read with GET").body, status: 405)
-            response.headers[.allow] = "GET, HEAD, OPTIONS"
-            return response
+            return notAllowed(request, "the directory is read with GET", allow: "GET, HEAD, OPTIONS")
         }
         let path = request.uri.path
         let query: [(name: String, value: String)]
@@ -145,6 +139,22 @@ struct DirectoryResponder: HTTPResponder {
     func html(_ answer: OnboardingPages.Answer) -> Response {
         Response(status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "text/html; charset=utf-8"],
                  body: ResponseBody(byteBuffer: NIOCore.ByteBuffer(string: answer.html)))
+    }
+
+    /// A CORS preflight's answer: these methods and request headers, for a day.
+    static func preflight(methods: String, headers: String) -> Response {
+        var response = Response(status: .noContent)
+        response.headers[.accessControlAllowMethods] = methods
+        response.headers[.accessControlAllowHeaders] = headers
+        response.headers[.accessControlMaxAge] = "86400"
+        return response
+    }
+
+    /// 405, saying how the path is used, with the methods it takes.
+    func notAllowed(_ request: Request, _ how: String, allow: String) -> Response {
+        var response = json(DirectoryError(status: 405, "\(request.method.rawValue) is not answered here: \(how)").body, status: 405)
+        response.headers[.allow] = allow
+        return response
     }
 
     func json(_ value: JSONValue, status: Int) -> Response {

@@ -65,7 +65,7 @@ struct CorrectionCommand: ParsableCommand {
                 throw CroceviaError.usage(problem.message.replacingOccurrences(of: "\"offered\"", with: "--offered")
                     .replacingOccurrences(of: "\"field\"", with: "--field").replacingOccurrences(of: "\"id\"", with: "--service"))
             }
-            let correction = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "desk:" + by, in: db) }
+            let correction = try db.updating { try Corrections.add(checked, reportedBy: "desk:" + by, in: db) }
             print(correction.id)
             Terminal.line("crocevia: the correction goes to \(correction.route.source) (its record \(correction.route.recordID), \(correction.route.recordField))")
         }
@@ -164,7 +164,7 @@ struct CorrectionCommand: ParsableCommand {
     static func decide(_ id: String, _ state: Correction.State, by who: String, registry: String) throws {
         let db = try RegistryURL.open(registry, create: false)
         defer { db.close() }
-        let correction = try PartnerAccess.withRegistry(db) { try Corrections.decide(id, state, by: who, in: db) }
+        let correction = try db.updating { try Corrections.decide(id, state, by: who, in: db) }
         Terminal.line("crocevia: the correction \(id) is \(correction.state.rawValue)"
                       + (state == .accepted ? "; the next publish shows it" : ""))
     }
@@ -237,7 +237,7 @@ struct CorrectionsCommand: ParsableCommand {
             guard let path = feed.profile else { throw CroceviaError.usage("the feed \(source) in \(network) has no profile: its records are HSDS already") }
             return try ProfileLoader.load(path: path, schemas: schemas)
         }
-        guard let stored = try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }).first(where: { $0.name == source })?.profile else {
+        guard let stored = try db.updating({ try PartnerAccess.list(in: db) }).first(where: { $0.name == source })?.profile else {
             throw CroceviaError.usage("no profile for \(source): give --profile FILE or --network FILE (none is stored for the partner)")
         }
         return try ProfileLoader.load(text: stored, name: "the profile stored for \(source)", schemas: schemas)

@@ -56,7 +56,7 @@ struct PartnerCommand: ParsableCommand {
             guard role == "partner" || role == "coordinator" else { throw CroceviaError.usage("--role is partner or coordinator, not \(role)") }
             let db = try RegistryURL.open(registry, create: true)
             defer { db.close() }
-            let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add(name, role: role, in: db) }
+            let token = try db.updating { try PartnerAccess.add(name, role: role, in: db) }
             let page = role == "coordinator" ? "coordination" : "onboarding"
             print("\(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)/\(page)/\(token)")
             Terminal.line("crocevia: the link for \(name), shown only now: send it to them; crocevia partner revoke \(name) closes it")
@@ -75,7 +75,7 @@ struct PartnerCommand: ParsableCommand {
         func run() throws {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
-            guard try PartnerAccess.withRegistry(db, { try PartnerAccess.revoke(name, in: db) }) else {
+            guard try db.updating({ try PartnerAccess.revoke(name, in: db) }) else {
                 throw CroceviaError.usage("\(registry) has no open link for \(name); crocevia partner list shows the partners")
             }
             Terminal.line("crocevia: the link for \(name) is closed")
@@ -91,7 +91,7 @@ struct PartnerCommand: ParsableCommand {
         func run() throws {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
-            for partner in try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }) {
+            for partner in try db.updating({ try PartnerAccess.list(in: db) }) {
                 print("\(partner.name)\t\(partner.role)\tcreated \(partner.createdAt)\t\(partner.revokedAt.map { "revoked \($0)" } ?? "open")"
                       + (partner.profile == nil ? "" : "\tstored profile"))
             }
@@ -162,7 +162,7 @@ struct PartnerCommand: ParsableCommand {
         func run() throws {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
-            guard try PartnerAccess.withRegistry(db, { try PartnerUploads.remove(id, in: db) }) else {
+            guard try db.updating({ try PartnerUploads.remove(id, in: db) }) else {
                 throw CroceviaError.usage("\(registry) has no upload \(id) waiting; crocevia partner uploads lists them")
             }
             Terminal.line("crocevia: the upload \(id) is deleted")
@@ -191,7 +191,7 @@ struct PartnerCommand: ParsableCommand {
             let db = try RegistryURL.open(registry, create: false)
             defer { db.close() }
             if file == nil && !forget {
-                guard let partner = try PartnerAccess.withRegistry(db, { try PartnerAccess.list(in: db) }).first(where: { $0.name == name }) else {
+                guard let partner = try db.updating({ try PartnerAccess.list(in: db) }).first(where: { $0.name == name }) else {
                     throw CroceviaError.usage("\(registry) has no partner \(name); crocevia partner list shows the partners")
                 }
                 guard let profile = partner.profile else {
@@ -202,7 +202,7 @@ struct PartnerCommand: ParsableCommand {
                 return
             }
             let text = try file.map(PartnerCommand.checkedProfile)
-            guard try PartnerAccess.withRegistry(db, { try PartnerAccess.setProfile(forget ? nil : text, for: name, in: db) }) else {
+            guard try db.updating({ try PartnerAccess.setProfile(forget ? nil : text, for: name, in: db) }) else {
                 throw CroceviaError.usage("\(registry) has no partner \(name); crocevia partner add \(name) makes one")
             }
             Terminal.line(forget ? "crocevia: \(name)'s profile is forgotten" : "crocevia: \(name)'s files are read through \(file!) from now on")

@@ -99,9 +99,9 @@ struct CorrectionTests {
         let summary = try Importer(options: options, findings: FindingLog()).run(into: db)
         #expect(summary.correctionsApplied == 1 && summary.changed == 1)
         // A coordinator accepts the street before the partner does and rejects the name.
-        _ = try PartnerAccess.withRegistry(db) { try Corrections.decide(street.id, .accepted, by: "anna", in: db) }
-        _ = try PartnerAccess.withRegistry(db) { try Corrections.decide(name.id, .rejected, by: "anna", in: db) }
-        #expect(throws: CroceviaError.self) { try PartnerAccess.withRegistry(db) { try Corrections.decide(name.id, .accepted, by: "anna", in: db) } }
+        _ = try db.updating { try Corrections.decide(street.id, .accepted, by: "anna", in: db) }
+        _ = try db.updating { try Corrections.decide(name.id, .rejected, by: "anna", in: db) }
+        #expect(throws: CroceviaError.self) { try db.updating { try Corrections.decide(name.id, .accepted, by: "anna", in: db) } }
         #expect(try Corrections.find(phone.id, in: db)?.state == .applied && Corrections.find(phone.id, in: db)?.decidedBy == "torino-solidale")
         // Closed: the contact is gone, the note kept for the record.
         #expect(try Corrections.privateText(phone.id, in: db) == (Self.note, nil))
@@ -172,14 +172,14 @@ struct CorrectionTests {
     func pages(_ backend: Backend) async throws {
         let url = try ServeTests.sampleRegistry(backend)
         var db = try backend.reopen(url)
-        let coordinator = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("anna", role: "coordinator", in: db) }
-        let partner = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("torino-solidale", in: db) }
+        let coordinator = try db.updating { try PartnerAccess.add("anna", role: "coordinator", in: db) }
+        let partner = try db.updating { try PartnerAccess.add("torino-solidale", in: db) }
         let profile = try String(contentsOf: Self.root.appendingPathComponent("Samples/torino-solidale/profile.yaml"), encoding: .utf8)
-        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile(profile, for: "torino-solidale", in: db) })
+        #expect(try db.updating { try PartnerAccess.setProfile(profile, for: "torino-solidale", in: db) })
         let snapshot = try DirectorySnapshot(db: db, municipalities: try Municipalities.standard())
         let checked = try Corrections.check(CorrectionRequest(serviceID: Self.service, field: "phones[0].number", offered: .string("011 248 1633"),
                                                               note: "<b>Bianchi</b> ha chiamato", contact: Self.contact), snapshot: snapshot)
-        let phone = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "api", in: db) }
+        let phone = try db.updating { try Corrections.add(checked, reportedBy: "api", in: db) }
         db.close()
         let result = try await ServeTests.serving(url, backend: backend) { base in
             let page = try await ServeTests.get(base + "/coordination/" + coordinator)
@@ -217,7 +217,7 @@ struct CorrectionTests {
         let snapshot = try DirectorySnapshot(db: db, municipalities: try Municipalities.standard())
         let checked = try Corrections.check(CorrectionRequest(serviceID: Self.service, field: "organization.phones[0].number",
                                                               offered: .string("+39 011 248 1633")), snapshot: snapshot)
-        let made = try PartnerAccess.withRegistry(db) { try Corrections.add(checked, reportedBy: "api", in: db) }
+        let made = try db.updating { try Corrections.add(checked, reportedBy: "api", in: db) }
         #expect(made.previous == .string("+39 011 248 16 32"))
         // Fields a correction cannot name, with why.
         for (field, message) in [

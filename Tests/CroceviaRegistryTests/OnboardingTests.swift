@@ -17,9 +17,9 @@ struct OnboardingTests {
     func upload() async throws {
         let url = try ServeTests.sampleRegistry(.sqlite)
         let db = try Backend.sqlite.reopen(url)
-        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
-        let closed = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("vecchio-partner", in: db) }
-        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.revoke("vecchio-partner", in: db) })
+        let token = try db.updating { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        let closed = try db.updating { try PartnerAccess.add("vecchio-partner", in: db) }
+        #expect(try db.updating { try PartnerAccess.revoke("vecchio-partner", in: db) })
         // Only the hash is kept.
         #expect(try db.rows("SELECT token_hash FROM partner_access WHERE name = 'cooperativa-il-ponte'") == [[.text(PartnerAccess.hash(token))]])
         db.close()
@@ -80,7 +80,7 @@ struct OnboardingTests {
     func sendAndAccept(_ backend: Backend) async throws {
         let url = try ServeTests.sampleRegistry(backend)
         var db = try backend.reopen(url)
-        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        let token = try db.updating { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
         db.close()
         let csv = try Array(Data(contentsOf: Self.root.appendingPathComponent("Samples/portinerie-torino/servizi.csv")))
         let sentPage = try await ServeTests.serving(url, backend: backend) { base in
@@ -115,7 +115,7 @@ struct OnboardingTests {
         #expect(try PartnerAccess.list(in: db).first { $0.name == "cooperativa-il-ponte" }?.profile == upload.profile)
         #expect(throws: CroceviaError.self) { try PartnerUploads.accept(upload.id, profile: nil, in: db, findings: FindingLog(), wait: 0) }
         // A new link keeps the stored profile.
-        let token2 = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
+        let token2 = try db.updating { try PartnerAccess.add("cooperativa-il-ponte", in: db) }
         #expect(try PartnerAccess.list(in: db).first { $0.name == "cooperativa-il-ponte" }?.profile == upload.profile)
         db.close()
 
@@ -128,11 +128,11 @@ struct OnboardingTests {
         }
         db = try backend.reopen(url)
         let second = try #require(try PartnerUploads.list(in: db).first)
-        #expect(try PartnerAccess.withRegistry(db) { try PartnerUploads.remove(second.id, in: db) })
+        #expect(try db.updating { try PartnerUploads.remove(second.id, in: db) })
         #expect(try PartnerUploads.list(in: db).isEmpty)
         #expect(try db.scalar("SELECT COUNT(*) FROM source_record WHERE source = 'cooperativa-il-ponte' AND status = 'active'").integer == 9)
         // At most five files wait per partner.
-        let made = try PartnerAccess.withRegistry(db) {
+        let made = try db.updating {
             try (0..<6).map { index in
                 try PartnerUploads.add(PartnerUploads.Upload(partner: "p", fileName: "f\(index).csv", fileExtension: "csv", profile: "", records: 0, errors: 0, warnings: 0),
                                        bytes: [1, 2, 3], in: db)
@@ -145,7 +145,7 @@ struct OnboardingTests {
     func migrationFromVersion4(_ backend: Backend) throws {
         let (db, _) = try backend.fresh()
         defer { db.close() }
-        let token = try PartnerAccess.withRegistry(db) { try PartnerAccess.add("portinerie-torino", in: db) }
+        let token = try db.updating { try PartnerAccess.add("portinerie-torino", in: db) }
         try db.exclusive(wait: 0) {
             try db.execute("DROP TABLE partner_upload")
             try db.execute("DROP TABLE correction")
@@ -158,7 +158,7 @@ struct OnboardingTests {
             try db.execute("INSERT INTO partner_access VALUES ('portinerie-torino', ?, 'partner', '2026-11-30T10:00:00Z', NULL)", [.text(PartnerAccess.hash(token))])
             try db.execute("UPDATE registry_meta SET value = '4' WHERE key = 'schema_version'")
         }
-        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.partner(token: token, in: db) }
+        #expect(try db.updating { try PartnerAccess.partner(token: token, in: db) }
                 == PartnerAccess.Partner(name: "portinerie-torino", role: "partner", createdAt: "2026-11-30T10:00:00Z", revokedAt: nil, profile: nil))
         #expect(try db.scalar("SELECT value FROM registry_meta WHERE key = 'schema_version'").text == "6")
         #expect(try Corrections.list(in: db).isEmpty)
@@ -167,7 +167,7 @@ struct OnboardingTests {
             #expect(try db.rows("SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'source_record' ORDER BY indexname").map { $0.map(\.text) }
                     == [["source_record_key", "CREATE UNIQUE INDEX source_record_key ON public.source_record USING btree (source, id) INCLUDE (content_hash, status)"]])
         }
-        #expect(try PartnerAccess.withRegistry(db) { try PartnerAccess.setProfile("source: {}", for: "portinerie-torino", in: db) })
+        #expect(try db.updating { try PartnerAccess.setProfile("source: {}", for: "portinerie-torino", in: db) })
         #expect(try PartnerAccess.partner(token: token, in: db)?.profile == "source: {}")
         #expect(try PartnerUploads.list(in: db).isEmpty)
     }

@@ -20,7 +20,7 @@ public final class DirectoryStore: @unchecked Sendable {
     public init(db: RegistryDatabase) throws {
         self.db = db
         // An older registry brought up to date first, as any run does (the server writes uploads and corrections).
-        try PartnerAccess.withRegistry(db) {}
+        try db.updating {}
         municipalities = try Municipalities.standard()
         current = try DirectorySnapshot(db: db, municipalities: municipalities)
         partnerLinks = try PartnerAccess.open(in: db)
@@ -72,7 +72,7 @@ public final class DirectoryStore: @unchecked Sendable {
     public func write<T>(wait: Double, _ body: (RegistryDatabase) throws -> T) throws -> T {
         refreshing.lock()
         defer { refreshing.unlock() }
-        return try PartnerAccess.withRegistry(db, wait: wait) { try body(db) }
+        return try db.updating(wait: wait) { try body(db) }
     }
 
     public func close() {

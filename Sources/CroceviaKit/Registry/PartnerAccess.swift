@@ -21,16 +21,6 @@ public enum PartnerAccess {
         public var profile: String? = nil
     }
 
-    /// Runs `body` in the registry's transaction, the registry made or brought up to date first;
-    /// another run holding the registry is waited for `wait` seconds.
-    public static func withRegistry<T>(_ db: RegistryDatabase, wait: Double = 60, _ body: () throws -> T) throws -> T {
-        let tabular = try TabularSchema.bundled(schemas: try HSDSSchemas.standard())
-        return try db.exclusive(wait: wait) {
-            try RegistrySchema.prepare(db, schema: tabular)
-            return try body()
-        }
-    }
-
     /// A new token for `name` (replacing any it had), returned once: only its hash is stored.
     public static func add(_ name: String, role: String = "partner", in db: RegistryDatabase) throws -> String {
         let trimmed = name.trimmingWhitespace()

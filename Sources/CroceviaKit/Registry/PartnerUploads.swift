@@ -88,7 +88,7 @@ public enum PartnerUploads {
     /// made of the partner's with only ASCII letters, digits, `-` and `_` kept.
     public static func accept(_ id: String, profile: String?, in db: RegistryDatabase, findings: FindingLog, wait: Double,
                               progress: ProgressReporter? = nil) throws -> (upload: Upload, summary: ImportSummary) {
-        guard let (upload, bytes) = try PartnerAccess.withRegistry(db, wait: wait, { try find(id, in: db) }) else {
+        guard let (upload, bytes) = try db.updating(wait: wait, { try find(id, in: db) }) else {
             throw CroceviaError.usage("\(db.location) has no upload \(id) waiting; crocevia partner uploads lists them")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crocevia-upload-\(upload.id)")

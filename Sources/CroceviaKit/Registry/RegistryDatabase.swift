@@ -105,6 +105,17 @@ public enum SQLDialect: Sendable {
 extension RegistryDatabase {
     public func execute(_ sql: String) throws { try execute(sql, []) }
 
+    /// Runs `body` in the registry's transaction, the registry made or brought up to date first
+    /// (`RegistrySchema.prepare`): the small writes beside imports and publishes (partners'
+    /// links and uploads, corrections). Another run holding the registry is waited for `wait` seconds.
+    public func updating<T>(wait: Double = 60, _ body: () throws -> T) throws -> T {
+        let tabular = try TabularSchema.bundled(schemas: try HSDSSchemas.standard())
+        return try exclusive(wait: wait) {
+            try RegistrySchema.prepare(self, schema: tabular)
+            return try body()
+        }
+    }
+
     /// Through `query`, for a database without a faster way.
     public func queryText(_ sql: String, _ arguments: [SQLValue], row: (SQLTextRow) throws -> Void) throws {
         try query(sql, arguments) { values in
